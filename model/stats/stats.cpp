@@ -1,0 +1,63 @@
+#include "model/stats/stats.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <stdexcept>
+
+namespace iosim {
+
+void Stats::put(const std::string& name, double value, std::string unit, std::string desc) {
+  map_[name] = Stat{value, std::move(unit), std::move(desc)};
+}
+
+double Stats::get(const std::string& name) const {
+  auto it = map_.find(name);
+  if (it == map_.end()) throw std::out_of_range("no statistic named '" + name + "'");
+  return it->second.value;
+}
+
+void LevelTracker::advance() {
+  const sc_core::sc_time now = sc_core::sc_time_stamp();
+  area_ += level_ * (now - t_last_).to_seconds();
+  t_last_ = now;
+}
+
+void LevelTracker::set(double v) {
+  advance();
+  level_ = v;
+  max_ = std::max(max_, v);
+}
+
+void LevelTracker::reset() {
+  advance();
+  area_ = 0;
+  max_ = level_;
+  t_start_ = t_last_;
+}
+
+double LevelTracker::mean() const {
+  const sc_core::sc_time now = sc_core::sc_time_stamp();
+  const double span = (now - t_start_).to_seconds();
+  if (span <= 0) return level_;
+  return (area_ + level_ * (now - t_last_).to_seconds()) / span;
+}
+
+double Samples::mean() const {
+  if (v_.empty()) return 0;
+  return std::accumulate(v_.begin(), v_.end(), 0.0) / double(v_.size());
+}
+
+double Samples::quantile(double q) const {
+  if (v_.empty()) return 0;
+  if (!sorted_) { std::sort(v_.begin(), v_.end()); sorted_ = true; }
+  const double rank = std::ceil(q * double(v_.size()));
+  const size_t i = rank < 1 ? 0 : std::min(v_.size() - 1, size_t(rank) - 1);
+  return v_[i];
+}
+
+double Samples::max() const {
+  return v_.empty() ? 0 : *std::max_element(v_.begin(), v_.end());
+}
+
+} // namespace iosim

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Fresh machine -> all tests: install deps, build, run the whole CTest suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+scripts/build.sh
+cd build && ctest --output-on-failure -j "$(nproc)"
