@@ -1,0 +1,71 @@
+#include "model/card/card_memory.hpp"
+
+#include <stdexcept>
+
+using namespace sc_core;
+
+namespace iosim {
+
+CardMemory::CardMemory(sc_module_name name, const ring::Layout& layout, QueueController& qc, uint64_t bar_base)
+    : sc_module(name), bar("bar"), layout_(layout), qc_(qc), base_(bar_base), mem_(layout.bytes(), 0) {
+  bar.register_b_transport(this, &CardMemory::b_transport);
+  // The tail flag marks the last record of each ring: both sides wrap there.
+  mem_[layout_.req_rec(layout_.depth - 1) + ring::req::kTail] = 1;
+  mem_[layout_.cpl_rec(layout_.depth - 1) + ring::cpl::kTail] = 1;
+}
+
+void CardMemory::protocol_error(const std::string& what) const {
+  throw std::logic_error(std::string(name()) + ": ring protocol violation: " + what);
+}
+
+void CardMemory::b_transport(tlm::tlm_generic_payload& gp, sc_time&) {
+  uint64_t off = gp.get_address();
+  if (off >= base_) off -= base_;
+  const unsigned len = gp.get_data_length();
+  if (off + len > mem_.size()) { gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE); return; }
+  uint8_t* data = gp.get_data_ptr();
+  const uint64_t cb = layout_.cpl_base();
+  const bool in_req = off < cb;
+  const uint64_t rec_bytes = in_req ? ring::req::kBytes : ring::cpl::kBytes;
+  const uint64_t rel = in_req ? off : off - cb;
+  const uint32_t idx = uint32_t(rel / rec_bytes);
+  const uint64_t status_at = (in_req ? layout_.req_rec(idx) : layout_.cpl_rec(idx)) + 1;
+  const bool touches_status = off <= status_at && status_at < off + len;
+
+  if (gp.is_write()) {
+    if (touches_status) {
+      const uint8_t v = data[status_at - off];
+      const QcOutputs& s = qc_.state();
+      if (in_req) {
+        if (v != ring::kValid || idx != s.p_hr) protocol_error("host status write to request record " + std::to_string(idx) + " (P_HR is " + std::to_string(s.p_hr) + ")");
+        // Fields first, status last: the bytes before the status byte land now.
+        for (unsigned i = 0; i < len; ++i) if (off + i != status_at) mem_[off + i] = data[i];
+        if (!qc_.host_push_request()) protocol_error("host made a request valid in a full ring");
+        posted_.notify(SC_ZERO_TIME);
+      } else {
+        if (v != ring::kInvalid || idx != s.p_hc) protocol_error("host status write to completion record " + std::to_string(idx) + " (P_HC is " + std::to_string(s.p_hc) + ")");
+        if (!qc_.host_pop_completion()) protocol_error("host freed a completion in an empty ring");
+        taken_.notify(SC_ZERO_TIME);
+      }
+    } else {
+      std::copy(data, data + len, mem_.begin() + long(off));
+    }
+  } else {
+    std::copy(mem_.begin() + long(off), mem_.begin() + long(off + len), data);
+    if (touches_status) {
+      const QcOutputs& s = qc_.state();
+      uint8_t v;
+      if (in_req) {
+        if (idx != s.p_hr) protocol_error("host reads status of request record " + std::to_string(idx) + " (P_HR is " + std::to_string(s.p_hr) + ")");
+        v = s.req_full ? ring::kValid : ring::kInvalid;
+      } else {
+        if (idx != s.p_hc) protocol_error("host reads status of completion record " + std::to_string(idx) + " (P_HC is " + std::to_string(s.p_hc) + ")");
+        v = s.cpl_empty ? ring::kInvalid : ring::kValid;
+      }
+      data[status_at - off] = v;
+    }
+  }
+  gp.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+} // namespace iosim

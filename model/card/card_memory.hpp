@@ -1,0 +1,42 @@
+#pragma once
+// The card's memory window (a PCI BAR): the request and completion rings. Record
+// fields are plain bytes here; the status byte of each record is owned by the
+// queue controller (RTL or model), so accesses to it become controller
+// operations: the host setting the status at P_HR valid is a request push, the
+// host setting the status at P_HC invalid a completion pop; reading a status
+// returns the controller's full/empty view. Anything else is a protocol error
+// the model reports (a side touching a record it does not own).
+#include "model/card/queue_controller.hpp"
+#include "model/card/ring_layout.hpp"
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_target_socket.h>
+#include <vector>
+
+namespace iosim {
+
+class CardMemory : public sc_core::sc_module {
+public:
+  tlm_utils::simple_target_socket<CardMemory> bar;
+
+  CardMemory(sc_core::sc_module_name name, const ring::Layout& layout, QueueController& qc, uint64_t bar_base);
+  const ring::Layout& layout() const { return layout_; }
+  // Local (firmware-side) access over the card's internal bus.
+  uint8_t* req_record(uint32_t i) { return &mem_[layout_.req_rec(i)]; }
+  uint8_t* cpl_record(uint32_t i) { return &mem_[layout_.cpl_rec(i)]; }
+  sc_core::sc_event& request_posted() { return posted_; }  // host just made a request valid
+  sc_core::sc_event& completion_taken() { return taken_; }  // host just freed a completion slot
+
+private:
+  void b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
+  [[noreturn]] void protocol_error(const std::string& what) const;
+
+  ring::Layout layout_;
+  QueueController& qc_;
+  uint64_t base_;
+  std::vector<uint8_t> mem_;
+  sc_core::sc_event posted_, taken_;
+};
+
+} // namespace iosim

@@ -1,0 +1,132 @@
+#include "model/card/firmware.hpp"
+
+#include <cmath>
+
+using namespace sc_core;
+
+namespace iosim {
+
+Firmware::Firmware(sc_module_name name, const FirmwareParams& p, CardMemory& mem, QueueController& qc,
+                   const Raid0Map& raid, std::vector<BlockDevice*> members, DmaPort* dma)
+    : sc_module(name), p_(p), mem_(mem), qc_(qc), raid_(raid), members_(std::move(members)), dma_(dma) {
+  SC_THREAD(run);
+  SC_THREAD(dma_engine);
+}
+
+void Firmware::spend(double cycles) {
+  busy_.set(1);
+  wait(sc_time(cycles / p_.cpu_hz, SC_SEC));
+  busy_.set(0);
+}
+
+void Firmware::take_request() {
+  const uint32_t i = qc_.state().p_sr;
+  const uint8_t* r = mem_.req_record(i);
+  auto* j = new Job;
+  j->io.op = r[ring::req::kCommand] == ring::kCmdWrite ? IoOp::Write : IoOp::Read;
+  j->io.lba = ring::get<uint64_t>(r, ring::req::kLbn);
+  j->io.blocks = ring::get<uint32_t>(r, ring::req::kSize) / kSectorBytes;
+  j->io.host_buffer = ring::get<uint64_t>(r, ring::req::kBuffer);
+  j->io.tag = ring::get<uint64_t>(r, ring::req::kCallback);
+  spend(p_.take_cycles);
+  qc_.card_pop_request();  // status := invalid, P_SR++ (in the controller)
+  ++taken_;
+  in_card_.add(1);
+  spend(p_.map_cycles);
+  const auto pieces = raid_.map(j->io.lba, j->io.blocks);
+  j->remaining = int(pieces.size());
+  for (const auto& x : pieces) {
+    spend(p_.issue_cycles);
+    auto* cmd = new IoRequest(j->io);
+    cmd->lba = x.lba;
+    cmd->blocks = x.blocks;
+    cmd->host_buffer = j->io.host_buffer + uint64_t(x.offset) * kSectorBytes;
+    cmd->tag = reinterpret_cast<uint64_t>(j);
+    cmd->on_done = [this](IoRequest& c) { scsi_done_.push_back(&c); scsi_ev_.notify(SC_ZERO_TIME); };
+    ++commands_;
+    members_[size_t(x.member)]->submit(*cmd);
+  }
+}
+
+void Firmware::post_completion(Job* j) {
+  const uint32_t i = qc_.state().p_sc;
+  uint8_t* r = mem_.cpl_record(i);
+  r[ring::cpl::kCommand] = j->io.is_read() ? ring::kCmdRead : ring::kCmdWrite;
+  ring::put<uint64_t>(r, ring::cpl::kLbn, j->io.lba);
+  ring::put<uint64_t>(r, ring::cpl::kCallback, j->io.tag);
+  spend(p_.post_cycles);
+  qc_.card_push_completion();  // status := valid (last), P_SC++
+  ++posted_;
+  in_card_.add(-1);
+  delete j;
+}
+
+void Firmware::run() {
+  for (;;) {
+    bool worked = false;
+    while (!to_post_.empty() && !qc_.state().cpl_full) {
+      Job* j = to_post_.front();
+      to_post_.pop_front();
+      post_completion(j);
+      worked = true;
+    }
+    while (!scsi_done_.empty()) {
+      IoRequest* c = scsi_done_.front();
+      scsi_done_.pop_front();
+      spend(p_.scsi_done_cycles);
+      Job* j = reinterpret_cast<Job*>(c->tag);
+      if (c->status) j->io.status = c->status;
+      delete c;
+      if (--j->remaining == 0) {
+        spend(p_.dma_setup_cycles);
+        to_dma_.push_back(j);
+        dma_req_ev_.notify(SC_ZERO_TIME);
+      }
+      worked = true;
+    }
+    if (!qc_.state().req_empty) {  // one request per pass keeps completions flowing
+      take_request();
+      worked = true;
+    }
+    if (worked) continue;
+    // Idle: the loop keeps re-reading the status at P_SR every poll interval.
+    // Rather than simulate each empty poll, sleep until something changes and
+    // resume at the next poll instant.
+    if (!to_post_.empty()) wait(mem_.request_posted() | scsi_ev_ | dma_done_ev_ | mem_.completion_taken());
+    else wait(mem_.request_posted() | scsi_ev_ | dma_done_ev_);
+    const double now = sc_time_stamp().to_seconds();
+    const double next = std::ceil(now / p_.poll_interval_s) * p_.poll_interval_s;
+    if (next > now) wait(sc_time(next - now, SC_SEC));
+    ++polls_;
+  }
+}
+
+// The DMA engine copies read data from card memory into the host buffer across
+// the PCI(-X) bus while the CPU goes on.
+void Firmware::dma_engine() {
+  for (;;) {
+    while (to_dma_.empty()) wait(dma_req_ev_);
+    Job* j = to_dma_.front();
+    to_dma_.pop_front();
+    if (j->io.is_read()) dma_->write(j->io.host_buffer, j->io.bytes());
+    to_post_.push_back(j);
+    dma_done_ev_.notify(SC_ZERO_TIME);
+  }
+}
+
+void Firmware::reset_stats() {
+  busy_.reset();
+  in_card_.reset();
+  taken_ = posted_ = commands_ = polls_ = 0;
+}
+
+void Firmware::report(Stats& out, double window_s) const {
+  const std::string n = name();
+  out.put(n + ".busy", 100 * busy_.mean(), "%", "embedded CPU busy");
+  out.put(n + ".taken", double(taken_) / window_s, "1/s", "request records taken from the ring");
+  out.put(n + ".posted", double(posted_) / window_s, "1/s", "completion records posted");
+  out.put(n + ".scsi_commands", double(commands_) / window_s, "1/s", "");
+  out.put(n + ".in_card", in_card_.mean(), "count", "requests taken but not yet posted");
+}
+
+} // namespace iosim

@@ -1,0 +1,62 @@
+#pragma once
+// The card's embedded CPU running its firmware loop (BRIEF.md, "The I/O card"):
+// poll the record at P_SR; when valid, take it (read its fields over the local
+// bus, set it invalid, P_SR++), map its logical block through RAID0, start a
+// SCSI command per piece on the right bus (the SCSI controllers queue them per
+// disk with tagged queueing); when every piece is back, program the DMA engine
+// to copy the data into the host buffer; when the DMA is done, fill the
+// completion record at P_SC (if free), set it valid, P_SC++. No interrupt to the
+// host. Every step costs firmware cycles on one CPU, so if the card's CPU
+// saturates, that shows.
+#include "model/card/card_memory.hpp"
+#include "model/common/dma_port.hpp"
+#include "model/common/io_request.hpp"
+#include "model/raid/raid0.hpp"
+
+#include <deque>
+#include <vector>
+
+namespace iosim {
+
+struct FirmwareParams {
+  double cpu_hz = 600e6;           // Intel IOP321 XScale at 600 MHz: a fair guess for the card's CPU (issue 3)
+  double poll_interval_s = 2e-6;   // idle loop: re-read the status at P_SR (estimate)
+  double take_cycles = 1200;       // read a request record (40 B) over the local bus, set it invalid (estimate)
+  double map_cycles = 400;         // RAID0 translation (estimate)
+  double issue_cycles = 2500;      // build a SCSI command, hand it to the SCSI controller (estimate)
+  double scsi_done_cycles = 2000;  // SCSI controller's completion interrupt and bookkeeping (estimate)
+  double dma_setup_cycles = 800;   // program one DMA descriptor chain (estimate)
+  double post_cycles = 1200;       // fill a completion record, set it valid (estimate)
+};
+
+class Firmware : public sc_core::sc_module, public Reporter {
+public:
+  SC_HAS_PROCESS(Firmware);
+  Firmware(sc_core::sc_module_name name, const FirmwareParams& p, CardMemory& mem, QueueController& qc,
+           const Raid0Map& raid, std::vector<BlockDevice*> members, DmaPort* dma);
+
+  void reset_stats() override;
+  void report(Stats& out, double window_s) const override;
+
+private:
+  struct Job { IoRequest io; int remaining = 0; };
+  void run();
+  void dma_engine();
+  void spend(double cycles);
+  void take_request();
+  void post_completion(Job* j);
+
+  FirmwareParams p_;
+  CardMemory& mem_;
+  QueueController& qc_;
+  const Raid0Map& raid_;
+  std::vector<BlockDevice*> members_;
+  DmaPort* dma_;
+  std::deque<IoRequest*> scsi_done_;
+  std::deque<Job*> to_dma_, to_post_;
+  sc_core::sc_event scsi_ev_, dma_req_ev_, dma_done_ev_;
+  LevelTracker busy_, in_card_;
+  uint64_t taken_ = 0, posted_ = 0, commands_ = 0, polls_ = 0;
+};
+
+} // namespace iosim

@@ -1,0 +1,16 @@
+#pragma once
+// A bus master's view of DMA: move bytes to or from host memory across the
+// PCI/PCI-X bus. Blocks the calling SC_THREAD for arbitration and the
+// transfer. Implemented over the PcixBus model (one per master).
+#include <cstdint>
+
+namespace iosim {
+
+class DmaPort {
+public:
+  virtual ~DmaPort() = default;
+  virtual void write(uint64_t host_addr, uint64_t bytes) = 0;  // device -> host memory
+  virtual void read(uint64_t host_addr, uint64_t bytes) = 0;   // host memory -> device
+};
+
+} // namespace iosim

@@ -1,0 +1,121 @@
+#include "model/hba/lsi53c1030.hpp"
+
+#include <cstring>
+#include <stdexcept>
+
+using namespace sc_core;
+
+namespace iosim {
+
+Lsi53c1030::Lsi53c1030(sc_module_name name, const Lsi53c1030Params& p, DmaPort* dma,
+                       const FrameTable* frames, std::function<BlockDevice*(int)> scsi_target)
+    : sc_module(name), regs("regs"), p_(p), dma_(dma), frames_(frames), scsi_target_(std::move(scsi_target)) {
+  regs.register_b_transport(this, &Lsi53c1030::b_transport);
+  SC_THREAD(iop_thread);
+  SC_THREAD(dma_thread);
+  SC_METHOD(coalesce_method);
+  sensitive << coalesce_ev_;
+  dont_initialize();
+}
+
+// Register accesses from the host. Reads of the reply FIFO pop it; the read that
+// finds it empty deasserts the interrupt (the ISR's last read).
+void Lsi53c1030::b_transport(tlm::tlm_generic_payload& gp, sc_time&) {
+  const uint64_t off = gp.get_address();
+  uint32_t v = 0;
+  if (gp.is_write()) {
+    std::memcpy(&v, gp.get_data_ptr(), std::min<unsigned>(4, gp.get_data_length()));
+    if (off != mpt::kRequestFifo) { gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE); return; }
+    request_fifo_.push_back(v);
+    request_ev_.notify(SC_ZERO_TIME);
+  } else {
+    if (off == mpt::kIntStatus) {
+      v = reply_fifo_.empty() ? 0 : 1;
+    } else if (off == mpt::kReplyFifo) {
+      if (reply_fifo_.empty()) { v = mpt::kEmpty; irq_asserted_ = false; }
+      else { v = reply_fifo_.front(); reply_fifo_.pop_front(); }
+    } else { gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE); return; }
+    std::memset(gp.get_data_ptr(), 0, gp.get_data_length());
+    std::memcpy(gp.get_data_ptr(), &v, std::min<unsigned>(4, gp.get_data_length()));
+  }
+  gp.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+// The I/O processor: fetch each posted frame by DMA, decode it, start the SCSI
+// command on the right target. Its own time is what limits the chip.
+void Lsi53c1030::iop_thread() {
+  for (;;) {
+    while (request_fifo_.empty()) wait(request_ev_);
+    const uint64_t frame = request_fifo_.front();
+    request_fifo_.pop_front();
+    iop_busy_.set(1);
+    dma_->read(frame, p_.frame_bytes);
+    wait(sc_time(p_.iop_cycles_per_request / p_.iop_hz, SC_SEC));
+    iop_busy_.set(0);
+    auto it = frames_->find(frame);
+    if (it == frames_->end()) throw std::logic_error(std::string(name()) + ": request frame at unknown address");
+    IoRequest* host = it->second;
+    auto* cmd = new IoRequest(*host);  // the chip's own copy: the SCSI command
+    cmd->on_done = [this](IoRequest& r) { scsi_done_.push_back(&r); done_ev_.notify(SC_ZERO_TIME); };
+    ++requests_;
+    outstanding_.add(1);
+    scsi_target_(host->target)->submit(*cmd);
+  }
+}
+
+// Data for a finished read goes to the host buffer, then the context reply.
+void Lsi53c1030::dma_thread() {
+  for (;;) {
+    while (scsi_done_.empty()) wait(done_ev_);
+    IoRequest* cmd = scsi_done_.front();
+    scsi_done_.pop_front();
+    if (cmd->is_read()) dma_->write(cmd->host_buffer, cmd->bytes());
+    wait(sc_time(p_.iop_cycles_per_reply / p_.iop_hz, SC_SEC));
+    const uint32_t context = uint32_t(cmd->tag);
+    delete cmd;
+    outstanding_.add(-1);
+    post_reply(context);
+  }
+}
+
+void Lsi53c1030::post_reply(uint32_t context) {
+  reply_fifo_.push_back(context);
+  ++replies_;
+  ++unannounced_;
+  // The interrupt line stays asserted until the ISR reads the FIFO empty, so a
+  // reply arriving during the ISR's drain needs no new interrupt.
+  if (irq_asserted_) { unannounced_ = 0; return; }
+  if (unannounced_ >= p_.coalesce_count) {
+    unannounced_ = 0;
+    irq_asserted_ = true;
+    ++interrupts_;
+    raise_irq_();
+  } else if (p_.coalesce_timeout_s > 0) {
+    coalesce_ev_.notify(sc_time(p_.coalesce_timeout_s, SC_SEC));  // an earlier pending notify wins
+  }
+}
+
+// Coalescing timer: a partial batch is announced after the timeout.
+void Lsi53c1030::coalesce_method() {
+  if (irq_asserted_ || unannounced_ == 0) return;
+  unannounced_ = 0;
+  irq_asserted_ = true;
+  ++interrupts_;
+  raise_irq_();
+}
+
+void Lsi53c1030::reset_stats() {
+  iop_busy_.reset();
+  outstanding_.reset();
+  requests_ = replies_ = interrupts_ = 0;
+}
+
+void Lsi53c1030::report(Stats& out, double window_s) const {
+  const std::string n = name();
+  out.put(n + ".requests", double(requests_) / window_s, "1/s", "request frames processed");
+  out.put(n + ".interrupts", double(interrupts_) / window_s, "1/s", "interrupts raised");
+  out.put(n + ".iop_busy", 100 * iop_busy_.mean(), "%", "I/O processor busy fetching and starting commands");
+  out.put(n + ".outstanding", outstanding_.mean(), "count", "mean commands inside the chip");
+}
+
+} // namespace iosim

@@ -1,0 +1,77 @@
+#pragma once
+// LSI 53C1030 channel, Fusion-MPT style (LSI 53C1030 technical manual, via
+// PARAMETERS.md): the host posts the address of a request frame (<= 128 B, in
+// host memory) to the request FIFO with one PIO write; the chip's I/O processor
+// (ARM966E-S) fetches the frame by DMA, starts the SCSI command, and when the
+// data is in host memory puts a short "context reply" in the reply FIFO and
+// raises its interrupt. The host's ISR reads the interrupt status and pops the
+// reply FIFO until it reads "empty" (0xFFFFFFFF), each read a PIO read.
+#include "model/common/dma_port.hpp"
+#include "model/common/io_request.hpp"
+#include "model/stats/stats.hpp"
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_target_socket.h>
+#include <deque>
+#include <functional>
+#include <unordered_map>
+
+namespace iosim {
+
+struct Lsi53c1030Params {
+  double iop_hz = 225e6;              // ARM966E-S core clock (53C1030 manual: 225 MHz)
+  double iop_cycles_per_request = 4000;  // frame decode + SCSI start (estimate, ~18 us)
+  double iop_cycles_per_reply = 1500;    // context reply + interrupt (estimate)
+  uint32_t frame_bytes = 128;         // request frame <= 128 B (manual)
+  int coalesce_count = 1;             // replies per interrupt; 1 = coalescing off (paper's default)
+  double coalesce_timeout_s = 0;      // max hold of a partial batch
+};
+
+// Register offsets in the chip's PCI memory BAR (Fusion-MPT system interface).
+namespace mpt {
+constexpr uint64_t kIntStatus = 0x30;
+constexpr uint64_t kRequestFifo = 0x40;
+constexpr uint64_t kReplyFifo = 0x44;
+constexpr uint32_t kEmpty = 0xFFFFFFFFu;
+} // namespace mpt
+
+// Host memory holds the request frames; the model keeps their contents here,
+// keyed by the frame's physical address, and times the chip's fetch by DMA.
+using FrameTable = std::unordered_map<uint64_t, IoRequest*>;
+
+class Lsi53c1030 : public sc_core::sc_module, public Reporter {
+public:
+  tlm_utils::simple_target_socket<Lsi53c1030> regs;  // the register BAR, on the PCI bus
+
+  SC_HAS_PROCESS(Lsi53c1030);
+  Lsi53c1030(sc_core::sc_module_name name, const Lsi53c1030Params& p, DmaPort* dma,
+             const FrameTable* frames, std::function<BlockDevice*(int target)> scsi_target);
+  void set_irq(std::function<void()> raise) { raise_irq_ = std::move(raise); }
+
+  void reset_stats() override;
+  void report(Stats& out, double window_s) const override;
+
+private:
+  void b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
+  void iop_thread();
+  void dma_thread();
+  void post_reply(uint32_t context);
+  void coalesce_method();
+
+  Lsi53c1030Params p_;
+  DmaPort* dma_;
+  const FrameTable* frames_;
+  std::function<BlockDevice*(int)> scsi_target_;
+  std::function<void()> raise_irq_;
+  std::deque<uint64_t> request_fifo_;
+  std::deque<IoRequest*> scsi_done_;     // commands back from the bus, data still in the chip
+  std::deque<uint32_t> reply_fifo_;
+  sc_core::sc_event request_ev_, done_ev_, coalesce_ev_;
+  bool irq_asserted_ = false;
+  int unannounced_ = 0;
+  LevelTracker iop_busy_, outstanding_;
+  uint64_t requests_ = 0, replies_ = 0, interrupts_ = 0;
+};
+
+} // namespace iosim

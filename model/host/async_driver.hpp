@@ -1,0 +1,57 @@
+#pragma once
+// The paper's host driver for the I/O card (BRIEF.md "Asynchronous path"):
+// submit checks the status of the request record at P_HR (a PIO read across the
+// bus), fills the record's fields and sets its status valid last (posted PIO
+// writes), advances P_HR and returns at once. If the record is still valid the
+// ring is full and the caller must block: async degenerates into sync.
+// The polling kernel thread wakes every period (paper: 100 ms), and from P_HC
+// takes every valid completion in one batch: read status and callback, call the
+// callback (mark the buffer done), set the status invalid, advance P_HC. No
+// interrupts on this path.
+#include "model/card/ring_layout.hpp"
+#include "model/host/host_os.hpp"
+
+#include <vector>
+
+namespace iosim {
+
+struct AsyncDriverParams {
+  double poll_period_s = 0.1;    // paper: the polling thread wakes every 100 ms
+  double submit_cycles = 1500;   // driver submit: build the record in registers, bookkeeping (estimate)
+  double complete_cycles = 1500; // per completion: callback, mark the buffer done (estimate)
+  uint64_t bar_base = 0xF0000000;  // where the card's memory window sits in bus space
+};
+
+using AsyncDone = std::function<void(CpuCtx&, IoRequest&)>;
+
+class AsyncDriver : public Reporter {
+public:
+  AsyncDriver(std::string name, HostOs& os, const AsyncDriverParams& p, const ring::Layout& layout);
+  // From a process's burst. false: the ring is full, nothing was submitted.
+  bool submit(CpuCtx& c, IoRequest& req, AsyncDone done);
+  // A process that found the ring full sleeps here; the poller wakes it after
+  // its next drain (slots may have freed by then).
+  void wait_for_slot(CpuCtx& c, Burst retry);
+  void start();   // create and start the polling thread
+
+  void reset_stats() override;
+  void report(Stats& out, double window_s) const override;
+
+private:
+  void poll(CpuCtx& c);
+  uint64_t req_addr(uint32_t i, uint32_t field) const { return p_.bar_base + layout_.req_rec(i) + field; }
+  uint64_t cpl_addr(uint32_t i, uint32_t field) const { return p_.bar_base + layout_.cpl_rec(i) + field; }
+
+  std::string name_;
+  HostOs& os_;
+  AsyncDriverParams p_;
+  ring::Layout layout_;
+  uint32_t p_hr_ = 0, p_hc_ = 0;  // the host's two pointers
+  Task* poller_ = nullptr;
+  sc_core::sc_time next_poll_;
+  std::vector<std::pair<Task*, Burst>> waiting_;
+  uint64_t submitted_ = 0, full_ = 0, polls_ = 0, drained_ = 0;
+  Samples batch_;
+};
+
+} // namespace iosim

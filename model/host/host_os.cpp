@@ -1,0 +1,248 @@
+#include "model/host/host_os.hpp"
+
+#include <stdexcept>
+
+using namespace sc_core;
+
+namespace iosim {
+
+// ---------------------------------------------------------------- CpuCtx
+void CpuCtx::compute(double cycles, CpuCat cat, bool false_computation) {
+  const double s = os_.cycles_to_s(cycles);
+  pending_s_ += s;
+  cat_ = cat;
+  auto& a = os_.cpus_[cpu_].acc;
+  (cat == CpuCat::User ? a.user : cat == CpuCat::System ? a.system : a.irq) += s;
+  if (false_computation) a.false_comp += s;
+}
+
+void CpuCtx::sync() {
+  if (pending_s_ <= 0) return;
+  const double s = pending_s_;
+  pending_s_ = 0;
+  wait(sc_time(s, SC_SEC));
+}
+
+uint64_t CpuCtx::pio_read(uint64_t addr, unsigned len) {
+  sync();
+  const sc_time t0 = sc_time_stamp();
+  const uint64_t v = os_.pio_->read(addr, len);
+  // The CPU is stalled for the whole round trip: charge it to the code that read.
+  const double s = (sc_time_stamp() - t0).to_seconds();
+  auto& a = os_.cpus_[cpu_].acc;
+  (cat_ == CpuCat::User ? a.user : cat_ == CpuCat::System ? a.system : a.irq) += s;
+  return v;
+}
+
+void CpuCtx::pio_write(uint64_t addr, const void* data, unsigned len) {
+  compute(os_.p_.cost.posted_write, cat_);
+  sync();
+  os_.pio_->write(addr, data, len);
+}
+
+// ---------------------------------------------------------------- HostOs
+HostOs::HostOs(sc_module_name name, const HostParams& p, PioPort* pio)
+    : sc_module(name), p_(p), pio_(pio), cpus_(size_t(p.cpus)) {
+  if (p.cpus < 1) throw std::invalid_argument("host.cpus must be >= 1");
+  for (int i = 0; i < p.cpus; ++i) {
+    cpus_[size_t(i)].ctx.reset(new CpuCtx(*this, i));
+    sc_spawn([this, i] { cpu_thread(i); }, sc_gen_unique_name("cpu"));
+  }
+  SC_METHOD(timer_method);
+  sensitive << timer_ev_;
+  dont_initialize();
+  if (p.hz > 0) {
+    SC_METHOD(tick_method);
+    sensitive << tick_ev_;
+    dont_initialize();
+    tick_ev_.notify(sc_time(1.0 / p.hz, SC_SEC));
+  }
+}
+
+Task* HostOs::create_task(const std::string& name) {
+  tasks_.emplace_back(new Task(name));
+  return tasks_.back().get();
+}
+
+void HostOs::note_idle_state() {
+  const sc_time now = sc_time_stamp();
+  if (io_blocked_ > 0 && runq_.empty()) false_idle_s_ += idle_cpus_ * (now - fi_last_).to_seconds();
+  fi_last_ = now;
+}
+
+void HostOs::kick_idle_cpu() {
+  for (auto& c : cpus_)
+    if (c.idle) { c.work.notify(SC_ZERO_TIME); return; }
+}
+
+void HostOs::wake(Task* t, Burst next) {
+  if (t->state_ == Task::State::Runnable || t->state_ == Task::State::Running)
+    throw std::logic_error("wake() of task '" + t->name + "' that is not blocked or sleeping");
+  note_idle_state();
+  if (t->state_ == Task::State::Blocked && t->io_wait_) --io_blocked_;
+  t->io_wait_ = false;
+  t->state_ = Task::State::Runnable;
+  t->next_ = std::move(next);
+  runq_.push_back(t);
+  kick_idle_cpu();
+}
+
+void HostOs::block(CpuCtx& c, bool io_wait) {
+  Task* t = c.task_;
+  if (!t) throw std::logic_error("block() outside a task");
+  note_idle_state();
+  t->state_ = Task::State::Blocked;
+  t->io_wait_ = io_wait;
+  if (io_wait) ++io_blocked_;
+}
+
+void HostOs::sleep_until(CpuCtx& c, sc_time when, Burst next) {
+  Task* t = c.task_;
+  if (!t) throw std::logic_error("sleep_until() outside a task");
+  t->state_ = Task::State::Sleeping;
+  t->next_ = std::move(next);
+  timers_.emplace(when, t);
+  arm_timer();
+}
+
+void HostOs::requeue(CpuCtx& c, Burst next) {
+  Task* t = c.task_;
+  if (!t) throw std::logic_error("requeue() outside a task");
+  note_idle_state();
+  t->state_ = Task::State::Runnable;
+  t->next_ = std::move(next);
+  runq_.push_back(t);
+}
+
+void HostOs::exit(CpuCtx& c) {
+  if (c.task_) c.task_->state_ = Task::State::Exited;
+}
+
+void HostOs::arm_timer() {
+  if (timers_.empty()) return;
+  const sc_time now = sc_time_stamp(), at = timers_.begin()->first;
+  timer_ev_.notify(at > now ? at - now : SC_ZERO_TIME);  // an earlier notify wins
+}
+
+// Expired sleeps: the timer bottom half wakes the task (its cost on a CPU).
+void HostOs::timer_method() {
+  const sc_time now = sc_time_stamp();
+  while (!timers_.empty() && timers_.begin()->first <= now) {
+    Task* t = timers_.begin()->second;
+    timers_.erase(timers_.begin());
+    Burst next = std::move(t->next_);
+    raise_irq([this, t, next = std::move(next)](CpuCtx& c) mutable {
+      c.compute(p_.cost.wakeup, CpuCat::Irq);
+      c.sync();
+      wake(t, std::move(next));
+    });
+  }
+  arm_timer();
+}
+
+void HostOs::tick_method() {
+  for (size_t i = 0; i < cpus_.size(); ++i) {
+    cpus_[i].irqs.push_back([this](CpuCtx& c) { c.compute(p_.cost.timer_tick, CpuCat::Irq); });
+    cpus_[i].work.notify(SC_ZERO_TIME);
+  }
+  tick_ev_.notify(sc_time(1.0 / p_.hz, SC_SEC));
+}
+
+void HostOs::raise_irq(Burst handler) {
+  int cpu = 0;
+  if (p_.irq_affinity == "round_robin") { cpu = next_irq_cpu_; next_irq_cpu_ = (next_irq_cpu_ + 1) % p_.cpus; }
+  auto& c = cpus_[size_t(cpu)];
+  c.irqs.push_back([this, h = std::move(handler)](CpuCtx& ctx) {
+    ctx.compute(p_.cost.irq_entry, CpuCat::Irq);
+    h(ctx);
+  });
+  c.work.notify(SC_ZERO_TIME);
+}
+
+void HostOs::cpu_thread(int i) {
+  Cpu& cpu = cpus_[size_t(i)];
+  CpuCtx& ctx = *cpu.ctx;
+  for (;;) {
+    if (!cpu.irqs.empty()) {
+      Burst h = std::move(cpu.irqs.front());
+      cpu.irqs.pop_front();
+      ctx.task_ = nullptr;
+      h(ctx);
+      ctx.sync();
+      continue;
+    }
+    if (!runq_.empty()) {
+      note_idle_state();
+      Task* t = runq_.front();
+      runq_.pop_front();
+      // 2.4 schedule(): goodness() over every runnable task, then switch_to().
+      ctx.compute(p_.cost.sched_base + p_.cost.sched_per_task * double(runq_.size() + 1), CpuCat::System, true);
+      if (cpu.last != t) ctx.compute(p_.cost.ctx_switch, CpuCat::System, true);
+      cpu.last = t;
+      t->state_ = Task::State::Running;
+      ctx.task_ = t;
+      Burst b = std::move(t->next_);
+      b(ctx);
+      ctx.sync();
+      if (t->state_ == Task::State::Running)
+        throw std::logic_error("task '" + t->name + "' burst ended without block/sleep/exit");
+      ctx.task_ = nullptr;
+      continue;
+    }
+    note_idle_state();
+    cpu.idle = true;
+    ++idle_cpus_;
+    cpu.idle_since = sc_time_stamp();
+    wait(cpu.work);
+    note_idle_state();
+    --idle_cpus_;
+    cpu.idle = false;
+    cpu.acc.idle += (sc_time_stamp() - cpu.idle_since).to_seconds();
+  }
+}
+
+void HostOs::reset_stats() {
+  note_idle_state();
+  false_idle_s_ = 0;
+  const sc_time now = sc_time_stamp();
+  window_start_ = now;
+  for (auto& c : cpus_) {
+    c.acc = Account{};
+    if (c.idle) c.idle_since = now;
+  }
+}
+
+HostOs::Account HostOs::account(int i) const {
+  const Cpu& c = cpus_[size_t(i)];
+  Account a = c.acc;
+  if (c.idle) a.idle += (sc_time_stamp() - c.idle_since).to_seconds();
+  return a;
+}
+
+double HostOs::false_idle_s() const {
+  double s = false_idle_s_;
+  if (io_blocked_ > 0 && runq_.empty()) s += idle_cpus_ * (sc_time_stamp() - fi_last_).to_seconds();
+  return s;
+}
+
+void HostOs::report(Stats& out, double window_s) const {
+  const std::string n = name();
+  double busy = 0, fc = 0;
+  for (int i = 0; i < p_.cpus; ++i) {
+    const Account a = account(i);
+    const std::string c = n + ".cpu" + std::to_string(i);
+    out.put(c + ".user", 100 * a.user / window_s, "%", "time in user code");
+    out.put(c + ".system", 100 * a.system / window_s, "%", "time in the kernel (syscalls, scheduler, drivers)");
+    out.put(c + ".irq", 100 * a.irq / window_s, "%", "time in interrupt handlers and bottom halves");
+    out.put(c + ".idle", 100 * a.idle / window_s, "%", "time in the idle loop");
+    busy += a.user + a.system + a.irq;
+    fc += a.false_comp;
+  }
+  out.put(n + ".busy", 100 * busy / (window_s * p_.cpus), "%", "mean CPU utilisation");
+  out.put(n + ".false_computation", 100 * fc / (window_s * p_.cpus), "%",
+          "scheduler passes and context switches caused by blocking I/O");
+  out.put(n + ".false_idle", 100 * false_idle_s() / (window_s * p_.cpus), "%",
+          "CPU idle while every process is blocked on I/O");
+}
+
+} // namespace iosim

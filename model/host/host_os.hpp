@@ -1,0 +1,137 @@
+#pragma once
+// The host: N CPUs running processes, kernel threads and interrupt handlers, with
+// the OS costs that the paper blames (scheduler passes, context switches,
+// interrupt entry, wakeups) spent as CPU time.
+//
+// Each CPU is one SC_THREAD that takes work in priority order: pending
+// interrupts (handler + bottom half, run to completion), then a runnable task
+// from the shared run queue (paying a schedule() pass that grows with the run
+// queue, and a context switch when the task differs from the last one on that
+// CPU). A task runs one *burst* (straight-line code: compute, PIO, submit) and
+// then blocks, sleeps or stays runnable. Bursts are short (microseconds) against
+// a 10 ms time slice, so running them without preemption is a fair model.
+//
+// Accounting per CPU: user, system, interrupt, idle (they add up to elapsed),
+// plus the paper's losses: false computation (scheduling and switching caused
+// by blocking I/O) and false idle (a CPU idle while every process is blocked on
+// I/O, so nobody can issue more).
+#include "model/host/host_params.hpp"
+#include "model/host/pio_port.hpp"
+#include "model/stats/stats.hpp"
+
+#include <systemc>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace iosim {
+
+class HostOs;
+class Task;
+
+enum class CpuCat { User = 0, System = 1, Irq = 2 };
+
+// Handed to code running on a CPU. compute() is lazy: time accrues and is spent
+// (wait) at the next sync point, so a burst of ten small costs is one wait.
+class CpuCtx {
+public:
+  void compute(double cycles, CpuCat cat, bool false_computation = false);
+  void sync();  // spend the accrued time now (before any visible side effect)
+  uint64_t pio_read(uint64_t addr, unsigned len);
+  void pio_write(uint64_t addr, const void* data, unsigned len);
+  int cpu() const { return cpu_; }
+  HostOs& os() { return os_; }
+  Task* task() const { return task_; }
+
+private:
+  friend class HostOs;
+  CpuCtx(HostOs& os, int cpu) : os_(os), cpu_(cpu) {}
+  HostOs& os_;
+  int cpu_;
+  Task* task_ = nullptr;
+  double pending_s_ = 0;
+  CpuCat cat_ = CpuCat::System;
+};
+
+using Burst = std::function<void(CpuCtx&)>;
+
+class Task {
+public:
+  enum class State { Runnable, Running, Blocked, Sleeping, Exited };
+  const std::string name;
+  State state() const { return state_; }
+  bool blocked_on_io() const { return state_ == State::Blocked && io_wait_; }
+
+private:
+  friend class HostOs;
+  explicit Task(std::string n) : name(std::move(n)) {}
+  State state_ = State::Sleeping;
+  bool io_wait_ = false;
+  Burst next_;
+};
+
+class HostOs : public sc_core::sc_module, public Reporter {
+public:
+  SC_HAS_PROCESS(HostOs);
+  HostOs(sc_core::sc_module_name name, const HostParams& p, PioPort* pio);
+
+  Task* create_task(const std::string& name);
+  // Make a task runnable with the burst it will run when scheduled. The caller
+  // (an interrupt's bottom half, another task, a timer) pays p.cost.wakeup.
+  void wake(Task* t, Burst next);
+  // Inside a task's burst: what happens after it. block(): wait for I/O (someone
+  // will wake() it); sleep_until(): a timer wakes it; stay(): runnable again.
+  void block(CpuCtx& c, bool io_wait = true);
+  void sleep_until(CpuCtx& c, sc_core::sc_time when, Burst next);
+  void exit(CpuCtx& c);
+  void requeue(CpuCtx& c, Burst next);  // stay runnable (back of the run queue)
+  // A device raises an interrupt: the handler runs on a CPU chosen by the
+  // affinity policy, before any task work waiting there.
+  void raise_irq(Burst handler);
+
+  const HostParams& params() const { return p_; }
+  double cycles_to_s(double c) const { return c / p_.clock_hz; }
+  int runnable() const { return int(runq_.size()); }
+
+  void reset_stats() override;
+  void report(Stats& out, double window_s) const override;
+  // Per-CPU seconds by category since the last reset: user, system, irq, idle.
+  struct Account { double user = 0, system = 0, irq = 0, idle = 0, false_comp = 0; };
+  Account account(int cpu) const;
+  double false_idle_s() const;
+
+private:
+  friend class CpuCtx;
+  struct Cpu {
+    std::unique_ptr<CpuCtx> ctx;
+    std::deque<Burst> irqs;
+    sc_core::sc_event work;
+    Task* last = nullptr;
+    bool idle = false;
+    sc_core::sc_time idle_since;
+    Account acc;
+  };
+  void cpu_thread(int i);
+  void timer_method();
+  void tick_method();
+  void arm_timer();
+  void kick_idle_cpu();
+  void note_idle_state();  // integrate false idle before any change of its condition
+
+  HostParams p_;
+  PioPort* pio_;
+  std::vector<Cpu> cpus_;
+  std::vector<std::unique_ptr<Task>> tasks_;
+  std::deque<Task*> runq_;
+  std::multimap<sc_core::sc_time, Task*> timers_;
+  sc_core::sc_event timer_ev_, tick_ev_;
+  int next_irq_cpu_ = 0, io_blocked_ = 0, idle_cpus_ = 0;
+  double false_idle_s_ = 0;
+  sc_core::sc_time fi_last_;
+  sc_core::sc_time window_start_;
+};
+
+} // namespace iosim

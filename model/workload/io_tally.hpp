@@ -1,0 +1,67 @@
+#pragma once
+// What a workload measures: completions, bytes and latency over the measured
+// window; shared by every workload so all runs report the same figures.
+#include "model/common/io_request.hpp"
+#include "model/common/ledger.hpp"
+#include "model/stats/stats.hpp"
+
+#include <string>
+
+namespace iosim {
+
+class IoTally : public Reporter {
+public:
+  explicit IoTally(std::string name, RequestLedger& ledger) : name_(std::move(name)), ledger_(ledger) {}
+  // Register a new request with the ledger (sets id and issue time).
+  void issue(IoRequest& r) {
+    r.id = ledger_.issue();
+    r.t_issue = sc_core::sc_time_stamp();
+    ++issued_;
+    outstanding_.add(1);
+  }
+  void done(IoRequest& r) {
+    r.t_done = sc_core::sc_time_stamp();
+    if (r.status != 0) { ledger_.fail(r.id); ++failed_; }
+    else ledger_.complete(r.id);
+    outstanding_.add(-1);
+    if (!counting_) return;  // drain after the window: checked by the ledger, not counted
+    ++completed_;
+    bytes_ += r.bytes();
+    lat_.add((r.t_done - r.t_issue).to_seconds());
+  }
+  uint64_t completed() const { return completed_; }
+  uint64_t issued() const { return issued_; }
+  double outstanding() const { return outstanding_.level(); }
+  const Samples& latency() const { return lat_; }
+
+  void stop_counting() { counting_ = false; }
+  void reset_stats() override {
+    completed_ = bytes_ = issued_ = failed_ = 0;
+    lat_.clear();
+    outstanding_.reset();
+  }
+  void report(Stats& out, double window_s) const override {
+    const std::string& n = name_;
+    out.put(n + ".iops", double(completed_) / window_s, "1/s", "requests completed per second");
+    out.put(n + ".mbps", double(bytes_) / window_s / 1e6, "MB/s", "data moved (1 MB = 10^6 B)");
+    out.put(n + ".issued", double(issued_), "count", "requests issued in the window");
+    out.put(n + ".completed", double(completed_), "count", "requests completed in the window");
+    out.put(n + ".failed", double(failed_), "count", "requests completed with an error");
+    out.put(n + ".outstanding", outstanding_.mean(), "count", "mean requests in flight");
+    out.put(n + ".latency.mean", lat_.mean() * 1e3, "ms", "issue to completion");
+    out.put(n + ".latency.p50", lat_.quantile(0.50) * 1e3, "ms", "");
+    out.put(n + ".latency.p95", lat_.quantile(0.95) * 1e3, "ms", "");
+    out.put(n + ".latency.p99", lat_.quantile(0.99) * 1e3, "ms", "");
+    out.put(n + ".latency.max", lat_.max() * 1e3, "ms", "");
+  }
+
+private:
+  std::string name_;
+  RequestLedger& ledger_;
+  uint64_t issued_ = 0, completed_ = 0, bytes_ = 0, failed_ = 0;
+  Samples lat_;
+  LevelTracker outstanding_;
+  bool counting_ = true;
+};
+
+} // namespace iosim
