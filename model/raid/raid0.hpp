@@ -1,27 +1,85 @@
 #pragma once
-// TEMPORARY stand-in until the scsi branch's Raid0 lands (same shape).
+// RAID0: the paper's I/O card presents all its disks as one linear logical block
+// device and maps logical blocks to disks itself (BRIEF.md, "The I/O card").
+// Striping is the plain round-robin layout: stripe unit s lives on member
+// s % N at member offset (s / N) * stripe. The paper's stripe unit is 8192 KB
+// (BRIEF.md, "Test platform"), so a request nearly always falls on one disk.
+//
+// raid0_map() is the pure mapping; Raid0Volume submits the pieces to the
+// members and completes the parent exactly once, after the last piece.
+#include "model/common/io_request.hpp"
+#include "model/stats/stats.hpp"
+
 #include <cstdint>
+#include <list>
+#include <memory>
+#include <string>
 #include <vector>
+
 namespace iosim {
-struct Raid0Piece { int member; uint64_t lba; uint32_t blocks; uint32_t offset; };
-class Raid0Map {
-public:
-  Raid0Map(int members, uint64_t member_blocks, uint64_t stripe_blocks)
-      : n_(members), stripe_(stripe_blocks), per_member_(member_blocks / stripe_blocks * stripe_blocks) {}
-  uint64_t capacity_blocks() const { return per_member_ * uint64_t(n_); }
-  std::vector<Raid0Piece> map(uint64_t lba, uint32_t blocks) const {
-    std::vector<Raid0Piece> v;
-    uint32_t off = 0;
-    while (blocks) {
-      const uint64_t su = lba / stripe_, in = lba % stripe_;
-      const uint32_t n = uint32_t(std::min<uint64_t>(blocks, stripe_ - in));
-      v.push_back({int(su % uint64_t(n_)), (su / uint64_t(n_)) * stripe_ + in, n, off});
-      lba += n; blocks -= n; off += n;
-    }
-    return v;
-  }
-  int members() const { return n_; }
-private:
-  int n_; uint64_t stripe_, per_member_;
+
+// SCSI status byte CHECK CONDITION (SAM: status code 02h); used when a request
+// falls outside the volume.
+constexpr int kStatusCheckCondition = 0x02;
+
+struct Raid0Geometry {
+  uint32_t members = 0;
+  uint64_t stripe_blocks = 0;            // stripe unit, 512-byte sectors
+  uint64_t member_capacity_blocks = 0;   // usable per member: whole stripe units
+  uint64_t capacity_blocks() const { return uint64_t(members) * member_capacity_blocks; }
 };
-}
+
+// Builds the geometry: member capacity = min of the members' capacities,
+// truncated to whole stripe units. stripe_bytes must be a positive multiple of
+// 512. Throws std::invalid_argument otherwise.
+Raid0Geometry make_raid0_geometry(const std::vector<uint64_t>& member_capacity_blocks,
+                                  uint64_t stripe_bytes);
+
+struct Raid0Piece {
+  uint32_t member = 0;
+  uint64_t member_lba = 0;
+  uint32_t blocks = 0;
+  uint64_t offset_blocks = 0;  // where this piece starts inside the parent request
+  bool operator==(const Raid0Piece& o) const {
+    return member == o.member && member_lba == o.member_lba && blocks == o.blocks &&
+           offset_blocks == o.offset_blocks;
+  }
+};
+
+// Splits [lba, lba + blocks) at stripe-unit boundaries, in logical order.
+// Throws std::out_of_range if the range leaves the volume.
+std::vector<Raid0Piece> raid0_map(const Raid0Geometry& g, uint64_t lba, uint32_t blocks);
+
+class Raid0Volume : public BlockDevice, public Reporter {
+public:
+  // members[k] is member k (its placement on buses is the builder's business).
+  Raid0Volume(std::string name, std::vector<BlockDevice*> members, uint64_t stripe_bytes);
+  ~Raid0Volume() override;
+
+  // Never blocks. Out-of-range requests complete at once with
+  // kStatusCheckCondition; others complete (status = first piece error, or 0)
+  // when every piece has completed.
+  void submit(IoRequest& req) override;
+  uint64_t capacity_blocks() const override { return geo_.capacity_blocks(); }
+  const Raid0Geometry& geometry() const { return geo_; }
+  const std::string& name() const { return name_; }
+  uint64_t in_flight() const { return live_.size(); }
+
+  void reset_stats() override;
+  void report(Stats& out, double window_s) const override;
+
+private:
+  struct Parent;
+  void piece_done(Parent* p, IoRequest& child);
+  void reap();  // frees finished parents once no piece callback is on the stack
+
+  std::string name_;
+  std::vector<BlockDevice*> members_;
+  Raid0Geometry geo_;
+  std::list<std::unique_ptr<Parent>> live_, retired_;
+  int callback_depth_ = 0;
+  uint64_t next_child_id_ = 1;
+  uint64_t requests_ = 0, split_ = 0, pieces_ = 0, errors_ = 0;
+};
+
+} // namespace iosim

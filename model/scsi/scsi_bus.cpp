@@ -1,0 +1,234 @@
+#include "model/scsi/scsi_bus.hpp"
+
+#include <stdexcept>
+#include <string>
+
+namespace iosim {
+
+using sc_core::sc_time;
+using sc_core::SC_SEC;
+
+namespace {
+sc_time secs(double s) { return sc_time(s, SC_SEC); }
+const char* const kPhaseNames[] = {"bus_free", "arbitration", "selection", "training",
+                                   "initiator", "iu_overhead", "data"};
+} // namespace
+
+ScsiBus::ScsiBus(sc_core::sc_module_name name, const ScsiBusParams& p)
+    : sc_module(name), p_(p), tp_(secs(p.transfer_period_s)) {
+  if (p_.width_bytes == 0 || p_.transfer_period_s <= 0)
+    throw std::invalid_argument(std::string(this->name()) + ": bad data path parameters");
+  SC_HAS_PROCESS(ScsiBus);
+  SC_THREAD(arbiter);
+}
+
+void ScsiBus::attach(ScsiTarget* target, int id) {
+  if (id < 0 || id >= kMaxIds) throw std::out_of_range(std::string(name()) + ": SCSI id out of range");
+  if (targets_[id] || initiators_[id])
+    throw std::logic_error(std::string(name()) + ": SCSI id " + std::to_string(id) + " already in use");
+  targets_[id] = target;
+  target->attach(this, id);
+}
+
+void ScsiBus::register_initiator(int id, ScsiInitiatorPort* port) {
+  if (id < 0 || id >= kMaxIds) throw std::out_of_range(std::string(name()) + ": SCSI id out of range");
+  if (targets_[id])
+    throw std::logic_error(std::string(name()) + ": SCSI id " + std::to_string(id) + " is a target");
+  initiators_[id] = port;
+}
+
+ScsiTarget* ScsiBus::target(int id) const {
+  return (id >= 0 && id < kMaxIds) ? targets_[id] : nullptr;
+}
+
+uint64_t ScsiBus::iu_wire_bytes(uint64_t payload) const {
+  uint64_t wire = payload;
+  if (p_.pad_to_bytes > 1) wire = (wire + p_.pad_to_bytes - 1) / p_.pad_to_bytes * p_.pad_to_bytes;
+  uint64_t crcs = 1;
+  if (p_.iucrc_interval_bytes > 0 && payload > p_.iucrc_interval_bytes)
+    crcs = (payload + p_.iucrc_interval_bytes - 1) / p_.iucrc_interval_bytes;
+  return wire + crcs * p_.iucrc_bytes;
+}
+
+sc_time ScsiBus::iu_time(uint64_t payload) const {
+  const uint64_t transfers = (iu_wire_bytes(payload) + p_.width_bytes - 1) / p_.width_bytes;
+  return tp_ * double(transfers);
+}
+
+void ScsiBus::spend(Phase ph, const sc_time& t) {
+  if (t == sc_core::SC_ZERO_TIME) return;
+  phase_s_[ph] += t.to_seconds();
+  wait(t);
+}
+
+bool ScsiBus::eligible(int id) {
+  if (!p_.fairness) return true;
+  auto& owed = fair_wait_[id];
+  for (auto it = owed.begin(); it != owed.end();) {
+    bool waiting = false;
+    for (auto* w : pending_) waiting |= (w->id == *it);
+    it = waiting ? std::next(it) : owed.erase(it);
+  }
+  return owed.empty();
+}
+
+ScsiBus::Waiter* ScsiBus::pick(const std::vector<Waiter*>& c) {
+  Waiter* best = nullptr;
+  for (auto* w : c)
+    if (!best || priority(w->id) > priority(best->id) ||
+        (w->id == best->id && w->seq < best->seq))
+      best = w;
+  return best;
+}
+
+void ScsiBus::note_win(int id, const std::vector<Waiter*>& contenders) {
+  if (record_grants_) grants_.push_back(id);
+  if (!p_.fairness) return;
+  for (auto& owed : fair_wait_) owed.erase(id);
+  for (auto* w : contenders)
+    if (w->id != id) fair_wait_[id].insert(w->id);
+}
+
+// One arbitration round per loop; with QAS, a connection ending while devices
+// wait is followed directly by QAS arbitration (no BUS FREE phase).
+void ScsiBus::arbiter() {
+  bool qas_handover = false;
+  for (;;) {
+    while (pending_.empty()) wait(request_ev_);
+    sc_time now = sc_core::sc_time_stamp();
+    if (!qas_handover && used_) {  // a bus never used has been free "forever"
+      const sc_time ready = t_free_ + secs(p_.bus_free_delay_s);
+      if (now < ready) spend(kBusFree, ready - now);
+    }
+    // Devices that asserted their id by the start of arbitration take part;
+    // later ones see BSY and wait for the next round.
+    const sc_time t_start = sc_core::sc_time_stamp();
+    spend(kArbitration, qas_handover ? secs(p_.qas_release_delay_s + p_.qas_arbitration_delay_s)
+                                     : secs(p_.arbitration_delay_s));
+    std::vector<Waiter*> contenders;
+    for (auto* w : pending_)
+      if (w->t_req <= t_start && eligible(w->id)) contenders.push_back(w);
+    qas_handover = false;
+    if (contenders.empty()) continue;
+    Waiter* win = pick(contenders);
+    note_win(win->id, contenders);
+    for (auto it = pending_.begin(); it != pending_.end(); ++it)
+      if (*it == win) { pending_.erase(it); break; }
+    busy_ = true;
+    used_ = true;
+    win->granted.notify();
+    wait(release_ev_);  // connection in progress
+    hold_id_ = -1;
+    hold_req_ = nullptr;
+    if (p_.qas && !pending_.empty()) qas_handover = true;
+  }
+}
+
+void ScsiBus::acquire(int id) {
+  Waiter w;
+  w.id = id;
+  w.seq = seq_++;
+  w.t_req = sc_core::sc_time_stamp();
+  pending_.push_back(&w);
+  request_ev_.notify(sc_core::SC_ZERO_TIME);
+  wait(w.granted);
+  arb_waits_.add((sc_core::sc_time_stamp() - w.t_req).to_seconds());
+  ++connections_;
+  // (Re)selection, then the selected device answers and the bus settles
+  // before the first information transfer phase.
+  spend(kSelection, secs(p_.bus_set_delay_s + p_.bus_settle_delay_s));
+}
+
+void ScsiBus::release(int owner, const IoRequest* req) {
+  busy_ = false;
+  t_free_ = sc_core::sc_time_stamp();
+  hold_id_ = owner;
+  hold_req_ = req;
+  release_ev_.notify(sc_core::SC_ZERO_TIME);
+}
+
+void ScsiBus::dt_phase_start(int initiator_id, int target_id, bool to_initiator) {
+  const int pair = initiator_id * kMaxIds + target_id;
+  const auto key = std::make_pair(pair, to_initiator ? 1 : 0);
+  if (!p_.retain_training || !trained_.count(key)) {
+    spend(kTraining, tp_ * double(p_.training_periods));
+    trained_.insert(key);
+  }
+}
+
+void ScsiBus::send_command(int initiator_id, IoRequest& req) {
+  ScsiTarget* t = target(req.target);
+  if (!t) throw std::logic_error(std::string(name()) + ": command for absent target " + std::to_string(req.target));
+  acquire(initiator_id);
+  dt_phase_start(initiator_id, req.target, false);
+  spend(kIuOverhead, iu_time(p_.lq_iu_bytes) + iu_time(p_.command_iu_bytes));
+  owner_[&req] = initiator_id;
+  ++commands_;
+  release(initiator_id, nullptr);
+  t->command(req);
+}
+
+void ScsiBus::transfer(int target_id, IoRequest& req, uint64_t bytes) {
+  auto it = owner_.find(&req);
+  const int init = it == owner_.end() ? 7 : it->second;
+  acquire(target_id);
+  dt_phase_start(init, target_id, req.is_read());
+  spend(kInitiator, secs(p_.initiator_latency_s));
+  const sc_time payload = tp_ * (double(bytes) / double(p_.width_bytes));
+  const sc_time iu = iu_time(bytes);
+  phase_s_[kData] += payload.to_seconds();
+  phase_s_[kIuOverhead] += (iu - payload).to_seconds();
+  spend(kIuOverhead, iu_time(p_.lq_iu_bytes));
+  wait(iu);
+  data_bytes_ += bytes;
+  release(target_id, &req);
+}
+
+void ScsiBus::complete(int target_id, IoRequest& req) {
+  auto it = owner_.find(&req);
+  const int init = it == owner_.end() ? -1 : it->second;
+  if (!busy_ && hold_id_ == target_id && hold_req_ == &req) {
+    // Status right behind the last data IU: same connection.
+    release_ev_.cancel();
+    busy_ = true;
+    hold_id_ = -1;
+    hold_req_ = nullptr;
+  } else {
+    acquire(target_id);
+    dt_phase_start(init < 0 ? 7 : init, target_id, true);
+    spend(kInitiator, secs(p_.initiator_latency_s));
+  }
+  sc_time t = iu_time(p_.lq_iu_bytes);
+  if (req.status != 0) t += iu_time(p_.status_iu_bytes + p_.sense_bytes);
+  spend(kIuOverhead, t);
+  ++completions_;
+  if (it != owner_.end()) owner_.erase(it);
+  release(target_id, nullptr);
+  if (init >= 0 && initiators_[init]) initiators_[init]->command_complete(req);
+  else req.on_done(req);
+}
+
+void ScsiBus::reset_stats() {
+  phase_s_.fill(0);
+  data_bytes_ = commands_ = completions_ = connections_ = 0;
+  arb_waits_.clear();
+}
+
+void ScsiBus::report(Stats& out, double window_s) const {
+  const std::string n = name();
+  double busy = 0;
+  for (int ph = kArbitration; ph < kPhases; ++ph) busy += phase_s_[ph];
+  const double w = window_s > 0 ? window_s : 1;
+  out.put(n + ".mbps", double(data_bytes_) / w / 1e6, "MB/s", "data moved over the bus");
+  out.put(n + ".busy", 100.0 * busy / w, "%", "arbitration through disconnect");
+  out.put(n + ".efficiency", busy > 0 ? 100.0 * phase_s_[kData] / busy : 0.0, "%",
+          "data transfer share of busy time");
+  out.put(n + ".commands", double(commands_), "count", "commands sent (selection + command IU)");
+  out.put(n + ".completions", double(completions_), "count", "status delivered");
+  out.put(n + ".connections", double(connections_), "count", "arbitrations won");
+  out.put(n + ".arb_wait_us", arb_waits_.mean() * 1e6, "us", "request to winning arbitration, mean");
+  for (int ph = 0; ph < kPhases; ++ph)
+    out.put(n + ".phase." + kPhaseNames[ph], 100.0 * phase_s_[ph] / w, "%", "share of the window");
+}
+
+} // namespace iosim

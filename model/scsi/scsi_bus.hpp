@@ -1,0 +1,170 @@
+#pragma once
+// Ultra320 parallel SCSI bus (SPI-4 paced, packetized), as a set of timed bus
+// phases shared by up to 16 devices (15 targets + the initiator(s)).
+//
+// What a connection costs (every figure in ScsiBusParams below, with sources):
+//   [bus free delay] -> ARBITRATION -> (RE)SELECTION -> phase settle ->
+//   training pattern (start of each DT DATA phase) -> initiator context
+//   lookup -> information units (SPI L_Q IU + command / data / status IU,
+//   each padded to 4 bytes and closed by a 4-byte iuCRC) -> disconnect.
+// With QAS enabled, a target ending a connection while others wait hands the
+// bus over by QAS arbitration instead of BUS FREE + normal arbitration.
+//
+// Nothing caps throughput: the U320 ceiling (~234-240 MB/s per channel with
+// Cheetah 15K.3 drives, PARAMETERS.md) has to come out of the per-connection
+// overheads and the size of the bursts targets move per reconnection.
+#include "model/scsi/scsi_link.hpp"
+#include "model/stats/stats.hpp"
+
+#include <systemc>
+#include <array>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <set>
+#include <unordered_map>
+#include <vector>
+
+namespace iosim {
+
+struct ScsiBusParams {
+  // Data path: 16-bit, 80 MHz clock, DT (both edges) = one 2-byte transfer per
+  // 6.25 ns = 320 MB/s peak (SCSI Trade Association FAQ; "fast-160" transfer
+  // period 6.25 ns, Seagate Parallel SCSI Interface Product Manual rev A, 3.5.3).
+  double transfer_period_s = 6.25e-9;
+  uint32_t width_bytes = 2;
+
+  // Control timings, Seagate Parallel SCSI Interface manual (PARAMETERS.md).
+  double bus_free_delay_s = 0.8e-6;     // bus must be seen free this long before arbitrating
+  double arbitration_delay_s = 2.4e-6;  // arbitration: wait before examining the ids
+  double bus_set_delay_s = 1.6e-6;      // spec upper bound, taken as the (re)selection phase time
+  double bus_settle_delay_s = 0.4e-6;   // settle after the selected device answers, before the first IU
+  bool qas = false;                     // Quick Arbitration and Selection (optional in U320)
+  double qas_arbitration_delay_s = 1.0e-6;
+  double qas_release_delay_s = 0.2e-6;
+  // Optional SPI fairness: a winner does not arbitrate again until every
+  // device it beat has had its turn.
+  bool fairness = false;
+
+  // Training pattern at the start of every DT DATA phase of a paced transfer
+  // unless "retain training information" was negotiated: sections A+B end 192
+  // transfer periods after the first REQ, section C is 64 more (Seagate Parallel
+  // SCSI Interface manual 3.5.3.1.1) -> 256 periods = 1.6 us at U320.
+  bool retain_training = false;
+  uint32_t training_periods = 256;
+
+  // Information units (Seagate Parallel SCSI Interface manual 6.2; SPI-4):
+  uint32_t lq_iu_bytes = 20;       // SPI L_Q IU, bytes 0-19 (type, tag, LUN, data length, iuCRC interval)
+  uint32_t command_iu_bytes = 20;  // SPI command IU with a 16-byte CDB field (L_Q data length >= 14h)
+  uint32_t status_iu_bytes = 12;   // SPI status IU header; only sent for non-GOOD status:
+                                   // GOOD status is an L_Q with data length 0 (6.2.5)
+  uint32_t sense_bytes = 18;       // fixed-format sense data carried with CHECK CONDITION
+  uint32_t iucrc_bytes = 4;        // iuCRC closing every IU
+  uint32_t iucrc_interval_bytes = 0;  // 0 = one iuCRC at the end of a data IU only
+  uint32_t pad_to_bytes = 4;       // IUs are padded so data + pad is a multiple of 4
+
+  // Time the initiator port needs per connection to find the I_T_L_Q nexus
+  // named by the L_Q and load its DMA context before it accepts the IU that
+  // follows (the REQ/ACK offset is exhausted meanwhile). fitted: no datasheet
+  // figure; chosen with the Disk's burst size so that a channel saturates near
+  // the measured 234-240 MB/s (PARAMETERS.md, tecChannel U320 test).
+  double initiator_latency_s = 1.5e-6;
+
+  double peak_bytes_per_s() const { return double(width_bytes) / transfer_period_s; }
+};
+
+// Implemented by an initiator port that wants completions delivered to it (to
+// account its outstanding commands) instead of the bus calling req.on_done.
+class ScsiInitiatorPort {
+public:
+  virtual ~ScsiInitiatorPort() = default;
+  virtual void command_complete(IoRequest& req) = 0;
+};
+
+class ScsiBus : public sc_core::sc_module, public ScsiTargetLink, public Reporter {
+public:
+  static constexpr int kMaxIds = 16;  // 16-bit wide bus: SCSI ids 0..15
+
+  ScsiBus(sc_core::sc_module_name name, const ScsiBusParams& p = {});
+
+  // Wires a target at SCSI id `id` (calls target->attach(this, id)).
+  void attach(ScsiTarget* target, int id);
+  // Optional: completions for commands sent by `id` go to port->command_complete.
+  void register_initiator(int id, ScsiInitiatorPort* port);
+  ScsiTarget* target(int id) const;
+
+  // Initiator side, from an SC_THREAD: arbitrate, select req.target, send the
+  // L_Q + command IU, disconnect, then ScsiTarget::command(req).
+  void send_command(int initiator_id, IoRequest& req);
+
+  // ScsiTargetLink (target side, from an SC_THREAD).
+  void transfer(int target_id, IoRequest& req, uint64_t bytes) override;
+  void complete(int target_id, IoRequest& req) override;
+
+  // Bus time of an information unit of `payload` bytes: pad + iuCRC(s).
+  sc_core::sc_time iu_time(uint64_t payload) const;
+  uint64_t iu_wire_bytes(uint64_t payload) const;
+  // SCSI arbitration priority: 7 highest, then 6..0, then 15..8 (SPI-4).
+  static int priority(int id) { return id < 8 ? id + 8 : id - 8; }
+
+  const ScsiBusParams& params() const { return p_; }
+
+  void reset_stats() override;
+  void report(Stats& out, double window_s) const override;
+
+  // Raw counters (for tests and the integrator).
+  enum Phase { kBusFree, kArbitration, kSelection, kTraining, kInitiator, kIuOverhead, kData, kPhases };
+  double phase_seconds(Phase ph) const { return phase_s_[ph]; }
+  uint64_t data_bytes() const { return data_bytes_; }
+  uint64_t commands() const { return commands_; }
+  uint64_t connections() const { return connections_; }
+  double arbitration_wait_mean_s() const { return arb_waits_.mean(); }
+  // Ids in the order they were granted the bus (kept only if enabled; tests).
+  void record_grants(bool on) { record_grants_ = on; }
+  const std::vector<int>& grants() const { return grants_; }
+
+private:
+  struct Waiter {
+    int id;
+    uint64_t seq;
+    sc_core::sc_time t_req;
+    sc_core::sc_event granted;
+  };
+  void arbiter();
+  void acquire(int id);        // blocks until this id owns the bus (arbitration + selection done)
+  void release(int owner, const IoRequest* req);
+  void spend(Phase ph, const sc_core::sc_time& t);
+  bool eligible(int id);
+  Waiter* pick(const std::vector<Waiter*>& contenders);
+  void note_win(int id, const std::vector<Waiter*>& contenders);
+  void dt_phase_start(int initiator_id, int target_id, bool to_initiator);
+
+  ScsiBusParams p_;
+  sc_core::sc_time tp_;  // transfer period
+  std::array<ScsiTarget*, kMaxIds> targets_{};
+  std::array<ScsiInitiatorPort*, kMaxIds> initiators_{};
+  std::unordered_map<const IoRequest*, int> owner_;  // command -> initiator id
+  std::set<std::pair<int, int>> trained_;            // (id pair, direction) for retain_training
+
+  // Arbitration state.
+  std::deque<Waiter*> pending_;
+  uint64_t seq_ = 0;
+  sc_core::sc_event request_ev_, release_ev_;
+  bool busy_ = false, used_ = false;
+  sc_core::sc_time t_free_;  // when the bus last went free
+  std::array<std::set<int>, kMaxIds> fair_wait_;
+  // A connection that just ended a data transfer stays open for the rest of
+  // the current time step, so a target that has its status ready sends the
+  // status L_Q in the same connection (as packetized targets do).
+  int hold_id_ = -1;
+  const IoRequest* hold_req_ = nullptr;
+
+  // Statistics.
+  std::array<double, kPhases> phase_s_{};
+  uint64_t data_bytes_ = 0, commands_ = 0, completions_ = 0, connections_ = 0;
+  Samples arb_waits_;
+  bool record_grants_ = false;
+  std::vector<int> grants_;
+};
+
+} // namespace iosim

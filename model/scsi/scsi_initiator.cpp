@@ -1,0 +1,104 @@
+#include "model/scsi/scsi_initiator.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+
+namespace iosim {
+
+ScsiInitiator::ScsiInitiator(sc_core::sc_module_name name, ScsiBus& bus, const ScsiInitiatorParams& p)
+    : sc_module(name), bus_(bus), p_(p) {
+  if (p_.per_target_limit < 1 || p_.port_limit < 1)
+    throw std::invalid_argument(std::string(this->name()) + ": queue limits must be >= 1");
+  bus_.register_initiator(p_.scsi_id, this);
+  SC_HAS_PROCESS(ScsiInitiator);
+  SC_THREAD(issue_loop);
+}
+
+BlockDevice& ScsiInitiator::target(int id) {
+  if (!bus_.target(id))
+    throw std::out_of_range(std::string(name()) + ": no target at SCSI id " + std::to_string(id));
+  if (!views_[id]) views_[id] = std::make_unique<View>(*this, id);
+  return *views_[id];
+}
+
+uint64_t ScsiInitiator::View::capacity_blocks() const {
+  return owner_.bus_.target(id_)->capacity_blocks();
+}
+
+int ScsiInitiator::limit(int id) const {
+  return std::max(1, std::min(p_.per_target_limit, bus_.target(id)->max_queue_depth()));
+}
+
+void ScsiInitiator::enqueue(int id, IoRequest& req) {
+  req.target = id;
+  queue_[id].push_back(Entry{seq_++, &req});
+  queued_lvl_[id].add(1);
+  work_ev_.notify(sc_core::SC_ZERO_TIME);
+}
+
+int ScsiInitiator::next_target() {
+  if (port_outstanding_ >= p_.port_limit) return -1;
+  int best = -1;
+  for (int id = 0; id < ScsiBus::kMaxIds; ++id) {
+    if (queue_[id].empty() || outstanding_[id] >= limit(id)) continue;
+    if (best < 0 || queue_[id].front().seq < queue_[best].front().seq) best = id;
+  }
+  return best;
+}
+
+void ScsiInitiator::issue_loop() {
+  for (;;) {
+    const int id = next_target();
+    if (id < 0) {
+      wait(work_ev_);
+      continue;
+    }
+    IoRequest* req = queue_[id].front().req;
+    queue_[id].pop_front();
+    queued_lvl_[id].add(-1);
+    // Counted outstanding before the bus call: the target may complete it
+    // (from another thread) before send_command returns.
+    ++outstanding_[id];
+    ++port_outstanding_;
+    outstanding_lvl_[id].add(1);
+    ++issued_;
+    bus_.send_command(p_.scsi_id, *req);
+  }
+}
+
+void ScsiInitiator::command_complete(IoRequest& req) {
+  const int id = req.target;
+  if (id < 0 || id >= ScsiBus::kMaxIds || outstanding_[id] <= 0)
+    throw std::logic_error(std::string(name()) + ": completion for a command not outstanding");
+  --outstanding_[id];
+  --port_outstanding_;
+  outstanding_lvl_[id].add(-1);
+  ++completed_;
+  work_ev_.notify(sc_core::SC_ZERO_TIME);
+  // Last: the caller's callback may reuse or free the request.
+  req.on_done(req);
+}
+
+void ScsiInitiator::reset_stats() {
+  for (auto& l : queued_lvl_) l.reset();
+  for (auto& l : outstanding_lvl_) l.reset();
+  issued_ = completed_ = 0;
+}
+
+void ScsiInitiator::report(Stats& out, double window_s) const {
+  (void)window_s;
+  const std::string n = name();
+  out.put(n + ".issued", double(issued_), "count", "commands sent to targets");
+  out.put(n + ".completed", double(completed_), "count", "commands completed");
+  for (int id = 0; id < ScsiBus::kMaxIds; ++id) {
+    if (!views_[id]) continue;
+    const std::string t = n + ".t" + std::to_string(id);
+    out.put(t + ".queued_mean", queued_lvl_[id].mean(), "count", "commands waiting in the port");
+    out.put(t + ".queued_max", queued_lvl_[id].max(), "count", "");
+    out.put(t + ".outstanding_mean", outstanding_lvl_[id].mean(), "count", "commands at the target");
+    out.put(t + ".outstanding_max", outstanding_lvl_[id].max(), "count", "");
+  }
+}
+
+} // namespace iosim

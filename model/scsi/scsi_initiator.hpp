@@ -1,0 +1,76 @@
+#pragma once
+// A SCSI initiator port on one ScsiBus: what the paper's I/O card SCSI
+// controllers and the LSI 53C1030 channels use to reach their disks.
+//
+// Per target it offers a BlockDevice view whose submit() only queues the
+// command (never blocks the caller). One SC_THREAD sends queued commands over
+// the bus in arrival order, skipping targets that are at their tagged-queue
+// limit (per-device queues, as in an HBA: no head-of-line blocking), and never
+// with more than the per-port limit outstanding. Completions come back
+// through the bus and end in req.on_done.
+#include "model/scsi/scsi_bus.hpp"
+#include "model/stats/stats.hpp"
+
+#include <systemc>
+#include <array>
+#include <deque>
+#include <memory>
+
+namespace iosim {
+
+struct ScsiInitiatorParams {
+  int scsi_id = 7;              // highest arbitration priority, the usual host adapter id
+  int per_target_limit = 64;    // tagged commands allowed per target (also capped by the target's own limit)
+  int port_limit = 255;         // commands outstanding on the whole port
+};
+
+class ScsiInitiator : public sc_core::sc_module, public ScsiInitiatorPort, public Reporter {
+public:
+  ScsiInitiator(sc_core::sc_module_name name, ScsiBus& bus, const ScsiInitiatorParams& p = {});
+
+  // The BlockDevice through which target `id` on this bus is reached; its
+  // capacity is the target's. The target must be attached to the bus.
+  BlockDevice& target(int id);
+
+  void command_complete(IoRequest& req) override;  // from the bus
+
+  int outstanding(int id) const { return outstanding_[id]; }
+  int queued(int id) const { return int(queue_[id].size()); }
+  int port_outstanding() const { return port_outstanding_; }
+  int limit(int id) const;
+  uint64_t issued() const { return issued_; }
+  uint64_t completed() const { return completed_; }
+
+  void reset_stats() override;
+  void report(Stats& out, double window_s) const override;
+
+private:
+  class View : public BlockDevice {
+  public:
+    View(ScsiInitiator& o, int id) : owner_(o), id_(id) {}
+    void submit(IoRequest& req) override { owner_.enqueue(id_, req); }
+    uint64_t capacity_blocks() const override;
+  private:
+    ScsiInitiator& owner_;
+    int id_;
+  };
+  struct Entry {
+    uint64_t seq;
+    IoRequest* req;
+  };
+  void enqueue(int id, IoRequest& req);
+  void issue_loop();
+  int next_target();  // eligible target whose head command arrived first, or -1
+
+  ScsiBus& bus_;
+  ScsiInitiatorParams p_;
+  std::array<std::unique_ptr<View>, ScsiBus::kMaxIds> views_;
+  std::array<std::deque<Entry>, ScsiBus::kMaxIds> queue_;
+  std::array<int, ScsiBus::kMaxIds> outstanding_{};
+  int port_outstanding_ = 0;
+  uint64_t seq_ = 0, issued_ = 0, completed_ = 0;
+  sc_core::sc_event work_ev_;
+  std::array<LevelTracker, ScsiBus::kMaxIds> queued_lvl_, outstanding_lvl_;
+};
+
+} // namespace iosim
