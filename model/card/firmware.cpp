@@ -7,7 +7,7 @@ using namespace sc_core;
 namespace iosim {
 
 Firmware::Firmware(sc_module_name name, const FirmwareParams& p, CardMemory& mem, QueueController& qc,
-                   const Raid0Map& raid, std::vector<BlockDevice*> members, DmaPort* dma)
+                   const Raid0Geometry& raid, std::vector<BlockDevice*> members, DmaPort* dma)
     : sc_module(name), p_(p), mem_(mem), qc_(qc), raid_(raid), members_(std::move(members)), dma_(dma) {
   SC_THREAD(run);
   SC_THREAD(dma_engine);
@@ -33,14 +33,14 @@ void Firmware::take_request() {
   ++taken_;
   in_card_.add(1);
   spend(p_.map_cycles);
-  const auto pieces = raid_.map(j->io.lba, j->io.blocks);
+  const auto pieces = raid0_map(raid_, j->io.lba, j->io.blocks);
   j->remaining = int(pieces.size());
   for (const auto& x : pieces) {
     spend(p_.issue_cycles);
     auto* cmd = new IoRequest(j->io);
-    cmd->lba = x.lba;
+    cmd->lba = x.member_lba;
     cmd->blocks = x.blocks;
-    cmd->host_buffer = j->io.host_buffer + uint64_t(x.offset) * kSectorBytes;
+    cmd->host_buffer = j->io.host_buffer + uint64_t(x.offset_blocks) * kSectorBytes;
     cmd->tag = reinterpret_cast<uint64_t>(j);
     cmd->on_done = [this](IoRequest& c) { scsi_done_.push_back(&c); scsi_ev_.notify(SC_ZERO_TIME); };
     ++commands_;

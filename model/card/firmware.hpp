@@ -33,7 +33,7 @@ class Firmware : public sc_core::sc_module, public Reporter {
 public:
   SC_HAS_PROCESS(Firmware);
   Firmware(sc_core::sc_module_name name, const FirmwareParams& p, CardMemory& mem, QueueController& qc,
-           const Raid0Map& raid, std::vector<BlockDevice*> members, DmaPort* dma);
+           const Raid0Geometry& raid, std::vector<BlockDevice*> members, DmaPort* dma);
 
   void reset_stats() override;
   void report(Stats& out, double window_s) const override;
@@ -49,7 +49,7 @@ private:
   FirmwareParams p_;
   CardMemory& mem_;
   QueueController& qc_;
-  const Raid0Map& raid_;
+  const Raid0Geometry& raid_;
   std::vector<BlockDevice*> members_;
   DmaPort* dma_;
   std::deque<IoRequest*> scsi_done_;

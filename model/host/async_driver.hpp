@@ -9,6 +9,7 @@
 // callback (mark the buffer done), set the status invalid, advance P_HC. No
 // interrupts on this path.
 #include "model/card/ring_layout.hpp"
+#include "model/common/io_request.hpp"
 #include "model/host/host_os.hpp"
 
 #include <vector>

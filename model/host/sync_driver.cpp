@@ -4,7 +4,7 @@
 
 namespace iosim {
 
-SyncDriver::SyncDriver(std::string name, HostOs& os, const SyncDriverParams& p, const Raid0Map& raid,
+SyncDriver::SyncDriver(std::string name, HostOs& os, const SyncDriverParams& p, const Raid0Geometry& raid,
                        std::vector<DiskRoute> routes, std::vector<uint64_t> adapter_reg_base)
     : name_(std::move(name)), os_(os), p_(p), raid_(raid), routes_(std::move(routes)),
       devs_(routes_.size()), adapters_(adapter_reg_base.size()) {
@@ -22,21 +22,21 @@ void SyncDriver::submit(CpuCtx& c, IoRequest& req, IoWaiter done) {
   const double pages = double((req.bytes() + 4095) / 4096);
   c.compute(k.request_setup + k.request_per_page * pages, CpuCat::System);
   c.compute(p_.md_map_cycles, CpuCat::System);
-  const auto pieces = raid_.map(req.lba, req.blocks);
+  const auto pieces = raid0_map(raid_, req.lba, req.blocks);
   auto* parent = new Parent{&req, int(pieces.size()), std::move(done)};
   for (const auto& x : pieces) {
-    Device& d = devs_[size_t(x.member)];
+    Device& d = devs_[x.member];
     c.compute(p_.elevator_cycles + p_.elevator_per_entry * double(d.elevator.size()), CpuCat::System);
-    auto* pc = new Piece{req, parent, x.member};
-    pc->req.lba = x.lba;
+    auto* pc = new Piece{req, parent, int(x.member)};
+    pc->req.lba = x.member_lba;
     pc->req.blocks = x.blocks;
-    pc->req.host_buffer = req.host_buffer + uint64_t(x.offset) * kSectorBytes;
-    pc->req.target = routes_[size_t(x.member)].target;
+    pc->req.host_buffer = req.host_buffer + uint64_t(x.offset_blocks) * kSectorBytes;
+    pc->req.target = routes_[x.member].target;
     pc->req.on_done = nullptr;
     d.elevator.emplace(pc->req.lba, pc);
     d.queued.set(double(d.elevator.size()));
   }
-  for (const auto& x : pieces) dispatch(c, x.member);
+  for (const auto& x : pieces) dispatch(c, int(x.member));
 }
 
 // SCSI mid-layer request_fn: feed the device from its elevator while the

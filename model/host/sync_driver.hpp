@@ -36,7 +36,7 @@ using IoWaiter = std::function<void(CpuCtx&, IoRequest&)>;
 
 class SyncDriver : public Reporter {
 public:
-  SyncDriver(std::string name, HostOs& os, const SyncDriverParams& p, const Raid0Map& raid,
+  SyncDriver(std::string name, HostOs& os, const SyncDriverParams& p, const Raid0Geometry& raid,
              std::vector<DiskRoute> routes, std::vector<uint64_t> adapter_reg_base);
   // From a process's burst: set up, map, queue, dispatch. `done` runs in the
   // bottom half that completes the request's last piece.
@@ -65,7 +65,7 @@ private:
   std::string name_;
   HostOs& os_;
   SyncDriverParams p_;
-  const Raid0Map& raid_;
+  const Raid0Geometry& raid_;
   std::vector<DiskRoute> routes_;
   std::vector<Device> devs_;
   std::vector<Adapter> adapters_;

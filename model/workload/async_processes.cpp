@@ -1,0 +1,54 @@
+#include "model/workload/async_processes.hpp"
+
+#include <stdexcept>
+
+using namespace sc_core;
+
+namespace iosim {
+
+AsyncProcesses::AsyncProcesses(std::string name, HostOs& os, AsyncDriver& drv, const AccessParams& ap,
+                               uint64_t capacity_blocks, int processes, double rate_per_s, uint64_t seed,
+                               RequestLedger& ledger, uint64_t buffer_base)
+    : IoTally(name, ledger), os_(os), drv_(drv), pattern_(ap, capacity_blocks, Rng(seed, name)),
+      buffer_base_(buffer_base), block_bytes_(ap.block_bytes) {
+  if (processes < 1 || rate_per_s <= 0) throw std::invalid_argument("async workload needs processes >= 1 and a rate > 0");
+  mean_gap_s_ = double(processes) / rate_per_s;
+  for (int i = 0; i < processes; ++i)
+    procs_.push_back({os.create_task(name + ".proc" + std::to_string(i)), Rng(seed, name + ".proc" + std::to_string(i)), SC_ZERO_TIME});
+}
+
+void AsyncProcesses::start() {
+  for (size_t i = 0; i < procs_.size(); ++i) {
+    procs_[i].next = sc_time(procs_[i].rng.exponential(mean_gap_s_), SC_SEC);
+    os_.wake(procs_[i].task, [this, i](CpuCtx& c) { os_.sleep_until(c, procs_[i].next, [this, i](CpuCtx& c2) { arrive(c2, i); }); });
+  }
+}
+
+void AsyncProcesses::arrive(CpuCtx& c, size_t i) {
+  if (stopping_) { os_.exit(c); return; }
+  const auto& k = os_.params().cost;
+  c.compute(k.user_per_io, CpuCat::User);
+  c.compute(k.syscall, CpuCat::System);
+  auto* req = new IoRequest;
+  pattern_.fill(*req);
+  // Buffers are recycled round-robin; far more than can ever be in flight.
+  req->host_buffer = buffer_base_ + (next_buf_++ % 65536) * block_bytes_;
+  if (!drv_.submit(c, *req, [this](CpuCtx&, IoRequest& r) { done(r); delete &r; })) {
+    // Ring full: nothing was submitted; block until the poller frees slots,
+    // then try again.
+    delete req;
+    drv_.wait_for_slot(c, [this, i](CpuCtx& c2) { arrive(c2, i); });
+    return;
+  }
+  IoTally::issue(*req);
+  continue_after(c, i);
+}
+
+void AsyncProcesses::continue_after(CpuCtx& c, size_t i) {
+  Proc& p = procs_[i];
+  p.next += sc_time(p.rng.exponential(mean_gap_s_), SC_SEC);
+  if (p.next <= sc_time_stamp()) os_.requeue(c, [this, i](CpuCtx& c2) { arrive(c2, i); });  // behind schedule
+  else os_.sleep_until(c, p.next, [this, i](CpuCtx& c2) { arrive(c2, i); });
+}
+
+} // namespace iosim
