@@ -12,7 +12,8 @@
 using namespace iosim;
 
 namespace {
-std::string tmp_path(const char* tag) { return std::string("test_vcd_") + tag + ".vcd";  // in the build dir (CTest cwd) }
+// In the build dir (CTest runs there), not /tmp: other worktrees run the same tests.
+std::string tmp_path(const char* tag) { return std::string("test_vcd_") + tag + ".vcd"; }
 std::string slurp(const std::string& p) {
   std::ifstream is(p);
   return std::string(std::istreambuf_iterator<char>(is), {});
