@@ -55,7 +55,7 @@ void QueueController::clock_thread() {
     const uint64_t t = k * period_ps_, now = now_ps();
     if (t > now) wait(sc_time(double(t - now), SC_PS));
     clock_edge(k);
-    if (v_clk_ >= 0) {  // clock low at half period, only for the waveform
+    if (tracing_) {  // clock low and strobes off at half period, only for the waveform
       wait(sc_time(double(period_ps_ / 2), SC_PS));
       vcd_writer()->set(v_clk_, 0);
       for (int i = 0; i < kPorts; ++i) vcd_writer()->set(v_in_[i], 0);
@@ -113,13 +113,14 @@ void QueueController::register_vcd() {
   v_empty_[1] = w->add(s, "cpl_empty", 1);
   v_count_[0] = w->add(s, "req_count", cw);
   v_count_[1] = w->add(s, "cpl_count", cw);
+  tracing_ = true;  // even if the filters dropped some ids (set(-1, ...) is a no-op)
   // Values after reset, at time 0.
   trace_edge(QcInputs{}, false);
 }
 
 void QueueController::trace_edge(const QcInputs& in, bool clk) {
   VcdWriter* w = vcd_writer();
-  if (!w || v_clk_ < 0) return;
+  if (!w || !tracing_) return;
   const QcOutputs& o = core_->outputs();
   w->set(v_clk_, clk);
   const bool st[kPorts] = {in.h_req_push, in.c_req_pop, in.c_cpl_push, in.h_cpl_pop};

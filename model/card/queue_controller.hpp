@@ -85,6 +85,7 @@ private:
   LevelTracker req_occ_, cpl_occ_;
 
   // VCD ids (-1 when tracing is off or filtered out)
+  bool tracing_ = false;
   int v_clk_ = -1, v_in_[kPorts] = {-1, -1, -1, -1}, v_ok_[kPorts] = {-1, -1, -1, -1};
   int v_p_[4] = {-1, -1, -1, -1}, v_full_[2] = {-1, -1}, v_empty_[2] = {-1, -1}, v_count_[2] = {-1, -1};
 };
