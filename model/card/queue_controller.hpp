@@ -1,23 +1,93 @@
 #pragma once
-// TEMPORARY stand-in until the rtl branch's QueueController lands (same API).
+// QueueController: the card's queue controller as a SystemC module. It owns one
+// QueueCtrlCore ("rtl" = Verilated rtl/queue_ctrl.sv, or "model") and clocks it
+// only while it has work, jumping over idle time (no sc_clock: ARCHITECTURE.md,
+// "No free-running clocks").
+//
+// Callers (SC_THREADs: host driver and poller, card firmware) ask for one
+// operation; the call waits for the next clock edge strictly after now, its
+// strobe is sampled there together with every other call made at the same
+// simulated time (one strobe per port per edge; a second call on the same
+// port takes the following edge), and the caller wakes at that edge with the
+// core's ok flag.
+//
+// Exactness: after a busy edge one more edge is clocked with no strobes so the
+// registered ok flags return to 0; from then on an edge without strobes leaves
+// every output unchanged, so skipping idle edges gives exactly the outputs a
+// free-running clock would (the test replays the edges on a free-running core).
 #include "model/card/queue_ctrl_core.hpp"
 #include "model/stats/stats.hpp"
+
 #include <systemc>
-#include <vector>
+
+#include <array>
+#include <deque>
+#include <memory>
+#include <string>
+
 namespace iosim {
+
+struct QueueControllerParams {
+  std::string core = "rtl";  // "rtl" (default for the paper's table, ARCHITECTURE.md) or "model"
+  uint32_t depth = 5000;     // records per ring: both rings 5000 (BRIEF.md, test platform)
+  // Card logic clocked from the PCI-X bus, 64-bit/133 MHz (PARAMETERS.md, PCI-X 64/133).
+  // The period is rounded to the 1 ps time resolution: 133 MHz -> 7519 ps.
+  double clock_hz = 133e6;
+  std::string rtl_vcd_path;  // non-empty: the core's own waveform (Verilator VCD for "rtl")
+};
+
 class QueueController : public sc_core::sc_module, public Reporter {
 public:
-  QueueController(sc_core::sc_module_name n, const std::string&, uint32_t depth, double clock_hz)
-      : sc_module(n), depth_(depth), period_(1.0 / clock_hz, sc_core::SC_SEC), rv_(depth), cv_(depth) {}
-  bool host_push_request() { wait(period_); if (rv_[s_.p_hr]) return false; rv_[s_.p_hr] = 1; s_.p_hr = (s_.p_hr + 1) % depth_; upd(); return true; }
-  bool card_pop_request() { wait(period_); if (!rv_[s_.p_sr]) return false; rv_[s_.p_sr] = 0; s_.p_sr = (s_.p_sr + 1) % depth_; upd(); return true; }
-  bool card_push_completion() { wait(period_); if (cv_[s_.p_sc]) return false; cv_[s_.p_sc] = 1; s_.p_sc = (s_.p_sc + 1) % depth_; upd(); return true; }
-  bool host_pop_completion() { wait(period_); if (!cv_[s_.p_hc]) return false; cv_[s_.p_hc] = 0; s_.p_hc = (s_.p_hc + 1) % depth_; upd(); return true; }
-  const QcOutputs& state() const { return s_; }
-  void reset_stats() override {}
-  void report(Stats&, double) const override {}
+  SC_HAS_PROCESS(QueueController);
+  QueueController(sc_core::sc_module_name name, const QueueControllerParams& p = {});
+  ~QueueController() override;
+
+  // One operation each; call from an SC_THREAD. True if accepted, false if
+  // refused (push into a full ring, pop from an empty one).
+  bool host_push_request();     // fill record at P_HR
+  bool card_pop_request();      // take record at P_SR
+  bool card_push_completion();  // fill completion at P_SC
+  bool host_pop_completion();   // take completion at P_HC
+
+  const QcOutputs& state() const { return core_->outputs(); }  // status read, no edge
+  const QueueCtrlCore& core() const { return *core_; }
+  const QueueControllerParams& params() const { return p_; }
+  sc_core::sc_time period() const { return sc_core::sc_time(double(period_ps_), sc_core::SC_PS); }
+  uint64_t cycles_clocked() const { return core_->cycles(); }  // since construction
+
+  void reset_stats() override;
+  void report(Stats& out, double window_s) const override;
+
 private:
-  void upd() { s_.req_full = rv_[s_.p_hr]; s_.req_empty = !rv_[s_.p_sr]; s_.cpl_full = cv_[s_.p_sc]; s_.cpl_empty = !cv_[s_.p_hc]; }
-  uint32_t depth_; sc_core::sc_time period_; std::vector<char> rv_, cv_; QcOutputs s_;
+  enum Port { kHostPush, kCardPop, kCardCpl, kHostCpl, kPorts };
+  struct Call {
+    uint64_t edge;  // earliest edge index that may sample this call
+    bool done = false, ok = false;
+  };
+  bool request(Port port);
+  void clock_thread();
+  void clock_edge(uint64_t k);
+  void register_vcd();
+  void trace_edge(const QcInputs& in, bool clk);
+  uint64_t now_ps() const;
+
+  QueueControllerParams p_;
+  uint64_t period_ps_;
+  std::unique_ptr<QueueCtrlCore> core_;
+  std::array<std::deque<Call*>, kPorts> waiting_;
+  sc_core::sc_event work_ev_, edge_ev_;
+  uint64_t last_edge_ = 0;      // index of the last clocked edge (edge k at k * period)
+  bool settle_pending_ = false; // last edge had strobes: clock one more to clear ok flags
+
+  // statistics over the measurement window
+  uint64_t cycles_at_reset_ = 0;
+  std::array<uint64_t, kPorts> accepted_{}, refused_{};
+  LevelTracker req_occ_, cpl_occ_;
+
+  // VCD ids (-1 when tracing is off or filtered out)
+  bool tracing_ = false;
+  int v_clk_ = -1, v_in_[kPorts] = {-1, -1, -1, -1}, v_ok_[kPorts] = {-1, -1, -1, -1};
+  int v_p_[4] = {-1, -1, -1, -1}, v_full_[2] = {-1, -1}, v_empty_[2] = {-1, -1}, v_count_[2] = {-1, -1};
 };
-}
+
+} // namespace iosim

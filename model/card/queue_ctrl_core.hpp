@@ -10,6 +10,11 @@
 
 namespace iosim {
 
+// Records of storage per ring in rtl/queue_ctrl.sv (parameter MAX_DEPTH); the
+// active length is chosen at reset, 1..kQcMaxDepth. The paper's rings are 5000
+// records (BRIEF.md, test platform).
+inline constexpr uint32_t kQcMaxDepth = 8192;
+
 // Inputs sampled at a rising clock edge. Each strobe asks for one operation on
 // the record its pointer designates; it takes effect only if allowed (push into
 // a full ring or pop from an empty one is refused, and *_ok says so).

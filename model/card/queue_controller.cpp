@@ -1,0 +1,169 @@
+#include "model/card/queue_controller.hpp"
+
+#include "model/stats/vcd.hpp"
+
+#include <cmath>
+#include <stdexcept>
+
+namespace iosim {
+
+using namespace sc_core;
+
+QueueController::QueueController(sc_module_name name, const QueueControllerParams& p)
+    : sc_module(name), p_(p) {
+  if (!(p_.clock_hz > 0)) throw std::invalid_argument(std::string(this->name()) + ": clock_hz must be > 0");
+  period_ps_ = uint64_t(std::llround(1e12 / p_.clock_hz));
+  if (period_ps_ < 2) throw std::invalid_argument(std::string(this->name()) + ": clock above 500 GHz");
+  core_ = make_queue_ctrl_core(p_.core, p_.depth);
+  if (!p_.rtl_vcd_path.empty()) core_->trace_open(p_.rtl_vcd_path);
+  register_vcd();
+  SC_THREAD(clock_thread);
+}
+
+QueueController::~QueueController() { core_->trace_close(); }
+
+uint64_t QueueController::now_ps() const {
+  return uint64_t(std::llround(sc_time_stamp() / sc_time(1, SC_PS)));
+}
+
+bool QueueController::host_push_request() { return request(kHostPush); }
+bool QueueController::card_pop_request() { return request(kCardPop); }
+bool QueueController::card_push_completion() { return request(kCardCpl); }
+bool QueueController::host_pop_completion() { return request(kHostCpl); }
+
+bool QueueController::request(Port port) {
+  // Strictly after now: calls at one simulated time share an edge whatever
+  // their delta cycle, which keeps the result independent of process order.
+  Call call{now_ps() / period_ps_ + 1};
+  waiting_[port].push_back(&call);
+  work_ev_.notify(SC_ZERO_TIME);
+  while (!call.done) wait(edge_ev_);
+  return call.ok;
+}
+
+void QueueController::clock_thread() {
+  for (;;) {
+    uint64_t k = UINT64_MAX;
+    for (const auto& q : waiting_)
+      if (!q.empty()) k = std::min(k, q.front()->edge);
+    if (settle_pending_) k = std::min(k, last_edge_ + 1);
+    if (k == UINT64_MAX) {  // idle: no edges until someone calls
+      wait(work_ev_);
+      continue;
+    }
+    k = std::max(k, last_edge_ + 1);
+    const uint64_t t = k * period_ps_, now = now_ps();
+    if (t > now) wait(sc_time(double(t - now), SC_PS));
+    clock_edge(k);
+    if (tracing_) {  // clock low and strobes off at half period, only for the waveform
+      wait(sc_time(double(period_ps_ / 2), SC_PS));
+      vcd_writer()->set(v_clk_, 0);
+      for (int i = 0; i < kPorts; ++i) vcd_writer()->set(v_in_[i], 0);
+    }
+  }
+}
+
+void QueueController::clock_edge(uint64_t k) {
+  std::array<Call*, kPorts> served{};
+  QcInputs in;
+  bool* strobe[kPorts] = {&in.h_req_push, &in.c_req_pop, &in.c_cpl_push, &in.h_cpl_pop};
+  bool any = false;
+  for (int i = 0; i < kPorts; ++i) {
+    auto& q = waiting_[i];
+    if (!q.empty() && q.front()->edge <= k) {
+      served[i] = q.front();
+      q.pop_front();
+      *strobe[i] = any = true;
+    }
+  }
+  const QcOutputs& o = core_->cycle(in);
+  last_edge_ = k;
+  settle_pending_ = any;
+  const bool ok[kPorts] = {o.h_req_ok, o.c_req_pop_ok, o.c_cpl_ok, o.h_cpl_pop_ok};
+  for (int i = 0; i < kPorts; ++i) {
+    if (!served[i]) continue;
+    served[i]->ok = ok[i];
+    served[i]->done = true;
+    ++(ok[i] ? accepted_ : refused_)[i];
+  }
+  req_occ_.set(o.req_count);
+  cpl_occ_.set(o.cpl_count);
+  core_->trace_dump(now_ps());
+  trace_edge(in, true);
+  if (any) edge_ev_.notify();  // immediate: the callers run in this evaluation phase
+}
+
+void QueueController::register_vcd() {
+  VcdWriter* w = vcd_writer();
+  if (!w) return;
+  const std::string s = name();
+  const unsigned pw = 13, cw = 14;  // port widths of rtl/queue_ctrl.sv with MAX_DEPTH = 8192
+  v_clk_ = w->add(s, "clk", 1);
+  const char* in_names[kPorts] = {"h_req_push", "c_req_pop", "c_cpl_push", "h_cpl_pop"};
+  const char* ok_names[kPorts] = {"h_req_ok", "c_req_pop_ok", "c_cpl_ok", "h_cpl_pop_ok"};
+  for (int i = 0; i < kPorts; ++i) {
+    v_in_[i] = w->add(s, in_names[i], 1);
+    v_ok_[i] = w->add(s, ok_names[i], 1);
+  }
+  const char* p_names[4] = {"p_hr", "p_sr", "p_sc", "p_hc"};
+  for (int i = 0; i < 4; ++i) v_p_[i] = w->add(s, p_names[i], pw);
+  v_full_[0] = w->add(s, "req_full", 1);
+  v_full_[1] = w->add(s, "cpl_full", 1);
+  v_empty_[0] = w->add(s, "req_empty", 1);
+  v_empty_[1] = w->add(s, "cpl_empty", 1);
+  v_count_[0] = w->add(s, "req_count", cw);
+  v_count_[1] = w->add(s, "cpl_count", cw);
+  tracing_ = true;  // even if the filters dropped some ids (set(-1, ...) is a no-op)
+  // Values after reset, at time 0.
+  trace_edge(QcInputs{}, false);
+}
+
+void QueueController::trace_edge(const QcInputs& in, bool clk) {
+  VcdWriter* w = vcd_writer();
+  if (!w || !tracing_) return;
+  const QcOutputs& o = core_->outputs();
+  w->set(v_clk_, clk);
+  const bool st[kPorts] = {in.h_req_push, in.c_req_pop, in.c_cpl_push, in.h_cpl_pop};
+  const bool ok[kPorts] = {o.h_req_ok, o.c_req_pop_ok, o.c_cpl_ok, o.h_cpl_pop_ok};
+  for (int i = 0; i < kPorts; ++i) {
+    w->set(v_in_[i], st[i]);
+    w->set(v_ok_[i], ok[i]);
+  }
+  const uint32_t p[4] = {o.p_hr, o.p_sr, o.p_sc, o.p_hc};
+  for (int i = 0; i < 4; ++i) w->set(v_p_[i], p[i]);
+  w->set(v_full_[0], o.req_full);
+  w->set(v_full_[1], o.cpl_full);
+  w->set(v_empty_[0], o.req_empty);
+  w->set(v_empty_[1], o.cpl_empty);
+  w->set(v_count_[0], o.req_count);
+  w->set(v_count_[1], o.cpl_count);
+}
+
+void QueueController::reset_stats() {
+  cycles_at_reset_ = core_->cycles();
+  accepted_ = {};
+  refused_ = {};
+  req_occ_.reset();
+  cpl_occ_.reset();
+}
+
+void QueueController::report(Stats& out, double window_s) const {
+  const std::string n = name();
+  const double cycles = double(core_->cycles() - cycles_at_reset_);
+  out.put(n + ".cycles", cycles, "count", "clock edges evaluated (idle time skipped)");
+  if (window_s > 0)
+    out.put(n + ".clocked", 100.0 * cycles / (window_s * 1e12 / double(period_ps_)), "%",
+            "edges evaluated / edges of a free-running clock");
+  const char* op[kPorts] = {"req_push", "req_pop", "cpl_push", "cpl_pop"};
+  for (int i = 0; i < kPorts; ++i) {
+    out.put(n + "." + op[i] + "_ok", double(accepted_[i]), "count", "operations accepted");
+    out.put(n + "." + op[i] + "_refused", double(refused_[i]), "count",
+            "operations refused (ring full on push, empty on pop)");
+  }
+  out.put(n + ".req_occupancy_mean", req_occ_.mean(), "records", "time-weighted valid requests");
+  out.put(n + ".req_occupancy_max", req_occ_.max(), "records", "");
+  out.put(n + ".cpl_occupancy_mean", cpl_occ_.mean(), "records", "time-weighted valid completions");
+  out.put(n + ".cpl_occupancy_max", cpl_occ_.max(), "records", "");
+}
+
+} // namespace iosim

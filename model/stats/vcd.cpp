@@ -1,0 +1,164 @@
+#include "model/stats/vcd.hpp"
+
+#include <systemc>
+
+#include <fnmatch.h>
+#include <map>
+#include <stdexcept>
+
+namespace iosim {
+
+namespace {
+VcdWriter* g_writer = nullptr;
+
+uint64_t now_ps() {
+  return uint64_t(std::llround(sc_core::sc_time_stamp() / sc_core::sc_time(1, sc_core::SC_PS)));
+}
+
+// Identifier codes: base-94 over the printable ASCII range '!'..'~' (IEEE 1364, 18.2.1).
+std::string id_code(size_t i) {
+  std::string s;
+  do { s += char('!' + i % 94); i /= 94; } while (i != 0);
+  return s;
+}
+
+std::vector<std::string> split_scope(const std::string& scope) {
+  std::vector<std::string> parts;
+  size_t b = 0;
+  while (b <= scope.size()) {
+    const size_t e = scope.find('.', b);
+    const std::string part = scope.substr(b, e == std::string::npos ? std::string::npos : e - b);
+    if (!part.empty()) parts.push_back(part);
+    if (e == std::string::npos) break;
+    b = e + 1;
+  }
+  if (parts.empty()) parts.push_back("top");
+  return parts;
+}
+
+struct ScopeNode {
+  std::map<std::string, ScopeNode> children;
+  std::vector<size_t> vars;
+};
+} // namespace
+
+VcdWriter* vcd_writer() { return g_writer; }
+void set_vcd_writer(VcdWriter* w) { g_writer = w; }
+
+VcdWriter::VcdWriter(const std::string& path, VcdOptions opt) : os_(path), opt_(std::move(opt)) {
+  if (!os_) throw std::runtime_error("cannot write VCD file '" + path + "'");
+  if (opt_.t_end_ps < opt_.t_begin_ps) throw std::invalid_argument("VCD window ends before it begins");
+}
+
+VcdWriter::~VcdWriter() {
+  if (g_writer == this) g_writer = nullptr;
+  if (open_) close();
+}
+
+int VcdWriter::add(const std::string& scope, const std::string& name, unsigned width) {
+  if (width < 1 || width > 64) throw std::invalid_argument("VCD signal width must be 1..64: " + name);
+  const std::string full = scope + "." + name;
+  for (size_t i = 0; i < sigs_.size(); ++i)
+    if (sigs_[i].scope == scope && sigs_[i].name == name) {
+      if (sigs_[i].width != width) throw std::invalid_argument("VCD signal re-added with another width: " + full);
+      return int(i);
+    }
+  if (!opt_.filters.empty()) {
+    bool match = false;
+    for (const auto& f : opt_.filters) match = match || fnmatch(f.c_str(), full.c_str(), 0) == 0;
+    if (!match) return -1;
+  }
+  if (dumped_) throw std::logic_error("VCD signal added after values were written: " + full);
+  sigs_.push_back(Sig{scope, name, id_code(sigs_.size()), width});
+  return int(sigs_.size() - 1);
+}
+
+void VcdWriter::set(int id, uint64_t v) {
+  if (id >= 0 && open_) set_at(id, v, now_ps());
+}
+
+void VcdWriter::set_at(int id, uint64_t v, uint64_t t) {
+  if (id < 0 || !open_) return;
+  Sig& s = sigs_.at(size_t(id));
+  if (s.width < 64) v &= (uint64_t(1) << s.width) - 1;
+  if (s.known && s.val == v) return;
+  if (any_time_ && t < last_t_) throw std::logic_error("VCD time went backwards at " + s.scope + "." + s.name);
+  // The values current at t_begin are known only once time has moved past
+  // it (changes at t_begin itself are part of them), so the header and the
+  // $dumpvars wait for the first change after t_begin. Until then add() works.
+  if (!dumped_ && t > opt_.t_begin_ps) dump_all();
+  s.val = v;
+  s.known = true;
+  if (t <= opt_.t_begin_ps) return;
+  if (t > opt_.t_end_ps) return;
+  write_time(t);
+  write_value(s);
+}
+
+void VcdWriter::write_time(uint64_t t) {
+  if (!any_time_ || t != last_t_) os_ << '#' << t << '\n';
+  any_time_ = true;
+  last_t_ = t;
+}
+
+void VcdWriter::write_value(const Sig& s) {
+  if (s.width == 1) {
+    os_ << (s.known ? char('0' + (s.val & 1)) : 'x') << s.code << '\n';
+    return;
+  }
+  os_ << 'b';
+  if (!s.known) {
+    os_ << 'x';
+  } else {
+    int msb = 63;
+    while (msb > 0 && !((s.val >> msb) & 1)) --msb;  // leading zeros may be dropped (1364 18.2.3.3)
+    for (int b = msb; b >= 0; --b) os_ << char('0' + ((s.val >> b) & 1));
+  }
+  os_ << ' ' << s.code << '\n';
+}
+
+void VcdWriter::write_header() {
+  // No $date: results (and traces) must not depend on the wall clock.
+  os_ << "$version iosim VcdWriter $end\n$timescale 1ps $end\n";
+  ScopeNode root;
+  for (size_t i = 0; i < sigs_.size(); ++i) {
+    ScopeNode* n = &root;
+    for (const auto& part : split_scope(sigs_[i].scope)) n = &n->children[part];
+    n->vars.push_back(i);
+  }
+  auto emit = [this](const auto& self, const ScopeNode& n) -> void {
+    for (size_t i : n.vars)
+      os_ << "$var wire " << sigs_[i].width << ' ' << sigs_[i].code << ' ' << sigs_[i].name << " $end\n";
+    for (const auto& [name, child] : n.children) {
+      os_ << "$scope module " << name << " $end\n";
+      self(self, child);
+      os_ << "$upscope $end\n";
+    }
+  };
+  emit(emit, root);
+  os_ << "$enddefinitions $end\n";
+}
+
+void VcdWriter::dump_all() {
+  write_header();
+  write_time(opt_.t_begin_ps);
+  os_ << "$dumpvars\n";
+  for (const auto& s : sigs_) write_value(s);
+  os_ << "$end\n";
+  dumped_ = true;
+}
+
+void VcdWriter::close() { close_at(now_ps()); }
+
+void VcdWriter::close_at(uint64_t t) {
+  if (!open_) return;
+  if (!dumped_ && t >= opt_.t_begin_ps) dump_all();
+  if (!dumped_) write_header();  // run ended before the window: a valid, empty trace
+  // A final time stamp so viewers show the last values up to the end.
+  const uint64_t t_last = std::min(t, opt_.t_end_ps);
+  if (dumped_ && t_last > last_t_) write_time(t_last);
+  os_.close();
+  open_ = false;
+}
+
+} // namespace iosim

@@ -1,0 +1,67 @@
+#pragma once
+// One VCD (IEEE 1364 value change dump) for the whole simulation: RTL ports and
+// system-level signals on one timeline, timescale 1 ps (= SystemC resolution).
+// Written by hand: VerilatedVcdC only sees the Verilated model, and SystemC's
+// sc_trace needs signals; this takes plain values from any module.
+//
+// Modules ask vcd_writer() at elaboration; when it is null (tracing off) they
+// skip all work. A window [t_begin, t_end] and glob filters on "scope.name"
+// keep long runs small: outside the window nothing is written, and at t_begin
+// the values current then are dumped ($dumpvars).
+#include <cstdint>
+#include <fstream>
+#include <limits>
+#include <string>
+#include <vector>
+
+namespace iosim {
+
+struct VcdOptions {
+  uint64_t t_begin_ps = 0;
+  uint64_t t_end_ps = std::numeric_limits<uint64_t>::max();
+  std::vector<std::string> filters;  // fnmatch globs on "scope.name"; empty = every signal
+};
+
+class VcdWriter {
+public:
+  explicit VcdWriter(const std::string& path, VcdOptions opt = {});  // throws if unwritable
+  ~VcdWriter();
+  VcdWriter(const VcdWriter&) = delete;
+  VcdWriter& operator=(const VcdWriter&) = delete;
+
+  // Registers a signal (width 1..64) under a dotted scope ("top.card.qc").
+  // Returns its id, or -1 if the filters exclude it (set(-1, ...) is a no-op).
+  // Adding the same scope.name twice returns the same id. Only until the
+  // header is written (first change after t_begin): throws std::logic_error after.
+  int add(const std::string& scope, const std::string& name, unsigned width);
+  void set(int id, uint64_t v);                    // at sc_time_stamp(); written only on change
+  void set_at(int id, uint64_t v, uint64_t t_ps);  // explicit time; times must not decrease
+  void close();                                    // at sc_time_stamp()
+  void close_at(uint64_t t_ps);                    // marks the end time and closes the file
+  bool is_open() const { return open_; }
+  size_t size() const { return sigs_.size(); }
+
+private:
+  struct Sig {
+    std::string scope, name, code;
+    unsigned width;
+    uint64_t val = 0;
+    bool known = false;  // never set: dumped as x
+  };
+  void write_header();
+  void dump_all();  // header + $dumpvars at t_begin
+  void write_value(const Sig& s);
+  void write_time(uint64_t t);
+
+  std::ofstream os_;
+  VcdOptions opt_;
+  std::vector<Sig> sigs_;
+  bool open_ = true, dumped_ = false, any_time_ = false;
+  uint64_t last_t_ = 0;
+};
+
+// Process-wide writer (not owned); null when tracing is off.
+VcdWriter* vcd_writer();
+void set_vcd_writer(VcdWriter* w);
+
+} // namespace iosim
