@@ -2,7 +2,6 @@
 // idle time costs no edges, skipping idle edges is exact (replayed on a
 // free-running core), rtl and model cores give identical runs, and its VCD
 // parses with one rising clk per clocked edge.
-#define SC_INCLUDE_DYNAMIC_PROCESSES
 #include <catch2/catch.hpp>
 
 #include "model/card/queue_controller.hpp"
