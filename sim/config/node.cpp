@@ -358,7 +358,10 @@ static void emit(YAML::Emitter& out, const Node& n, bool origins) {
       break;
     case Node::Type::List:
       out << YAML::BeginSeq;
-      for (const auto& i : n.items) emit(out, i, origins);
+      for (const auto& i : n.items) {
+        emit(out, i, origins);
+        if (origins && i.is_scalar()) out << YAML::Comment(i.mark.str());
+      }
       out << YAML::EndSeq;
       break;
     case Node::Type::Map:
@@ -366,7 +369,8 @@ static void emit(YAML::Emitter& out, const Node& n, bool origins) {
       for (const auto& e : n.entries) {
         out << YAML::Key << e.key << YAML::Value;
         emit(out, e.value, origins);
-        if (origins && !e.value.is_map()) out << YAML::Comment(e.key_mark.str());
+        if (origins && !e.value.is_map() && !e.value.is_list())
+          out << YAML::Comment(e.value.mark.str());
       }
       out << YAML::EndMap;
       break;
