@@ -1,0 +1,386 @@
+#include "sim/config/node.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace iosim::config {
+namespace fs = std::filesystem;
+
+const char* Node::type_name() const {
+  switch (type) {
+    case Type::Null: return "null";
+    case Type::Scalar: return "a scalar";
+    case Type::List: return "a list";
+    case Type::Map: return "a map";
+  }
+  return "?";
+}
+
+const Entry* Node::entry(const std::string& key) const {
+  for (const auto& e : entries)
+    if (e.key == key) return &e;
+  return nullptr;
+}
+Entry* Node::entry(const std::string& key) {
+  for (auto& e : entries)
+    if (e.key == key) return &e;
+  return nullptr;
+}
+const Node* Node::find(const std::string& key) const {
+  const Entry* e = entry(key);
+  return e ? &e->value : nullptr;
+}
+
+void merge_into(Node& base, Node over) {
+  if (!(base.is_map() && over.is_map())) {
+    base = std::move(over);
+    return;
+  }
+  for (auto& e : over.entries) {
+    if (Entry* b = base.entry(e.key)) {
+      b->key_mark = e.key_mark;
+      merge_into(b->value, std::move(e.value));
+    } else {
+      base.entries.push_back(std::move(e));
+    }
+  }
+  base.mark = over.mark;
+}
+
+void assign_paths(Node& n, const std::string& path) {
+  n.path = path;
+  for (auto& e : n.entries) assign_paths(e.value, path.empty() ? e.key : path + "." + e.key);
+  for (size_t i = 0; i < n.items.size(); ++i)
+    assign_paths(n.items[i], path + "[" + std::to_string(i) + "]");
+}
+
+namespace {
+
+bool is_include_key(const std::string& k) {
+  for (const char* i : kIncludeKeys)
+    if (k == i) return true;
+  return false;
+}
+
+std::shared_ptr<Source> make_source(const std::string& name, const std::string& text) {
+  auto src = std::make_shared<Source>();
+  src->name = name;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    src->lines.push_back(line);
+  }
+  return src;
+}
+
+// Converts yaml-cpp nodes into Nodes, resolving includes as it goes.
+class Loader {
+public:
+  std::vector<std::string> files;
+
+  Node load_file(const std::string& path, const Mark& from, const std::string& from_path) {
+    std::error_code ec;
+    const fs::path canon = fs::weakly_canonical(path, ec);
+    const std::string id = ec ? path : canon.string();
+    for (size_t i = 0; i < stack_.size(); ++i)
+      if (stack_[i] == id) {
+        std::string chain;
+        for (size_t j = i; j < stack_.size(); ++j) chain += stack_names_[j] + " -> ";
+        throw ConfigError(from, from_path, "circular include: " + chain + path,
+                          "remove one of the includes in this cycle");
+      }
+    if (fs::is_directory(path, ec))
+      throw ConfigError(from, from_path, "cannot read '" + path + "': is a directory");
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+      const int err = errno;
+      throw ConfigError(from, from_path,
+                        "cannot read '" + path + "': " + std::strerror(err ? err : ENOENT));
+    }
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    files.push_back(fs::path(path).lexically_normal().string());
+    stack_.push_back(id);
+    stack_names_.push_back(path);
+    Node n = load_text(ss.str(), path, fs::path(path).parent_path().string());
+    stack_.pop_back();
+    stack_names_.pop_back();
+    return n;
+  }
+
+  Node load_text(const std::string& text, const std::string& name, const std::string& dir) {
+    auto src = make_source(name, text);
+    const YAML::Node y = parse(text, src, 0, 0);
+    Ctx ctx{src, dir.empty() ? "." : dir, 0, 0};
+    Mark top{src, 1, 1};
+    Node n = convert(y, ctx, top);
+    if (n.is_null()) {
+      n.type = Node::Type::Map;
+      n.mark = top;
+    }
+    if (!n.is_map())
+      throw ConfigError(n.mark, "", "a configuration file must be a map of keys, not " +
+                                        std::string(n.type_name()));
+    return n;
+  }
+
+  // A --set value: YAML text starting at column `col0` (0-based) of line `line`.
+  Node load_value(const std::string& text, const std::shared_ptr<const Source>& src, int line,
+                  int col0) {
+    const YAML::Node y = parse(text, src, line - 1, col0);
+    Ctx ctx{src, ".", line - 1, col0};
+    return convert(y, ctx, Mark{src, line, col0 + 1});
+  }
+
+private:
+  struct Ctx {
+    std::shared_ptr<const Source> src;
+    std::string dir;  // for relative includes
+    int line_off, col_off;
+  };
+
+  std::vector<std::string> stack_, stack_names_;
+
+  static YAML::Node parse(const std::string& text, const std::shared_ptr<const Source>& src,
+                          int line_off, int col_off) {
+    try {
+      return YAML::Load(text);
+    } catch (const YAML::Exception& e) {
+      Mark m{src, 0, 0};
+      if (!e.mark.is_null()) m = Mark{src, e.mark.line + 1 + line_off,
+                                      e.mark.column + 1 + (e.mark.line == 0 ? col_off : 0)};
+      throw ConfigError(m, "", "YAML syntax error: " + e.msg);
+    }
+  }
+
+  static Mark to_mark(const YAML::Mark& ym, const Ctx& ctx, const Mark& fallback) {
+    if (ym.is_null() || ym.line < 0) return fallback;
+    return Mark{ctx.src, ym.line + 1 + ctx.line_off,
+                ym.column + 1 + (ym.line == 0 ? ctx.col_off : 0)};
+  }
+
+  Node convert(const YAML::Node& y, const Ctx& ctx, const Mark& fallback) {
+    Node n;
+    n.mark = to_mark(y.Mark(), ctx, fallback);
+    switch (y.Type()) {
+      case YAML::NodeType::Undefined:
+      case YAML::NodeType::Null:
+        n.type = Node::Type::Null;
+        return n;
+      case YAML::NodeType::Scalar:
+        n.type = Node::Type::Scalar;
+        n.scalar = y.Scalar();
+        n.quoted = y.Tag() == "!";
+        return n;
+      case YAML::NodeType::Sequence:
+        n.type = Node::Type::List;
+        for (const auto& item : y) n.items.push_back(convert(item, ctx, n.mark));
+        return n;
+      case YAML::NodeType::Map:
+        break;
+    }
+    n.type = Node::Type::Map;
+    std::vector<std::pair<std::string, Mark>> includes;
+    for (const auto& kv : y) {
+      const Mark km = to_mark(kv.first.Mark(), ctx, n.mark);
+      if (!kv.first.IsScalar())
+        throw ConfigError(km, "", "a key must be a plain name, not " +
+                                      std::string(kv.first.IsSequence() ? "a list" : "a map"));
+      const std::string key = kv.first.Scalar();
+      if (key.empty() || key.find_first_of(".[]=") != std::string::npos)
+        throw ConfigError(km, "", "invalid key '" + key + "'",
+                          "keys must be non-empty and must not contain '.', '[', ']' or '='"
+                          " (they separate --set key paths)");
+      for (const auto& e : n.entries)
+        if (e.key == key)
+          throw ConfigError(km, "", "duplicate key '" + key + "'",
+                            "first given at " + e.key_mark.str());
+      if (is_include_key(key)) {
+        collect_includes(kv.second, ctx, km, includes);
+        continue;
+      }
+      n.entries.push_back(Entry{key, km, convert(kv.second, ctx, km)});
+    }
+    if (includes.empty()) return n;
+    // Included files first, in order, then this map's own keys on top.
+    Node base;
+    base.type = Node::Type::Map;
+    for (const auto& [file, m] : includes) {
+      const fs::path p = fs::path(file).is_absolute() ? fs::path(file) : fs::path(ctx.dir) / file;
+      merge_into(base, load_file(p.lexically_normal().string(), m, ""));
+    }
+    merge_into(base, std::move(n));
+    return base;
+  }
+
+  static void collect_includes(const YAML::Node& v, const Ctx& ctx, const Mark& km,
+                               std::vector<std::pair<std::string, Mark>>& out) {
+    auto one = [&](const YAML::Node& s) {
+      const Mark m = to_mark(s.Mark(), ctx, km);
+      if (!s.IsScalar() || s.Scalar().empty())
+        throw ConfigError(m, "include", "expected a file name or a list of file names");
+      out.emplace_back(s.Scalar(), m);
+    };
+    if (v.IsSequence())
+      for (const auto& s : v) one(s);
+    else
+      one(v);
+  }
+};
+
+struct Step {
+  bool is_index = false;
+  std::string key;
+  size_t index = 0;
+  int col = 0;  // 1-based column in the argument
+};
+
+std::vector<Step> parse_set_path(const std::string& arg, size_t eq, const Mark& at) {
+  auto fail = [&](size_t pos, const std::string& msg) {
+    Mark m = at;
+    m.col = static_cast<int>(pos) + 1;
+    throw ConfigError(m, "", msg, "syntax: --set key.path=value, e.g. --set disk.rpm=10000");
+  };
+  std::vector<Step> steps;
+  size_t i = 0;
+  while (true) {
+    const size_t b = i;
+    while (i < eq && arg[i] != '.' && arg[i] != '[') ++i;
+    if (i == b) fail(b, "empty key name in --set path");
+    const std::string key = arg.substr(b, i - b);
+    if (key.find_first_of(" \t]") != std::string::npos) fail(b, "invalid key '" + key + "'");
+    if (is_include_key(key)) fail(b, "'" + key + "' cannot be set with --set");
+    steps.push_back({false, key, 0, static_cast<int>(b) + 1});
+    while (i < eq && arg[i] == '[') {
+      const size_t d = ++i;
+      while (i < eq && std::isdigit(static_cast<unsigned char>(arg[i]))) ++i;
+      if (i == d || i >= eq || arg[i] != ']') fail(d, "expected a list index like [0]");
+      steps.push_back({true, "", std::stoul(arg.substr(d, i - d)), static_cast<int>(d)});
+      ++i;
+    }
+    if (i == eq) break;
+    if (arg[i] != '.') fail(i, "expected '.' or '=' in --set path");
+    ++i;
+  }
+  return steps;
+}
+
+}  // namespace
+
+void apply_set(Node& root, const std::string& arg, int ordinal,
+               const std::shared_ptr<const Source>& src) {
+  const Mark at{src, ordinal, 1};
+  const size_t eq = arg.find('=');
+  if (eq == std::string::npos)
+    throw ConfigError(at, "", "--set needs key.path=value, got '" + arg + "'",
+                      "e.g. --set disk.rpm=10000 or --set workload.block=[1KiB,4KiB]");
+  const auto steps = parse_set_path(arg, eq, at);
+  Node* cur = &root;
+  std::string path;
+  for (const auto& s : steps) {
+    const Mark m{src, ordinal, s.col};
+    if (s.is_index) {
+      if (!cur->is_list())
+        throw ConfigError(m, path, "cannot index [" + std::to_string(s.index) + "]: value is " +
+                                       cur->type_name() + " (from " + cur->mark.str() + ")");
+      if (s.index >= cur->items.size())
+        throw ConfigError(m, path, "index [" + std::to_string(s.index) +
+                                       "] out of range: the list has " +
+                                       std::to_string(cur->items.size()) + " items");
+      path += "[" + std::to_string(s.index) + "]";
+      cur = &cur->items[s.index];
+      continue;
+    }
+    if (cur->is_null()) {
+      cur->type = Node::Type::Map;
+      cur->mark = m;
+    }
+    if (!cur->is_map())
+      throw ConfigError(m, path, "cannot set key '" + s.key + "' inside " + cur->type_name() +
+                                     " (from " + cur->mark.str() + ")");
+    Entry* e = cur->entry(s.key);
+    if (!e) {
+      Node fresh;
+      fresh.mark = m;
+      cur->entries.push_back(Entry{s.key, m, std::move(fresh)});
+      e = &cur->entries.back();
+    }
+    e->key_mark = m;
+    path += (path.empty() ? "" : ".") + s.key;
+    cur = &e->value;
+  }
+  Loader loader;
+  merge_into(*cur, loader.load_value(arg.substr(eq + 1), src, ordinal, static_cast<int>(eq) + 1));
+}
+
+static void apply_sets(ConfigTree& t, const std::vector<std::string>& sets) {
+  auto src = std::make_shared<Source>();
+  src->name = "--set";
+  src->lines = sets;
+  for (size_t i = 0; i < sets.size(); ++i)
+    apply_set(t.root, sets[i], static_cast<int>(i) + 1, src);
+  assign_paths(t.root);
+}
+
+ConfigTree load_config(const std::string& path, const std::vector<std::string>& sets) {
+  Loader loader;
+  ConfigTree t;
+  auto src = std::make_shared<Source>();
+  src->name = path;
+  t.root = loader.load_file(path, Mark{src, 0, 0}, "");
+  t.files = loader.files;
+  apply_sets(t, sets);
+  return t;
+}
+
+ConfigTree load_config_string(const std::string& text, const std::string& name,
+                              const std::vector<std::string>& sets, const std::string& dir) {
+  Loader loader;
+  ConfigTree t;
+  t.root = loader.load_text(text, name, dir);
+  t.files = loader.files;
+  apply_sets(t, sets);
+  return t;
+}
+
+static void emit(YAML::Emitter& out, const Node& n, bool origins) {
+  switch (n.type) {
+    case Node::Type::Null: out << YAML::Null; break;
+    case Node::Type::Scalar:
+      if (n.quoted) out << YAML::DoubleQuoted;
+      out << n.scalar;
+      break;
+    case Node::Type::List:
+      out << YAML::BeginSeq;
+      for (const auto& i : n.items) {
+        emit(out, i, origins);
+        if (origins && i.is_scalar()) out << YAML::Comment(i.mark.str());
+      }
+      out << YAML::EndSeq;
+      break;
+    case Node::Type::Map:
+      out << YAML::BeginMap;
+      for (const auto& e : n.entries) {
+        out << YAML::Key << e.key << YAML::Value;
+        emit(out, e.value, origins);
+        if (origins && !e.value.is_map() && !e.value.is_list())
+          out << YAML::Comment(e.value.mark.str());
+      }
+      out << YAML::EndMap;
+      break;
+  }
+}
+
+std::string dump_yaml(const Node& n, bool origins) {
+  YAML::Emitter out;
+  emit(out, n, origins);
+  return std::string(out.c_str()) + "\n";
+}
+
+}  // namespace iosim::config

@@ -1,0 +1,377 @@
+#include "sim/config/reader.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <set>
+
+namespace iosim::config {
+
+struct Reader::State {
+  ConfigTree tree;
+  std::map<const Node*, std::vector<std::string>> asked;  // per map: keys asked for, in order
+  std::set<const Node*> ignored;
+};
+
+Reader::Reader(ConfigTree tree) : st_(std::make_shared<State>()) {
+  st_->tree = std::move(tree);
+  node_ = &st_->tree.root;
+  mark_ = node_->mark;
+}
+
+Reader::Reader(std::shared_ptr<State> st, const Node* node, std::string path, Mark mark)
+    : st_(std::move(st)), node_(node), path_(std::move(path)), mark_(std::move(mark)) {}
+
+std::string Reader::child_path(const std::string& key) const {
+  return path_.empty() ? key : path_ + "." + key;
+}
+
+const Node* Reader::get(const std::string& key) const {
+  if (!node_) return nullptr;
+  auto& asked = st_->asked[node_];
+  if (std::find(asked.begin(), asked.end(), key) == asked.end()) asked.push_back(key);
+  const Node* n = node_->find(key);
+  return (n && !n->is_null()) ? n : nullptr;
+}
+
+const Node& Reader::need(const std::string& key, const char* what) const {
+  if (const Node* n = get(key)) return *n;
+  throw ConfigError(mark_, child_path(key), "missing required key '" + key + "'",
+                    std::string("expected ") + what);
+}
+
+const Node& Reader::scalar(const Node& n, const char* what) const {
+  if (!n.is_scalar())
+    throw ConfigError(n.mark, n.path,
+                      std::string("expected ") + what + ", got " + n.type_name());
+  return n;
+}
+
+Reader Reader::section(const std::string& key) const {
+  const Node* n = get(key);
+  if (!n) {
+    const Node* raw = node_ ? node_->find(key) : nullptr;  // null value: empty section
+    return Reader(st_, raw, child_path(key), raw ? raw->mark : mark_);
+  }
+  if (!n->is_map())
+    throw ConfigError(n->mark, n->path, "expected a map of keys (a section), got " +
+                                            std::string(n->type_name()));
+  return Reader(st_, n, n->path, n->mark);
+}
+
+Reader Reader::required_section(const std::string& key) const {
+  if (!get(key))
+    throw ConfigError(mark_, child_path(key), "missing required section '" + key + "'");
+  return section(key);
+}
+
+bool Reader::has(const std::string& key) const { return get(key) != nullptr; }
+
+std::vector<std::string> Reader::keys() const {
+  std::vector<std::string> out;
+  if (!node_) return out;
+  for (const auto& e : node_->entries) {
+    get(e.key);
+    out.push_back(e.key);
+  }
+  return out;
+}
+
+void Reader::ignore(const std::string& key) const {
+  get(key);
+  if (const Node* n = node_ ? node_->find(key) : nullptr) st_->ignored.insert(n);
+}
+
+std::vector<Reader> Reader::list(const std::string& key, size_t min_items) const {
+  std::vector<Reader> out;
+  const Node* n = get(key);
+  if (n && n->is_map()) {
+    out.push_back(Reader(st_, n, n->path, n->mark));
+  } else if (n) {
+    if (!n->is_list())
+      throw ConfigError(n->mark, n->path, "expected a list of maps, got " +
+                                              std::string(n->type_name()));
+    for (const auto& item : n->items) {
+      if (!item.is_map())
+        throw ConfigError(item.mark, item.path,
+                          "expected a map of keys, got " + std::string(item.type_name()));
+      out.push_back(Reader(st_, &item, item.path, item.mark));
+    }
+  }
+  if (out.size() < min_items)
+    throw ConfigError(n ? n->mark : mark_, child_path(key),
+                      "expected at least " + std::to_string(min_items) + " item(s), got " +
+                          std::to_string(out.size()));
+  return out;
+}
+
+// --- quantities -------------------------------------------------------------
+
+static std::string bound_text(Kind k, double v) {
+  return format_quantity(k, v);
+}
+
+static void check_bounds(const Node& n, Kind k, double v, Bounds b, const std::string& shown) {
+  const bool low = b.lo_open ? !(v > b.lo) : !(v >= b.lo);
+  const bool high = !(v <= b.hi);
+  if (!low && !high) return;
+  std::string msg;
+  if (low && b.lo == 0 && !b.lo_open)
+    msg = "must not be negative (got " + shown + ")";
+  else if (low && b.lo == 0)
+    msg = "must be greater than 0 (got " + shown + ")";
+  else if (low)
+    msg = std::string("must be ") + (b.lo_open ? "> " : ">= ") + bound_text(k, b.lo) +
+          " (got " + shown + ")";
+  else
+    msg = "must be <= " + bound_text(k, b.hi) + " (got " + shown + ")";
+  std::string hint;
+  if (k == Kind::Fraction && high && v > 1 && v <= 100)
+    hint = "a plain number is a fraction of 1; write " + n.scalar + "% for a percentage";
+  throw ConfigError(n.mark, n.path, msg, hint);
+}
+
+double Reader::parse_q(Kind k, const Node& n, Bounds b) const {
+  scalar(n, kind_name(k));
+  Quantity q;
+  try {
+    q = parse_quantity(k, n.scalar);
+  } catch (const UnitError& e) {
+    Mark m = n.mark;
+    if (!n.quoted) m.col += static_cast<int>(e.offset);  // point at the offending part
+    throw ConfigError(m, n.path, e.message, e.hint);
+  }
+  check_bounds(n, k, q.value, b, n.scalar);
+  return q.value;
+}
+
+double Reader::quantity(Kind k, const std::string& key, double def, Bounds b) const {
+  const Node* n = get(key);
+  return n ? parse_q(k, *n, b) : def;
+}
+
+double Reader::required_quantity(Kind k, const std::string& key, Bounds b) const {
+  const std::string what = std::string(kind_name(k)) + ", e.g. " + kind_example(k);
+  return parse_q(k, need(key, what.c_str()), b);
+}
+
+std::vector<double> Reader::quantities(Kind k, const std::string& key, std::vector<double> def,
+                                       Bounds b, size_t min_items) const {
+  const Node* n = get(key);
+  if (!n) return def;
+  std::vector<double> out;
+  if (n->is_list()) {
+    for (const auto& item : n->items) out.push_back(parse_q(k, item, b));
+  } else {
+    out.push_back(parse_q(k, *n, b));
+  }
+  if (out.size() < min_items)
+    throw ConfigError(n->mark, n->path, "expected at least " + std::to_string(min_items) +
+                                            " value(s), got " + std::to_string(out.size()));
+  return out;
+}
+
+static std::uint64_t whole_bytes(const Node& n, double v) {
+  if (v != std::floor(v))
+    throw ConfigError(n.mark, n.path,
+                      "'" + n.scalar + "' is not a whole number of bytes (" +
+                          std::to_string(v) + " B)");
+  if (v >= 1.8e19) throw ConfigError(n.mark, n.path, "size too large: " + n.scalar);
+  return static_cast<std::uint64_t>(v);
+}
+
+std::uint64_t Reader::size(const std::string& key, std::uint64_t def, Bounds b) const {
+  const Node* n = get(key);
+  return n ? whole_bytes(*n, parse_q(Kind::Size, *n, b)) : def;
+}
+
+std::uint64_t Reader::required_size(const std::string& key, Bounds b) const {
+  const Node& n = need(key, "a size, e.g. 4KiB");
+  return whole_bytes(n, parse_q(Kind::Size, n, b));
+}
+
+std::vector<std::uint64_t> Reader::sizes(const std::string& key, std::vector<std::uint64_t> def,
+                                         Bounds b) const {
+  const Node* n = get(key);
+  if (!n) return def;
+  std::vector<const Node*> items;
+  if (n->is_list())
+    for (const auto& i : n->items) items.push_back(&i);
+  else
+    items.push_back(n);
+  if (items.empty()) throw ConfigError(n->mark, n->path, "expected at least one size");
+  std::vector<std::uint64_t> out;
+  for (const Node* i : items) out.push_back(whole_bytes(*i, parse_q(Kind::Size, *i, b)));
+  return out;
+}
+
+// --- plain values -----------------------------------------------------------
+
+std::int64_t Reader::parse_int(const Node& n, std::int64_t min, std::int64_t max) const {
+  scalar(n, "an integer");
+  const std::string& s = n.scalar;
+  std::int64_t v = 0;
+  const char* first = s.data() + (!s.empty() && s[0] == '+' ? 1 : 0);
+  const auto r = std::from_chars(first, s.data() + s.size(), v);
+  if (r.ec == std::errc::result_out_of_range)
+    throw ConfigError(n.mark, n.path, "integer out of range: " + s);
+  if (r.ec != std::errc() || r.ptr != s.data() + s.size() || s.empty()) {
+    std::string hint;
+    if (r.ec == std::errc() && r.ptr != s.data() + s.size())
+      hint = "a plain count is expected here, without a unit or decimals";
+    throw ConfigError(n.mark, n.path, "expected an integer, got '" + s + "'", hint);
+  }
+  if (v < min || v > max)
+    throw ConfigError(n.mark, n.path,
+                      "must be in [" + std::to_string(min) + ", " + std::to_string(max) +
+                          "] (got " + s + ")");
+  return v;
+}
+
+std::int64_t Reader::integer(const std::string& key, std::int64_t def, std::int64_t min,
+                             std::int64_t max) const {
+  const Node* n = get(key);
+  return n ? parse_int(*n, min, max) : def;
+}
+
+std::int64_t Reader::required_integer(const std::string& key, std::int64_t min,
+                                      std::int64_t max) const {
+  return parse_int(need(key, "an integer"), min, max);
+}
+
+std::vector<std::int64_t> Reader::integers(const std::string& key, std::vector<std::int64_t> def,
+                                           std::int64_t min, std::int64_t max) const {
+  const Node* n = get(key);
+  if (!n) return def;
+  std::vector<std::int64_t> out;
+  if (n->is_list()) {
+    for (const auto& i : n->items) out.push_back(parse_int(i, min, max));
+    if (out.empty()) throw ConfigError(n->mark, n->path, "expected at least one integer");
+  } else {
+    out.push_back(parse_int(*n, min, max));
+  }
+  return out;
+}
+
+static double parse_real(const Node& n, Bounds b) {
+  if (!n.is_scalar())
+    throw ConfigError(n.mark, n.path, "expected a number, got " + std::string(n.type_name()));
+  const std::string& s = n.scalar;
+  double v = 0;
+  const char* first = s.data() + (!s.empty() && s[0] == '+' ? 1 : 0);
+  const auto r = std::from_chars(first, s.data() + s.size(), v, std::chars_format::general);
+  if (s.empty() || r.ec != std::errc() || r.ptr != s.data() + s.size() || !std::isfinite(v))
+    throw ConfigError(n.mark, n.path, "expected a plain number, got '" + s + "'");
+  const bool low = b.lo_open ? !(v > b.lo) : !(v >= b.lo);
+  if (low || !(v <= b.hi)) {
+    char buf[96];
+    std::snprintf(buf, sizeof buf, "must be in %s%g, %g] (got %s)", b.lo_open ? "(" : "[", b.lo,
+                  b.hi, s.c_str());
+    throw ConfigError(n.mark, n.path, buf);
+  }
+  return v;
+}
+
+double Reader::real(const std::string& key, double def, Bounds b) const {
+  const Node* n = get(key);
+  return n ? parse_real(*n, b) : def;
+}
+
+double Reader::required_real(const std::string& key, Bounds b) const {
+  return parse_real(need(key, "a number"), b);
+}
+
+bool Reader::parse_bool(const Node& n) const {
+  scalar(n, "true or false");
+  static const char* yes[] = {"true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON"};
+  static const char* no[] = {"false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF"};
+  for (const char* y : yes)
+    if (n.scalar == y) return true;
+  for (const char* f : no)
+    if (n.scalar == f) return false;
+  throw ConfigError(n.mark, n.path, "expected true or false, got '" + n.scalar + "'");
+}
+
+bool Reader::boolean(const std::string& key, bool def) const {
+  const Node* n = get(key);
+  return n ? parse_bool(*n) : def;
+}
+
+bool Reader::required_boolean(const std::string& key) const {
+  return parse_bool(need(key, "true or false"));
+}
+
+std::string Reader::string(const std::string& key, const std::string& def) const {
+  const Node* n = get(key);
+  return n ? scalar(*n, "a string").scalar : def;
+}
+
+std::string Reader::required_string(const std::string& key) const {
+  return scalar(need(key, "a string"), "a string").scalar;
+}
+
+std::string Reader::parse_choice(const Node& n, const std::vector<std::string>& options) const {
+  scalar(n, "one of the listed names");
+  if (std::find(options.begin(), options.end(), n.scalar) != options.end()) return n.scalar;
+  std::string all;
+  for (const auto& o : options) all += (all.empty() ? "" : ", ") + o;
+  const std::string near = nearest(n.scalar, options);
+  throw ConfigError(n.mark, n.path, "'" + n.scalar + "' is not one of: " + all,
+                    near.empty() ? "" : "did you mean '" + near + "'?");
+}
+
+std::string Reader::choice(const std::string& key, const std::string& def,
+                           const std::vector<std::string>& options) const {
+  const Node* n = get(key);
+  return n ? parse_choice(*n, options) : def;
+}
+
+std::string Reader::required_choice(const std::string& key,
+                                    const std::vector<std::string>& options) const {
+  std::string all;
+  for (const auto& o : options) all += (all.empty() ? "" : ", ") + o;
+  return parse_choice(need(key, ("one of: " + all).c_str()), options);
+}
+
+// --- checking ------------------------------------------------------------------
+
+static void collect_unread(const Node& n, const std::map<const Node*, std::vector<std::string>>& asked,
+                           const std::set<const Node*>& ignored, std::vector<Diagnostic>& out) {
+  if (ignored.count(&n)) return;
+  if (n.is_list())
+    for (const auto& i : n.items) collect_unread(i, asked, ignored, out);
+  if (!n.is_map()) return;
+  const auto it = asked.find(&n);
+  static const std::vector<std::string> none;
+  const auto& known = it == asked.end() ? none : it->second;
+  for (const auto& e : n.entries) {
+    if (std::find(known.begin(), known.end(), e.key) == known.end())
+      out.push_back({e.key_mark, e.value.path, "unknown key '" + e.key + "'",
+                     suggestion_hint(e.key, known)});
+    else
+      collect_unread(e.value, asked, ignored, out);
+  }
+}
+
+void Reader::finish() const {
+  if (!node_) return;
+  std::vector<Diagnostic> out;
+  collect_unread(*node_, st_->asked, st_->ignored, out);
+  if (!out.empty()) throw ConfigError(std::move(out));
+}
+
+void Reader::fail(const std::string& key, const std::string& message,
+                  const std::string& hint) const {
+  const Node* n = node_ ? node_->find(key) : nullptr;
+  if (n) throw ConfigError(n->mark, n->path, message, hint);
+  throw ConfigError(mark_, child_path(key), message, hint);
+}
+
+std::string Reader::origin(const std::string& key) const {
+  const Node* n = node_ ? node_->find(key) : nullptr;
+  return (n && !n->is_null()) ? n->mark.str() : "default";
+}
+
+}  // namespace iosim::config
