@@ -1,5 +1,7 @@
 #include "model/pcix/host_memory.hpp"
 
+#include "model/pcix/pci_disconnect.hpp"
+
 #include <algorithm>
 #include <cstring>
 #include <stdexcept>
@@ -50,7 +52,13 @@ void HostMemory::b_transport(tlm::tlm_generic_payload& gp, sc_time& delay) {
     gp.set_response_status(tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
     return;
   }
-  const uint64_t addr = gp.get_address(), len = gp.get_data_length();
+  const uint64_t addr = gp.get_address();
+  uint64_t len = gp.get_data_length();
+  if (gp.is_write() && p_.disconnect_bytes) {
+    const uint64_t room = p_.disconnect_bytes - addr % p_.disconnect_bytes;
+    if (len > room)
+      if (auto* dc = gp.get_extension<PciDisconnect>()) dc->accepted = len = room;
+  }
   const sc_time now = sc_core::sc_time_stamp() + delay;
   const sc_time xfer(double(len) / p_.bandwidth, SC_SEC);
   const sc_time backlog = drained_at_ > now ? drained_at_ - now : SC_ZERO_TIME;

@@ -5,7 +5,7 @@
 // Timing (returned to the bus as the target's initial latency):
 //  * writes are posted into the bridge's write buffer: `write_latency`, plus a
 //    stall while the buffer is too full, the buffer draining into DRAM at
-//    `bandwidth`;
+//    `bandwidth`; a burst is disconnected every `disconnect_bytes`;
 //  * reads wait `read_latency` (bridge + FSB snoop + DRAM access) after the
 //    DRAM has drained what was posted before them, and use DRAM bandwidth too.
 // With `store` false (bulk data) the bytes are only timed, not kept; reads
@@ -35,6 +35,12 @@ struct HostMemoryParams {
   double read_latency = 250e-9;
   // Posted-write buffer between PCI and DRAM (fitted).
   uint64_t write_buffer_bytes = 4096;
+  // The bridge takes at most this many bytes of a DMA write burst, up to the
+  // next multiple of it, then disconnects (its PCI-side line buffer; a
+  // multiple of PCI-X's 128 B allowable disconnect boundary). 0 = never.
+  // Fitted: 512 B puts sustained PCI-X 64/133 DMA writes at ~81% of peak, in
+  // PARAMETERS.md's 75-85% "DMA efficiency, large bursts" (uncertainty H).
+  uint64_t disconnect_bytes = 512;
   bool store = false;  // keep the bytes (request frames, tests) or only time them
 };
 

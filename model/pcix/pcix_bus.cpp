@@ -1,5 +1,7 @@
 #include "model/pcix/pcix_bus.hpp"
 
+#include "model/pcix/pci_disconnect.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
@@ -110,21 +112,23 @@ void PcixBus::b_transport(int master, tlm::tlm_generic_payload& gp, sc_time& del
     gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
     return;
   }
+  // Cut at each 4 KB boundary and wherever the target disconnects; every
+  // piece is its own transaction. An uncut transfer goes through as is.
   const uint64_t B = p_.boundary_bytes;
-  if (addr / B == (addr + std::max<uint64_t>(len, 1) - 1) / B) {  // one piece: forward as is
-    gp.set_address(addr - m->base);
-    transaction(master, *m, gp, addr);
-    gp.set_address(addr);
-    return;
-  }
-  if (gp.get_byte_enable_ptr()) {  // cutting byte-enable patterns is not supported
-    gp.set_response_status(tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
-    return;
-  }
-  // Cut at each 4 KB boundary; every piece is its own transaction.
   unsigned char* data = gp.get_data_ptr();
-  for (uint64_t done = 0; done < len;) {
-    const uint64_t a = addr + done, piece = std::min(len - done, B - a % B);
+  for (uint64_t done = 0; done < std::max<uint64_t>(len, 1);) {
+    const uint64_t a = addr + done, piece = std::min(std::max<uint64_t>(len, 1) - done, B - a % B);
+    if (done == 0 && piece >= len) {
+      gp.set_address(a - m->base);
+      done = transaction(master, *m, gp, a);
+      gp.set_address(addr);
+      if (gp.is_response_error()) return;
+      continue;
+    }
+    if (gp.get_byte_enable_ptr()) {  // cutting byte-enable patterns is not supported
+      gp.set_response_status(tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
+      return;
+    }
     tlm::tlm_generic_payload sub;
     sub.set_command(gp.get_command());
     sub.set_address(a - m->base);
@@ -132,12 +136,11 @@ void PcixBus::b_transport(int master, tlm::tlm_generic_payload& gp, sc_time& del
     sub.set_data_length(unsigned(piece));
     sub.set_streaming_width(unsigned(piece));
     sub.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-    transaction(master, *m, sub, a);
+    done += transaction(master, *m, sub, a);
     if (sub.is_response_error()) {
       gp.set_response_status(sub.get_response_status());
       return;
     }
-    done += piece;
   }
   gp.set_response_status(tlm::TLM_OK_RESPONSE);
 }
@@ -150,10 +153,9 @@ void PcixBus::master_abort(int master) {
   release(k0, k);
 }
 
-void PcixBus::transaction(int master, const Mapping& m, tlm::tlm_generic_payload& gp, uint64_t bus_addr) {
-  const uint64_t len = std::max<uint64_t>(gp.get_data_length(), 1);
+uint64_t PcixBus::transaction(int master, const Mapping& m, tlm::tlm_generic_payload& gp, uint64_t bus_addr) {
+  uint64_t len = std::max<uint64_t>(gp.get_data_length(), 1);
   const uint64_t W = p_.width_bytes;
-  const uint64_t phases = (bus_addr % W + len + W - 1) / W;  // bus words touched
   const uint64_t addr_phase = p_.addr_cycles + (bus_addr >> 32 ? p_.dac_cycles : 0) + (p_.pcix() ? p_.attr_cycles : 0);
   const uint64_t head = addr_phase + p_.decode_cycles;
 
@@ -162,7 +164,12 @@ void PcixBus::transaction(int master, const Mapping& m, tlm::tlm_generic_payload
   wait_edge(k);  // the target claims the transaction here; data phases start
   sc_time lat = SC_ZERO_TIME;
   const sc_time t_claim = sc_core::sc_time_stamp();
+  PciDisconnect dc;
+  gp.set_extension(&dc);
   isock[m.target]->b_transport(gp, lat);  // target stores / supplies the bytes, returns its initial latency
+  gp.clear_extension(&dc);
+  if (dc.accepted < len && gp.is_write()) len = std::max<uint64_t>(dc.accepted, 1);  // target disconnect
+  const uint64_t phases = (bus_addr % W + len + W - 1) / W;  // bus words touched
   auto& s = ms(master);
   ++s.transactions;
   if (gp.is_response_error()) {  // target abort: one data phase with STOP#, no data
@@ -170,16 +177,16 @@ void PcixBus::transaction(int master, const Mapping& m, tlm::tlm_generic_payload
     k += 1 + p_.turnaround_cycles;
     wait_edge(k);
     release(k0, k);
-    return;
+    return 0;
   }
-  s.bytes += gp.get_data_length();
+  s.bytes += std::min<uint64_t>(len, gp.get_data_length());
   const uint64_t w = ceil_cycles(lat);
   if (w <= p_.max_initial_latency_cycles || gp.is_write()) {
     // Target answers in time (or a posted write: the target inserts wait states).
     k += w + phases + p_.turnaround_cycles;
     wait_edge(k);
     release(k0, k);
-    return;
+    return len;
   }
   const sc_time ready = t_claim + lat;
   if (p_.pcix()) {
@@ -195,7 +202,7 @@ void PcixBus::transaction(int master, const Mapping& m, tlm::tlm_generic_payload
     const uint64_t c = c0 + p_.addr_cycles + p_.attr_cycles + p_.decode_cycles + phases + p_.turnaround_cycles;
     wait_edge(c);
     release(c0, c);
-    return;
+    return len;
   }
   // Conventional PCI delayed transaction: Retry now, the target fetches the
   // data meanwhile, the master repeats the read until it completes.
@@ -210,7 +217,7 @@ void PcixBus::transaction(int master, const Mapping& m, tlm::tlm_generic_payload
       r += phases + p_.turnaround_cycles;
       wait_edge(r);
       release(r0, r);
-      return;
+      return len;
     }
     ++s.retries;
     r += p_.retry_cycles + p_.turnaround_cycles;

@@ -15,7 +15,12 @@
 // delayed transaction (the master retries until the data is ready).
 //
 // Everything is event-driven: time jumps from one bus clock edge to another,
-// no sc_clock. Targets see addresses relative to their mapped base.
+// no sc_clock. Targets see addresses relative to their mapped base. A target's
+// b_transport is called at the edge where the data phases start (after the
+// address / attribute / decode phases): written bytes are visible from then,
+// read bytes are sampled then; the delay it returns is its initial latency
+// (wait states; > 16 clocks turns a read into a split / delayed transaction).
+// A target may disconnect a write early through the PciDisconnect extension.
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/multi_passthrough_initiator_socket.h>
@@ -68,7 +73,8 @@ private:
   unsigned transport_dbg(int master, tlm::tlm_generic_payload& gp);
 
   const Mapping* decode(uint64_t addr, uint64_t len) const;
-  void transaction(int master, const Mapping& m, tlm::tlm_generic_payload& gp, uint64_t bus_addr);
+  // One bus transaction; returns the bytes moved (fewer if the target disconnected).
+  uint64_t transaction(int master, const Mapping& m, tlm::tlm_generic_payload& gp, uint64_t bus_addr);
   void master_abort(int master);
 
   // Arbitration: returns the clock edge at which the winner drives FRAME#.
