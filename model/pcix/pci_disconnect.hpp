@@ -1,0 +1,24 @@
+#pragma once
+// Target-initiated disconnect (PCI 2.3 ch. 3 "Disconnect"; PCI-X 1.0 allows it
+// on 128-byte allowable disconnect boundaries). The bus attaches this
+// extension to every payload it hands a target; a target that takes only part
+// of a write burst (a host bridge whose write buffer is full) stores the first
+// `accepted` bytes and says so here. The bus ends the transaction after those
+// data phases and the master re-arbitrates for the rest.
+#include <tlm>
+
+#include <cstdint>
+#include <limits>
+
+namespace iosim {
+
+struct PciDisconnect : tlm::tlm_extension<PciDisconnect> {
+  uint64_t accepted = std::numeric_limits<uint64_t>::max();  // untouched: the whole burst
+
+  tlm::tlm_extension_base* clone() const override { return new PciDisconnect(*this); }
+  void copy_from(const tlm::tlm_extension_base& e) override {
+    accepted = static_cast<const PciDisconnect&>(e).accepted;
+  }
+};
+
+} // namespace iosim

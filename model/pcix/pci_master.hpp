@@ -1,0 +1,93 @@
+#pragma once
+// The master side of a PCI / PCI-X device: builds generic payloads, cuts
+// transfers into bursts and calls the bus from the caller's SC_THREAD.
+//
+// Two kinds of owner:
+//  * a DMA engine (I/O card, LSI 53C1030): dma_write / dma_read block the
+//    calling thread for the whole transfer, arbitration waits included;
+//  * the host CPU behind the host bridge: pio_read stalls the CPU for the full
+//    round trip (bridge + bus + target), pio_write is posted: the CPU pays only
+//    `posted_write_cost` while the bridge's posting thread completes the bus
+//    write later, in order. A PIO read first waits for earlier posted writes
+//    (PCI ordering: a read must not pass a posted write, PCI 2.3 ch. 3).
+//
+// Bind `socket` to PcixBus::tsock. All calls must come from SC_THREADs.
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+
+#include <cstdint>
+#include <deque>
+#include <vector>
+
+namespace iosim {
+
+struct PciMasterParams {
+  // Longest burst the DMA engine issues; the bus also cuts at 4 KB boundaries.
+  uint64_t max_burst_bytes = 4096;
+  // Longest single read request: PCI-X Maximum Memory Read Byte Count (512 B
+  // after reset, drivers may raise it up to 4096; PCI-X 1.0 command register).
+  uint64_t max_read_bytes = 4096;
+  // CPU <-> PCI round trip through FSB and host bridge, paid by PIO reads
+  // (half before the bus transaction, half after) and by posted writes on
+  // their way out (the first half). Fitted so a PIO register read of the card
+  // takes ~1 us in total (PARAMETERS.md, Host: "PIO read across the bus ~1 us").
+  double host_bridge_latency = 0;
+  // CPU time to hand one posted write to the host bridge (PARAMETERS.md:
+  // "posted PIO write ~0.1-0.3 us CPU, no stall").
+  double posted_write_cost = 0;
+  // Host bridge posted-write buffer depth; a CPU writing into a full buffer
+  // stalls until an entry drains (fitted).
+  unsigned post_buffer_entries = 8;
+
+  // Host CPU behind the host bridge (x342 defaults, fitted as above).
+  static PciMasterParams host_cpu() {
+    PciMasterParams p;
+    p.host_bridge_latency = 0.7e-6;
+    p.posted_write_cost = 0.2e-6;
+    return p;
+  }
+  // A bus-mastering device: no bridge in front of it.
+  static PciMasterParams device() { return PciMasterParams{}; }
+};
+
+class PciMaster : public sc_core::sc_module {
+public:
+  tlm_utils::simple_initiator_socket<PciMaster> socket;
+
+  PciMaster(sc_core::sc_module_name name, const PciMasterParams& p = {});
+
+  // DMA. `data` may be null: the bytes are not moved, only timed (bulk data);
+  // targets see a scratch buffer. Returns false if any burst got an error
+  // response (the rest of the transfer is abandoned).
+  bool dma_write(uint64_t addr, uint64_t bytes, const uint8_t* data = nullptr);
+  bool dma_read(uint64_t addr, uint64_t bytes, uint8_t* data = nullptr);
+
+  // PIO (CPU). Reads of an unmapped address return all ones, as a PCI master
+  // abort does. pio_write copies `data` and returns after posted_write_cost.
+  uint32_t pio_read32(uint64_t addr);
+  uint64_t pio_read64(uint64_t addr);
+  bool pio_read(uint64_t addr, void* data, unsigned len);
+  void pio_write(uint64_t addr, const void* data, unsigned len);
+  void pio_write32(uint64_t addr, uint32_t v) { pio_write(addr, &v, 4); }
+  void pio_write64(uint64_t addr, uint64_t v) { pio_write(addr, &v, 8); }
+  // Blocks until every posted write has completed on the bus.
+  void flush();
+
+  const PciMasterParams& params() const { return p_; }
+  uint64_t errors() const { return errors_; }
+  uint64_t posted_stalls() const { return post_stalls_; }  // CPU found the posting buffer full
+
+private:
+  struct Posted { uint64_t addr; std::vector<uint8_t> bytes; sc_core::sc_time at_bridge; };
+  bool transfer(tlm::tlm_command cmd, uint64_t addr, uint64_t bytes, uint8_t* data, uint64_t burst);
+  void poster();  // SC_THREAD: the host bridge draining its posted writes
+
+  PciMasterParams p_;
+  std::vector<uint8_t> scratch_;
+  std::deque<Posted> posted_;  // front = on the bus now
+  sc_core::sc_event post_added_, post_done_;
+  uint64_t errors_ = 0, post_stalls_ = 0;
+};
+
+} // namespace iosim
