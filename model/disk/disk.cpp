@@ -87,10 +87,11 @@ size_t Disk::choose() {
 }
 
 void Disk::serve(IoRequest& r) {
-  const bool after_write = last_write_;
-  if (r.is_read()) serve_read(r, after_write);
+  // r may be reissued by its owner from inside its completion: read it first.
+  const bool after_write = last_write_, is_read = r.is_read();
+  if (is_read) serve_read(r, after_write);
   else serve_write(r, after_write);
-  last_write_ = !r.is_read();
+  last_write_ = !is_read;
   ++ios_;
   depth_.add(-1);
 }
@@ -136,6 +137,7 @@ void Disk::serve_read(IoRequest& r, bool after_write) {
   const uint64_t lba = r.lba, n = r.blocks;
   ++reads_;
   const DiskBuffer::Result lk = buf_.lookup(lba, n, t0);
+  int used = lk.segment;
   if (lk.kind != DiskBuffer::Lookup::Miss) {
     ++read_hits_;
     buf_.touch(lk.segment);
@@ -169,6 +171,13 @@ void Disk::serve_read(IoRequest& r, bool after_write) {
     buf_.invalidate(lba, total, s);
     BufferSegment& sg = buf_[s];
     sg.start = sg.end = lba;
+    if (p_.read_any_free_blocks) {
+      // Sectors of the target track passing under the head while it waits
+      // for the first requested one are read too (DiskSim "Read any free blocks").
+      const PhysAddr a = layout_.to_phys(lba);
+      const uint64_t passed = uint64_t(plan.rotate_s / mech_.sector_time(a.cyl));
+      sg.start = lba - std::min<uint64_t>(passed, a.sector);
+    }
     sg.filling = true;
     sg.plan = plan;
     sg.plan_from = head_;
@@ -181,7 +190,10 @@ void Disk::serve_read(IoRequest& r, bool after_write) {
     rotate_s_ += plan.rotate_s;
     transfer_s_ += mech_free_ - (ts + plan.seek_s + plan.rotate_s);
     send_read_data(r, [&](uint64_t k) { return plan.ready_time(k); });
+    used = s;
   }
+  // A FIFO segment drops what the host has taken; what lies ahead stays.
+  if (p_.fifo_read_segments && !buf_[used].dirty) buf_[used].start = std::max(buf_[used].start, lba + n);
   link_->complete(target_id_, r);
 }
 

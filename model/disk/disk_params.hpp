@@ -63,6 +63,7 @@ struct DiskParams {
   uint32_t read_ahead_blocks = 0;        // maximum read-ahead
   bool read_ahead_over_requested = true; // read-ahead counted past the request end
   bool read_any_free_blocks = false;     // keep sectors passing under the head before the target
+  bool fifo_read_segments = false;       // blocks sent to the host leave the segment
   uint32_t fast_write_level = 0;         // 0: write-through, >0: report writes done from the buffer
   // Command queue.
   uint32_t queue_depth = 32;     // tagged queue limit

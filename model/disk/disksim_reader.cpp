@@ -324,6 +324,7 @@ DiskParams load_disksim_drive(const std::string& prefix) {
   p.read_ahead_blocks = uint32_t(spec->number_or("Maximum read-ahead (blks)", 0));
   p.read_ahead_over_requested = spec->number_or("Read-ahead over requested", 0) != 0;
   p.read_any_free_blocks = spec->number_or("Read any free blocks", 0) != 0;
+  p.fifo_read_segments = !p.read_any_free_blocks;
   p.fast_write_level = uint32_t(spec->number_or("Fast write level", 0));
   p.queue_depth = uint32_t(std::max(1.0, spec->number_or("Max queue length", 1)));
   // Scheduling policy numbers as listed in the DiskSim manual (ioqueue):
