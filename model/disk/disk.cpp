@@ -1,0 +1,284 @@
+#include "model/disk/disk.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "model/disk/disk_scheduler.hpp"
+
+namespace iosim {
+
+Disk::Disk(sc_core::sc_module_name name, const DiskParams& params)
+    : sc_core::sc_module(name), p_(params), layout_(p_), mech_(p_, layout_),
+      buf_(p_.buffer_segments, p_.segment_blocks, p_.max_write_segments) {
+  SC_HAS_PROCESS(Disk);
+  SC_THREAD(run);
+}
+
+double Disk::now() { return sc_core::sc_time_stamp().to_seconds(); }
+
+void Disk::wait_until(double t) {
+  const double d = t - now();
+  if (d > 0) wait(sc_core::sc_time(d, sc_core::SC_SEC));
+}
+
+void Disk::attach(ScsiTargetLink* link, int target_id) {
+  link_ = link;
+  target_id_ = target_id;
+}
+
+void Disk::command(IoRequest& req) {
+  if (req.lba + req.blocks > layout_.capacity() || req.blocks == 0)
+    throw std::out_of_range(std::string(name()) + ": request beyond capacity or empty");
+  if (depth_.level() >= double(p_.queue_depth)) ++overflows_;  // initiator broke the tag limit
+  queue_.push_back(Cmd{&req, arrivals_++});
+  depth_.add(1);
+  cmd_ev_.notify(sc_core::SC_ZERO_TIME);
+}
+
+void Disk::run() {
+  if (!link_) throw std::logic_error(std::string(name()) + ": no link attached");
+  for (;;) {
+    if (queue_.empty()) {
+      const int d = buf_.oldest_dirty();
+      if (d >= 0) {
+        busy_.set(1);
+        destage(d);
+        busy_.set(0);
+        continue;
+      }
+      wait(cmd_ev_);
+      continue;
+    }
+    const size_t i = choose();
+    IoRequest* r = queue_[i].req;
+    queue_.erase(queue_.begin() + long(i));
+    busy_.set(1);
+    serve(*r);
+    busy_.set(0);
+  }
+}
+
+HeadPos Disk::head_at(double t) const {
+  if (filling_seg_ >= 0) {
+    const BufferSegment& s = buf_[filling_seg_];
+    if (s.filling && t < s.plan.t_end) return s.plan.head_at(t, s.plan_from);
+  }
+  return head_;
+}
+
+size_t Disk::choose() {
+  // The deque is in arrival order.
+  if (queue_.size() == 1 || p_.scheduler == SchedPolicy::Fcfs) return 0;
+  const double t = now();
+  const double ts = std::max(t, mech_free_);
+  const HeadPos h = head_at(ts);
+  std::vector<SchedCandidate> cands;
+  cands.reserve(queue_.size());
+  for (const Cmd& c : queue_) {
+    const PhysAddr a = layout_.to_phys(c.req->lba);
+    SchedCandidate sc{c.arrival, a.cyl, 0};
+    if (p_.scheduler == SchedPolicy::Sptf) {
+      const bool hit = c.req->is_read() && buf_.lookup(c.req->lba, c.req->blocks, t).kind == DiskBuffer::Lookup::Hit;
+      sc.positioning_s = hit ? 0 : mech_.access(h, ts, a, !c.req->is_read()) - t;
+    }
+    cands.push_back(sc);
+  }
+  return pick_next(p_.scheduler, cands, h.cyl);
+}
+
+void Disk::serve(IoRequest& r) {
+  // r may be reissued by its owner from inside its completion: read it first.
+  const bool after_write = last_write_, is_read = r.is_read();
+  if (is_read) serve_read(r, after_write);
+  else serve_write(r, after_write);
+  last_write_ = !is_read;
+  ++ios_;
+  depth_.add(-1);
+}
+
+void Disk::stop_read_ahead(double t) {
+  if (filling_seg_ < 0) return;
+  BufferSegment& s = buf_[filling_seg_];
+  if (s.filling) {
+    if (t >= s.plan.t_end) {
+      s.end = s.plan.lbn + s.plan.count;
+      head_ = s.plan.end;
+      mech_free_ = std::max(mech_free_, s.plan.t_end);
+    } else {
+      s.end = std::max(s.end, s.plan.lbn + s.plan.blocks_done(t));
+      head_ = s.plan.head_at(t, s.plan_from);
+      mech_free_ = std::max(mech_free_, t);
+    }
+    s.filling = false;
+  }
+  filling_seg_ = -1;
+}
+
+void Disk::send_read_data(IoRequest& r, const std::function<double(uint64_t)>& ready) {
+  const uint64_t n = r.blocks;
+  const uint64_t chunk = p_.max_burst_bytes ? std::max<uint64_t>(1, p_.max_burst_bytes / kSectorBytes) : n;
+  const double ist = p_.interface_sector_time;
+  for (uint64_t k0 = 0; k0 < n;) {
+    const uint64_t k1 = std::min(n, k0 + chunk);
+    // Reconnect late enough that, moving one sector per interface sector
+    // time, the data phase never waits for the media (DiskSim: "Calc sector
+    // by sector"). Checked block by block: a few hundred at most.
+    double start = now();
+    for (uint64_t k = k0; k < k1; ++k) start = std::max(start, ready(k) - double(k - k0) * ist);
+    wait_until(start);
+    link_->transfer(target_id_, r, (k1 - k0) * kSectorBytes);
+    k0 = k1;
+  }
+}
+
+void Disk::serve_read(IoRequest& r, bool after_write) {
+  const CommandOverheads& ov = p_.overheads;
+  const double t0 = now();
+  const uint64_t lba = r.lba, n = r.blocks;
+  ++reads_;
+  const DiskBuffer::Result lk = buf_.lookup(lba, n, t0);
+  int used = lk.segment;
+  if (lk.kind != DiskBuffer::Lookup::Miss) {
+    ++read_hits_;
+    buf_.touch(lk.segment);
+    wait_until(t0 + (after_write ? ov.read_hit_after_write : ov.read_hit_after_read));
+    if (lk.kind == DiskBuffer::Lookup::Pending) {
+      const MediaPlan plan = buf_[lk.segment].plan;
+      send_read_data(r, [&](uint64_t k) { return plan.ready_time(lba + k - plan.lbn); });
+    } else {
+      send_read_data(r, [](uint64_t) { return 0.0; });
+    }
+  } else {
+    const double tm = t0 + (after_write ? ov.read_miss_after_write : ov.read_miss_after_read);
+    stop_read_ahead(tm);
+    int s = buf_.alloc_read();
+    if (s < 0) {  // every segment holds dirty data: write one back first
+      destage(buf_.oldest_dirty());
+      s = buf_.alloc_read();
+    }
+    // Read-ahead fills the segment past the request (DiskSim "Maximum
+    // read-ahead", "Read-ahead over requested"), never past the segment.
+    uint64_t total = n;
+    const uint64_t seg = buf_.segment_blocks();
+    if (n < seg) {
+      const uint64_t ra = p_.read_ahead_over_requested ? n + p_.read_ahead_blocks
+                                                       : std::max<uint64_t>(n, p_.read_ahead_blocks);
+      total = std::max<uint64_t>(n, std::min<uint64_t>(ra, seg));
+    }
+    total = std::min<uint64_t>(total, layout_.capacity() - lba);
+    const double ts = std::max(tm, mech_free_);
+    const MediaPlan plan = mech_.plan(head_, ts, lba, total, false);
+    buf_.invalidate(lba, total, s);
+    BufferSegment& sg = buf_[s];
+    sg.start = sg.end = lba;
+    if (p_.read_any_free_blocks) {
+      // Sectors of the target track passing under the head while it waits
+      // for the first requested one are read too (DiskSim "Read any free blocks").
+      const PhysAddr a = layout_.to_phys(lba);
+      const uint64_t passed = uint64_t(plan.rotate_s / mech_.sector_time(a.cyl));
+      sg.start = lba - std::min<uint64_t>(passed, a.sector);
+    }
+    sg.filling = true;
+    sg.plan = plan;
+    sg.plan_from = head_;
+    buf_.touch(s);
+    filling_seg_ = s;
+    head_ = plan.end;
+    mech_free_ = plan.ready_time(n - 1);
+    ++media_ops_;
+    seek_s_ += plan.seek_s;
+    rotate_s_ += plan.rotate_s;
+    transfer_s_ += mech_free_ - (ts + plan.seek_s + plan.rotate_s);
+    send_read_data(r, [&](uint64_t k) { return plan.ready_time(k); });
+    used = s;
+  }
+  // A FIFO segment drops what the host has taken; what lies ahead stays.
+  if (p_.fifo_read_segments && !buf_[used].dirty) buf_[used].start = std::max(buf_[used].start, lba + n);
+  link_->complete(target_id_, r);
+}
+
+void Disk::serve_write(IoRequest& r, bool after_write) {
+  const CommandOverheads& ov = p_.overheads;
+  const double t0 = now();
+  const uint64_t lba = r.lba, n = r.blocks;
+  // Writes stop read-ahead (DiskSim "Write hit stop prefetch").
+  stop_read_ahead(t0);
+  if (p_.fast_write_level > 0 && n <= buf_.segment_blocks()) {
+    int s = buf_.alloc_write(lba, n);
+    const bool hit = s >= 0;
+    const double o = hit ? (after_write ? ov.write_hit_after_write : ov.write_hit_after_read)
+                         : (after_write ? ov.write_miss_after_write : ov.write_miss_after_read);
+    if (!hit) {
+      destage(buf_.oldest_dirty());
+      s = buf_.alloc_write(lba, n);
+    }
+    wait_until(t0 + o);
+    link_->transfer(target_id_, r, r.bytes());
+    BufferSegment& sg = buf_[s];
+    if (sg.dirty) {
+      sg.end = lba + n;  // appended to a sequential run of writes
+    } else {
+      sg.start = lba;
+      sg.end = lba + n;
+      sg.dirty = true;
+      sg.filling = false;
+    }
+    buf_.touch(s);
+    buf_.invalidate(lba, n, s);
+  } else {
+    // Write-through: data in, then onto the media, then status.
+    wait_until(t0 + (after_write ? ov.write_miss_after_write : ov.write_miss_after_read));
+    link_->transfer(target_id_, r, r.bytes());
+    buf_.invalidate(lba, n, -1);
+    const double ts = std::max(now(), mech_free_);
+    const MediaPlan plan = mech_.plan(head_, ts, lba, n, true);
+    ++media_ops_;
+    seek_s_ += plan.seek_s;
+    rotate_s_ += plan.rotate_s;
+    transfer_s_ += plan.transfer_s;
+    head_ = plan.end;
+    mech_free_ = plan.t_end;
+    wait_until(plan.t_end);
+  }
+  link_->complete(target_id_, r);
+}
+
+void Disk::destage(int s) {
+  if (s < 0) return;
+  stop_read_ahead(now());
+  BufferSegment& sg = buf_[s];
+  const double ts = std::max(now(), mech_free_);
+  const MediaPlan plan = mech_.plan(head_, ts, sg.start, sg.end - sg.start, true);
+  ++media_ops_;
+  seek_s_ += plan.seek_s;
+  rotate_s_ += plan.rotate_s;
+  transfer_s_ += plan.transfer_s;
+  head_ = plan.end;
+  mech_free_ = plan.t_end;
+  wait_until(plan.t_end);
+  buf_[s].dirty = false;  // the data stays cached for reads
+}
+
+void Disk::reset_stats() {
+  ios_ = reads_ = read_hits_ = media_ops_ = overflows_ = 0;
+  seek_s_ = rotate_s_ = transfer_s_ = 0;
+  busy_.reset();
+  depth_.reset();
+}
+
+void Disk::report(Stats& out, double window_s) const {
+  const std::string n = name();
+  const double ops = media_ops_ ? double(media_ops_) : 1.0;
+  out.put(n + ".ios", double(ios_), "count", "commands completed");
+  out.put(n + ".iops", window_s > 0 ? double(ios_) / window_s : 0, "1/s", "commands completed per second");
+  out.put(n + ".busy", busy_.mean() * 100, "%", "time serving a command or writing back");
+  out.put(n + ".queue_depth", depth_.mean(), "count", "mean commands in the drive (queued + in service)");
+  out.put(n + ".seek_ms", seek_s_ / ops * 1e3, "ms", "mean seek per media access");
+  out.put(n + ".rotation_ms", rotate_s_ / ops * 1e3, "ms", "mean rotational latency per media access");
+  out.put(n + ".transfer_ms", transfer_s_ / ops * 1e3, "ms", "mean media transfer per media access");
+  out.put(n + ".read_hit_rate", reads_ ? 100.0 * double(read_hits_) / double(reads_) : 0, "%",
+          "reads served from the buffer");
+  out.put(n + ".queue_overflows", double(overflows_), "count", "commands beyond the tagged queue limit");
+}
+
+} // namespace iosim

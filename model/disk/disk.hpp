@@ -1,0 +1,86 @@
+#pragma once
+// A SCSI disk drive: tagged command queue (FCFS / SSTF / SPTF), firmware
+// overheads per command type, mechanics (seek, rotation, head switch), an
+// on-board buffer with read-ahead and fast writes, and disconnect/reconnect:
+// the drive takes a command, works on it off the bus, then reconnects through
+// its ScsiTargetLink to move the data (in max_burst_bytes pieces, paced so the
+// link never outruns the media) and to return status.
+//
+// One SC_THREAD serves the queue; all mechanical times are computed in closed
+// form (disk_mechanics), so a request costs a handful of waits, not one per sector.
+#include "model/disk/disk_buffer.hpp"
+#include "model/disk/disk_layout.hpp"
+#include "model/disk/disk_mechanics.hpp"
+#include "model/disk/disk_params.hpp"
+#include "model/scsi/scsi_link.hpp"
+#include "model/stats/stats.hpp"
+
+#include <systemc>
+#include <deque>
+#include <functional>
+
+namespace iosim {
+
+class Disk : public sc_core::sc_module, public ScsiTarget, public Reporter {
+public:
+  Disk(sc_core::sc_module_name name, const DiskParams& params);
+
+  // ScsiTarget
+  void command(IoRequest& req) override;
+  void attach(ScsiTargetLink* link, int target_id) override;
+  uint64_t capacity_blocks() const override { return layout_.capacity(); }
+  int max_queue_depth() const override { return int(p_.queue_depth); }
+
+  // Reporter
+  void reset_stats() override;
+  void report(Stats& out, double window_s) const override;
+
+  const DiskParams& params() const { return p_; }
+  const DiskLayout& layout() const { return layout_; }
+  const DiskMechanics& mechanics() const { return mech_; }
+  uint64_t completed() const { return ios_; }
+  uint64_t queue_overflows() const { return overflows_; }
+
+private:
+  struct Cmd {
+    IoRequest* req;
+    uint64_t arrival;
+  };
+
+  void run();
+  size_t choose();
+  void serve(IoRequest& r);
+  void serve_read(IoRequest& r, bool after_write);
+  void serve_write(IoRequest& r, bool after_write);
+  void destage(int seg);
+  // Stop any read-ahead at time t; the head stays where it got to.
+  void stop_read_ahead(double t);
+  // Head position and the time the mechanism is free, as seen at time t.
+  HeadPos head_at(double t) const;
+  // Send read blocks [0, n) to the initiator; ready(k): when block k is in the buffer.
+  void send_read_data(IoRequest& r, const std::function<double(uint64_t)>& ready);
+  void wait_until(double t);
+  static double now();
+
+  DiskParams p_;
+  DiskLayout layout_;
+  DiskMechanics mech_;
+  DiskBuffer buf_;
+  ScsiTargetLink* link_ = nullptr;
+  int target_id_ = -1;
+
+  std::deque<Cmd> queue_;
+  sc_core::sc_event cmd_ev_;
+  uint64_t arrivals_ = 0;
+  HeadPos head_;            // where the head is once the mechanism is free
+  double mech_free_ = 0;    // when the last media plan (not a read-ahead) ends
+  int filling_seg_ = -1;    // segment whose read-ahead is (maybe) still running
+  bool last_write_ = false;
+
+  // Statistics (since reset_stats).
+  uint64_t ios_ = 0, reads_ = 0, read_hits_ = 0, media_ops_ = 0, overflows_ = 0;
+  double seek_s_ = 0, rotate_s_ = 0, transfer_s_ = 0;
+  LevelTracker busy_, depth_;
+};
+
+} // namespace iosim
