@@ -141,3 +141,47 @@ TEST_CASE("SPTF at depth 32 beats FCFS at depth 1 on an Atlas 10K with 8 KB rand
   CHECK(i32 / i1 > 1.4);
   CHECK(d32.queue_overflows() == 0);
 }
+
+namespace {
+// Records every data phase the disk opens.
+struct CountingLink : DirectLink {
+  using DirectLink::DirectLink;
+  int transfers = 0, completions = 0;
+  double last_transfer_start = 0;
+  void transfer(int t, IoRequest& r, uint64_t bytes) override {
+    ++transfers;
+    last_transfer_start = sc_core::sc_time_stamp().to_seconds();
+    DirectLink::transfer(t, r, bytes);
+  }
+  void complete(int t, IoRequest& r) override {
+    ++completions;
+    DirectLink::complete(t, r);
+  }
+};
+}  // namespace
+
+TEST_CASE("reads reconnect per max_burst_bytes and never outrun the media", "[disk][queue]") {
+  DiskParams p = cheetah15k_like();
+  p.max_burst_bytes = 8192;
+  Disk disk("disk", p);
+  CountingLink link(p.interface_sector_time);
+  disk.attach(&link, 0);
+  IoRequest r;
+  r.op = IoOp::Read;
+  r.lba = 1000;
+  r.blocks = 128;  // 64 KiB -> 8 bursts of 8 KiB
+  double t_done = -1;
+  r.on_done = [&](IoRequest&) { t_done = sc_core::sc_time_stamp().to_seconds(); };
+  disk.command(r);
+  sc_core::sc_start(sc_core::sc_time(1, sc_core::SC_SEC));
+  CHECK(link.transfers == 8);
+  CHECK(link.completions == 1);
+  CHECK(link.bytes_moved() == 65536);
+  // Media from the outer zone: 128 sectors of 700 per 4 ms revolution. The
+  // last burst starts once its first sector is in, ends after the media.
+  const DiskMechanics& m = disk.mechanics();
+  const MediaPlan plan = m.plan(HeadPos{}, p.overheads.read_miss_after_read, 1000, 128, false);
+  CHECK(t_done >= plan.t_end);
+  CHECK(t_done == Approx(plan.t_end + p.interface_sector_time).margin(1e-9));
+  CHECK(link.last_transfer_start >= plan.ready_time(120) - 1e-12);
+}
