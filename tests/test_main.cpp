@@ -5,4 +5,11 @@
 #include <catch2/catch.hpp>
 #include <systemc>
 
+#include <cstdlib>
+
 int sc_main(int argc, char* argv[]) { return Catch::Session().run(argc, argv); }
+
+int main(int argc, char* argv[]) {
+  setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
+  return sc_core::sc_elab_and_sim(argc, argv);
+}

@@ -35,9 +35,12 @@ uint64_t CpuCtx::pio_read(uint64_t addr, unsigned len) {
 }
 
 void CpuCtx::pio_write(uint64_t addr, const void* data, unsigned len) {
-  compute(os_.p_.cost.posted_write, cat_);
   sync();
-  os_.pio_->write(addr, data, len);
+  const sc_time t0 = sc_time_stamp();
+  os_.pio_->write(addr, data, len);  // posted: returns after the CPU's hand-off cost
+  const double s = (sc_time_stamp() - t0).to_seconds();
+  auto& a = os_.cpus_[cpu_].acc;
+  (cat_ == CpuCat::User ? a.user : cat_ == CpuCat::System ? a.system : a.irq) += s;
 }
 
 // ---------------------------------------------------------------- HostOs

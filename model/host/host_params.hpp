@@ -16,7 +16,6 @@ struct HostCosts {
   double irq_entry = 500;        // entry/exit 0.2-0.5 us (PARAMETERS.md)
   double timer_tick = 4000;      // 2-5 us per tick (PARAMETERS.md)
   double user_per_io = 1000;     // the test program's own work per read (estimate)
-  double posted_write = 250;     // CPU side of a posted PIO write: 0.1-0.3 us (PARAMETERS.md)
 };
 
 struct HostParams {

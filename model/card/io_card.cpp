@@ -1,0 +1,33 @@
+#include "model/card/io_card.hpp"
+
+namespace iosim {
+
+namespace {
+ring::Layout layout_of(const IoCardParams& p) {
+  ring::Layout l;
+  l.depth = p.queue_ctrl.depth;
+  return l;
+}
+}  // namespace
+
+IoCard::IoCard(sc_core::sc_module_name name, const IoCardParams& p, std::vector<ScsiBus*> buses,
+               const std::vector<std::pair<int, int>>& members, const Raid0Geometry& geo)
+    : sc_module(name), qc("qc", p.queue_ctrl), mem("mem", layout_of(p), qc, p.bar_base),
+      dma_master("dma", PciMasterParams::device()), dma_port_(dma_master) {
+  ScsiInitiatorParams ip;
+  ip.per_target_limit = p.tags_per_disk;
+  ip.port_limit = 16 * p.tags_per_disk;  // no port-wide limit below the per-target ones
+  for (size_t b = 0; b < buses.size(); ++b)
+    ctrl_.emplace_back(new ScsiInitiator(("scsi" + std::to_string(b)).c_str(), *buses[b], ip));
+  std::vector<BlockDevice*> devs;
+  for (const auto& [bus, id] : members) devs.push_back(&ctrl_[size_t(bus)]->target(id));
+  fw_.reset(new Firmware("fw", p.firmware, mem, qc, geo, devs, &dma_port_));
+}
+
+std::vector<Reporter*> IoCard::reporters() {
+  std::vector<Reporter*> r{&qc, fw_.get()};
+  for (auto& c : ctrl_) r.push_back(c.get());
+  return r;
+}
+
+} // namespace iosim

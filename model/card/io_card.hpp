@@ -1,0 +1,44 @@
+#pragma once
+// The paper's I/O card (BRIEF.md, "The I/O card"): card memory with the two
+// rings behind a PCI BAR, the queue controller (Verilog RTL or its C++ model),
+// the embedded CPU's firmware, a DMA engine mastering the host bus, and one
+// SCSI controller per Ultra320 bus. The card presents all disks as one RAID0
+// volume and maps logical blocks itself.
+#include "model/card/card_memory.hpp"
+#include "model/card/firmware.hpp"
+#include "model/card/queue_controller.hpp"
+#include "model/pcix/pci_master.hpp"
+#include "model/pcix/pci_ports.hpp"
+#include "model/raid/raid0.hpp"
+#include "model/scsi/scsi_bus.hpp"
+#include "model/scsi/scsi_initiator.hpp"
+
+#include <memory>
+#include <vector>
+
+namespace iosim {
+
+struct IoCardParams {
+  QueueControllerParams queue_ctrl;
+  FirmwareParams firmware;
+  int tags_per_disk = 64;       // commands the SCSI controllers keep outstanding per disk
+  uint64_t bar_base = 0xF0000000;
+};
+
+class IoCard : public sc_core::sc_module {
+public:
+  // members[k] = (bus index, target id) of RAID0 member k.
+  IoCard(sc_core::sc_module_name name, const IoCardParams& p, std::vector<ScsiBus*> buses,
+         const std::vector<std::pair<int, int>>& members, const Raid0Geometry& geo);
+  QueueController qc;
+  CardMemory mem;
+  PciMaster dma_master;  // bind dma_master.socket to the PCI bus; mem.bar is the BAR target
+  std::vector<Reporter*> reporters();
+
+private:
+  PciDma dma_port_;
+  std::vector<std::unique_ptr<ScsiInitiator>> ctrl_;
+  std::unique_ptr<Firmware> fw_;
+};
+
+} // namespace iosim

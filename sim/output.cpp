@@ -1,0 +1,84 @@
+#include "sim/output.hpp"
+
+#include "sim/config/units.hpp"
+
+#include <fmt/core.h>
+#include <fmt/ostream.h>
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+
+namespace iosim {
+
+nlohmann::ordered_json results_json(const Scenario& sc, const RunResult& r) {
+  nlohmann::ordered_json j;
+  j["scenario"] = sc.name;
+  j["io_path"] = sc.workload.kind == "storage" ? "storage" : sc.platform.io_path;
+  j["workload"] = {{"kind", sc.workload.kind},
+                   {"block_bytes", sc.workload.access.block_bytes},
+                   {"processes", sc.workload.processes},
+                   {"rate_per_s", sc.workload.rate},
+                   {"queue_depth", sc.workload.queue_depth}};
+  j["run"] = {{"seed", sc.run.seed}, {"warmup_s", sc.run.warmup_s}, {"duration_s", sc.run.duration_s}};
+  auto& s = j["stats"];
+  for (const auto& [k, v] : r.stats.all()) s[k] = {{"value", v.value}, {"unit", v.unit}};
+  return j;
+}
+
+void write_results(const std::string& dir, const Scenario& sc, const RunResult& r) {
+  namespace fs = std::filesystem;
+  fs::create_directories(dir);
+  std::ofstream js(fs::path(dir) / "results.json");
+  js << results_json(sc, r).dump(2) << "\n";
+  std::ofstream csv(fs::path(dir) / "results.csv");
+  csv << "statistic,value,unit,description\n";
+  for (const auto& [k, v] : r.stats.all())
+    csv << k << "," << fmt::format("{:.9g}", v.value) << "," << v.unit << ",\"" << v.desc << "\"\n";
+  if (!js || !csv) throw std::runtime_error("cannot write results in " + dir);
+}
+
+namespace {
+double get_or(const Stats& s, const std::string& k, double def = 0) { return s.has(k) ? s.get(k) : def; }
+
+// Mean of every statistic whose name ends in `suffix` under `prefix`.
+double mean_of(const Stats& s, const std::string& prefix, const std::string& suffix, double* max = nullptr) {
+  double sum = 0, mx = 0;
+  int n = 0;
+  for (const auto& [k, v] : s.all())
+    if (k.rfind(prefix, 0) == 0 && k.size() >= suffix.size() && k.compare(k.size() - suffix.size(), suffix.size(), suffix) == 0) {
+      sum += v.value; mx = std::max(mx, v.value); ++n;
+    }
+  if (max) *max = mx;
+  return n ? sum / n : 0;
+}
+}  // namespace
+
+void print_summary(std::ostream& os, const Scenario& sc, const RunResult& r) {
+  const Stats& s = r.stats;
+  const auto& w = sc.workload;
+  const std::string path = w.kind == "storage" ? "storage only" : sc.platform.io_path;
+  fmt::print(os, "{}  [{} path, {} workload, {} blocks, seed {}]\n", sc.name, path, w.kind,
+             config::format_size(double(w.access.block_bytes)), sc.run.seed);
+  fmt::print(os, "  throughput   {:10.1f} I/O/s   {:8.2f} MB/s\n", get_or(s, "top.workload.iops"), get_or(s, "top.workload.mbps"));
+  fmt::print(os, "  latency ms   mean {:.3f}  p50 {:.3f}  p95 {:.3f}  p99 {:.3f}  max {:.3f}\n",
+             get_or(s, "top.workload.latency.mean"), get_or(s, "top.workload.latency.p50"),
+             get_or(s, "top.workload.latency.p95"), get_or(s, "top.workload.latency.p99"),
+             get_or(s, "top.workload.latency.max"));
+  fmt::print(os, "  in flight    {:.1f} requests (mean)\n", get_or(s, "top.workload.outstanding"));
+  double dmax = 0, bmax = 0;
+  const double dbusy = mean_of(s, "top.scsi", ".busy", &dmax);
+  fmt::print(os, "  utilisation  PCI {:.1f}%", get_or(s, "top.pci.util"));
+  mean_of(s, "top.scsi", "bus.busy", &bmax);
+  fmt::print(os, "  SCSI bus max {:.1f}%  disks mean {:.1f}% (max {:.1f}%)", bmax, dbusy, dmax);
+  if (s.has("top.host.busy")) fmt::print(os, "  host CPUs {:.1f}%", s.get("top.host.busy"));
+  if (s.has("top.card.fw.busy")) fmt::print(os, "  card CPU {:.1f}%", s.get("top.card.fw.busy"));
+  fmt::print(os, "\n");
+  fmt::print(os, "  disk queue   {:.1f} commands per disk (mean)\n", mean_of(s, "top.scsi", ".queue_depth"));
+  if (s.has("top.host.false_idle"))
+    fmt::print(os, "  host losses  false computation {:.2f}%  false idle {:.1f}%\n", s.get("top.host.false_computation"),
+               s.get("top.host.false_idle"));
+  fmt::print(os, "  checked      {} requests issued, all completed exactly once ({} failed); {:.2f} s simulated in {:.1f} s wall\n",
+             r.issued, r.failed, r.sim_s, r.wall_s);
+}
+
+} // namespace iosim

@@ -1,0 +1,148 @@
+#include "sim/platform.hpp"
+
+#include <stdexcept>
+
+using namespace sc_core;
+
+namespace iosim {
+
+ScsiChannel::ScsiChannel(sc_module_name name, const ScsiBusParams& bp, const DiskParams& dp, int n)
+    : sc_module(name), bus("bus", bp) {
+  for (int i = 0; i < n; ++i) {
+    disks.emplace_back(new Disk(("disk" + std::to_string(i)).c_str(), dp));
+    bus.attach(disks.back().get(), target_id(i));
+  }
+}
+
+Platform::Platform(sc_module_name name, const Scenario& sc, RequestLedger& ledger)
+    : sc_module(name), pci_("pci", sc.platform.pci), mem_("mem", sc.platform.memory) {
+  const PlatformConfig& p = sc.platform;
+  // Targets on the PCI bus, in bind order: host memory first.
+  pci_.isock.bind(mem_.socket);
+  pci_.map(0, 0, kMemSize, "mem");
+  pci_.name_master(0, "host");
+
+  std::vector<uint64_t> caps;
+  for (int b = 0; b < p.buses; ++b) {
+    ch_.emplace_back(new ScsiChannel(("scsi" + std::to_string(b)).c_str(), p.scsi, p.disk, p.disks_per_bus));
+    reporters_.push_back(&ch_.back()->bus);
+  }
+  // RAID0 member k sits on bus k % buses, so consecutive stripe units alternate
+  // buses (the usual layout; the paper does not say).
+  for (int k = 0; k < p.buses * p.disks_per_bus; ++k) {
+    members_.emplace_back(k % p.buses, ScsiChannel::target_id(k / p.buses));
+    caps.push_back(ch_[size_t(k % p.buses)]->disks[size_t(k / p.buses)]->capacity_blocks());
+  }
+  for (auto& c : ch_)
+    for (auto& d : c->disks) reporters_.push_back(d.get());
+  geo_ = make_raid0_geometry(caps, p.stripe_bytes);
+
+  // The host CPUs reach devices through the host bridge: master 0.
+  cpu_master_.reset(new PciMaster("host_bridge", p.host_bridge));
+  cpu_master_->socket.bind(pci_.tsock);
+  if (sc.workload.kind == "storage") build_storage(sc, ledger);
+  else {
+    pio_.reset(new PciPio(*cpu_master_));
+    os_.reset(new HostOs("host", p.host, pio_.get()));
+    reporters_.push_back(os_.get());
+    if (p.io_path == "sync") build_sync(sc, ledger);
+    else build_async(sc, ledger);
+  }
+  reporters_.push_back(&pci_);
+  reporters_.push_back(tally_);
+  SC_METHOD(start);
+}
+
+Platform::~Platform() = default;
+
+void Platform::build_sync(const Scenario& sc, RequestLedger& ledger) {
+  const PlatformConfig& p = sc.platform;
+  if (sc.workload.kind != "closed")
+    throw std::invalid_argument("the sync path runs the closed-loop workload (workload.kind: closed)");
+  std::vector<uint64_t> bases;
+  std::vector<DiskRoute> routes;
+  for (const auto& [bus, id] : members_) routes.push_back({bus, id});
+  for (int b = 0; b < p.buses; ++b) bases.push_back(kHbaBase + uint64_t(b) * 0x10000);
+  sync_drv_.reset(new SyncDriver("top.host.sd", *os_, p.sync, geo_, routes, bases));
+  for (int b = 0; b < p.buses; ++b) {
+    const std::string n = "hba" + std::to_string(b);
+    hba_dma_master_.emplace_back(new PciMaster((n + "_dma").c_str(), PciMasterParams::device()));
+    hba_dma_master_.back()->socket.bind(pci_.tsock);
+    pci_.name_master(1 + b, n);
+    hba_dma_.emplace_back(new PciDma(*hba_dma_master_.back()));
+    ScsiInitiatorParams ip;
+    ip.per_target_limit = p.sync.queue_depth;
+    ip.port_limit = p.sync.can_queue;
+    hba_scsi_.emplace_back(new ScsiInitiator((n + "_scsi").c_str(), ch_[size_t(b)]->bus, ip));
+    ScsiInitiator* ini = hba_scsi_.back().get();
+    hba_.emplace_back(new Lsi53c1030(n.c_str(), p.hba, hba_dma_.back().get(), &sync_drv_->frames(),
+                                     [ini](int t) { return &ini->target(t); }));
+    pci_.isock.bind(hba_.back()->regs);
+    pci_.map(1 + b, bases[size_t(b)], 0x10000, n);
+    hba_.back()->set_irq([this, b] { os_->raise_irq([this, b](CpuCtx& c) { sync_drv_->isr(c, b); }); });
+    reporters_.push_back(hba_.back().get());
+    reporters_.push_back(ini);
+  }
+  reporters_.push_back(sync_drv_.get());
+  sync_wl_.reset(new SyncProcesses("top.workload", *os_, *sync_drv_, sc.workload.access, geo_.capacity_blocks(),
+                                   sc.workload.processes, sc.run.seed, ledger));
+  tally_ = sync_wl_.get();
+}
+
+void Platform::build_async(const Scenario& sc, RequestLedger& ledger) {
+  const PlatformConfig& p = sc.platform;
+  if (sc.workload.kind != "open")
+    throw std::invalid_argument("the async path runs the open-loop workload (workload.kind: open)");
+  IoCardParams cp;
+  cp.queue_ctrl = p.queue_ctrl;
+  cp.firmware = p.firmware;
+  cp.tags_per_disk = p.card_tags_per_disk;
+  cp.bar_base = kCardBase;
+  std::vector<ScsiBus*> buses;
+  for (auto& c : ch_) buses.push_back(&c->bus);
+  card_.reset(new IoCard("card", cp, buses, members_, geo_));
+  card_->dma_master.socket.bind(pci_.tsock);
+  pci_.name_master(1, "card");
+  pci_.isock.bind(card_->mem.bar);
+  pci_.map(1, kCardBase, card_->mem.layout().bytes(), "card");
+  for (Reporter* r : card_->reporters()) reporters_.push_back(r);
+  AsyncDriverParams ap = p.async;
+  ap.bar_base = kCardBase;
+  async_drv_.reset(new AsyncDriver("top.host.aio", *os_, ap, card_->mem.layout()));
+  reporters_.push_back(async_drv_.get());
+  async_wl_.reset(new AsyncProcesses("top.workload", *os_, *async_drv_, sc.workload.access, geo_.capacity_blocks(),
+                                     sc.workload.processes, sc.workload.rate, sc.run.seed, ledger));
+  tally_ = async_wl_.get();
+}
+
+void Platform::build_storage(const Scenario& sc, RequestLedger& ledger) {
+  std::vector<BlockDevice*> devs;
+  for (size_t b = 0; b < ch_.size(); ++b) {
+    raw_scsi_.emplace_back(new ScsiInitiator(("adapter" + std::to_string(b)).c_str(), ch_[b]->bus));
+    reporters_.push_back(raw_scsi_.back().get());
+  }
+  for (const auto& [bus, id] : members_) devs.push_back(&raw_scsi_[size_t(bus)]->target(id));
+  BlockDevice* target = devs[0];
+  if (sc.workload.target == "raid0") {
+    volume_.reset(new Raid0Volume("top.raid0", devs, sc.platform.stripe_bytes));
+    reporters_.push_back(volume_.get());
+    target = volume_.get();
+  }
+  storage_wl_.reset(new StorageInitiator("workload", *target, sc.workload.access, sc.workload.queue_depth,
+                                         sc.workload.rate, sc.run.seed, ledger));
+  tally_ = storage_wl_.get();
+}
+
+void Platform::start() {
+  if (sync_wl_) sync_wl_->start();
+  if (async_wl_) { async_drv_->start(); async_wl_->start(); }
+}
+
+void Platform::stop_workload() {
+  if (sync_wl_) sync_wl_->stop();
+  if (async_wl_) async_wl_->stop();
+  if (storage_wl_) storage_wl_->stop();
+  tally_->stop_counting();
+}
+
+} // namespace iosim

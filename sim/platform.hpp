@@ -1,0 +1,83 @@
+#pragma once
+// Builds one platform from a Scenario: instantiates and binds the model/
+// modules under "top" (top.host, top.pci, top.scsi0.bus, top.scsi0.disk3,
+// top.card.qc, top.hba1, ...), wires the chosen I/O path and workload, and
+// collects every module's Reporter. One Platform per process (SystemC
+// elaborates once).
+#include "model/card/io_card.hpp"
+#include "model/common/ledger.hpp"
+#include "model/disk/disk.hpp"
+#include "model/host/host_os.hpp"
+#include "model/pcix/host_memory.hpp"
+#include "model/pcix/pcix_bus.hpp"
+#include "model/raid/raid0.hpp"
+#include "model/workload/async_processes.hpp"
+#include "model/workload/storage_initiator.hpp"
+#include "model/workload/sync_processes.hpp"
+#include "sim/scenario.hpp"
+
+#include <memory>
+#include <vector>
+
+namespace iosim {
+
+// One Ultra320 bus with its disks: top.scsiN.bus, top.scsiN.diskK.
+class ScsiChannel : public sc_core::sc_module {
+public:
+  ScsiChannel(sc_core::sc_module_name name, const ScsiBusParams& bp, const DiskParams& dp, int disks);
+  ScsiBus bus;
+  std::vector<std::unique_ptr<Disk>> disks;
+  // Disk k's SCSI id: 0..6, 8..15; id 7 is the adapter's (highest priority).
+  static int target_id(int k) { return k < 7 ? k : k + 1; }
+};
+
+class Platform : public sc_core::sc_module {
+public:
+  SC_HAS_PROCESS(Platform);
+  Platform(sc_core::sc_module_name name, const Scenario& sc, RequestLedger& ledger);
+  ~Platform() override;
+  const std::vector<Reporter*>& reporters() const { return reporters_; }
+  IoTally& tally() { return *tally_; }
+  void stop_workload();   // stop issuing; what is in flight still completes
+  uint64_t capacity_blocks() const { return geo_.capacity_blocks(); }
+
+private:
+  void start();  // SC_METHOD at time 0: the workload's first requests
+  void build_sync(const Scenario& sc, RequestLedger& ledger);
+  void build_async(const Scenario& sc, RequestLedger& ledger);
+  void build_storage(const Scenario& sc, RequestLedger& ledger);
+
+  static constexpr uint64_t kMemSize = 0xE0000000ull;   // host RAM window in bus space
+  static constexpr uint64_t kHbaBase = 0xE0000000ull;   // LSI register BARs, 64 KiB each
+  static constexpr uint64_t kCardBase = 0xF0000000ull;  // I/O card memory window
+
+  PcixBus pci_;
+  HostMemory mem_;
+  std::vector<std::unique_ptr<ScsiChannel>> ch_;
+  std::vector<std::pair<int, int>> members_;  // RAID0 member k -> (bus, target id)
+  Raid0Geometry geo_;
+  // host side (sync, async)
+  std::unique_ptr<PciMaster> cpu_master_;
+  std::unique_ptr<PciPio> pio_;
+  std::unique_ptr<HostOs> os_;
+  // sync
+  std::vector<std::unique_ptr<PciMaster>> hba_dma_master_;
+  std::vector<std::unique_ptr<PciDma>> hba_dma_;
+  std::vector<std::unique_ptr<ScsiInitiator>> hba_scsi_;
+  std::vector<std::unique_ptr<Lsi53c1030>> hba_;
+  std::unique_ptr<SyncDriver> sync_drv_;
+  std::unique_ptr<SyncProcesses> sync_wl_;
+  // async
+  std::unique_ptr<IoCard> card_;
+  std::unique_ptr<AsyncDriver> async_drv_;
+  std::unique_ptr<AsyncProcesses> async_wl_;
+  // storage only
+  std::vector<std::unique_ptr<ScsiInitiator>> raw_scsi_;
+  std::unique_ptr<Raid0Volume> volume_;
+  std::unique_ptr<StorageInitiator> storage_wl_;
+
+  IoTally* tally_ = nullptr;
+  std::vector<Reporter*> reporters_;
+};
+
+} // namespace iosim

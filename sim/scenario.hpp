@@ -1,0 +1,78 @@
+#pragma once
+// A scenario as typed, validated structs: the platform (one description for
+// both I/O paths; they differ only in `io_path`), the workload, and the run
+// controls. Filled from YAML by load_scenario() (sim/scenario_loader.cpp);
+// every field has a default and SI units.
+#include "model/card/firmware.hpp"
+#include "model/card/queue_controller.hpp"
+#include "model/disk/disk_params.hpp"
+#include "model/hba/lsi53c1030.hpp"
+#include "model/host/async_driver.hpp"
+#include "model/host/host_params.hpp"
+#include "model/host/sync_driver.hpp"
+#include "model/pcix/host_memory.hpp"
+#include "model/pcix/pci_master.hpp"
+#include "model/pcix/pcix_params.hpp"
+#include "model/scsi/scsi_bus.hpp"
+#include "model/scsi/scsi_initiator.hpp"
+#include "model/workload/access_pattern.hpp"
+
+#include <limits>
+#include <string>
+#include <vector>
+
+namespace iosim {
+
+struct PlatformConfig {
+  std::string io_path = "async";   // "sync" (LSI 53C1030 + Linux 2.4 path) or "async" (the paper's card)
+  HostParams host;
+  PcixBusParams pci = PcixBusParams::preset("pcix-64-133");
+  PciMasterParams host_bridge = PciMasterParams::host_cpu();
+  HostMemoryParams memory;
+  int buses = 2;                   // paper: two Ultra320 buses
+  int disks_per_bus = 10;          // paper: 10 disks per bus
+  ScsiBusParams scsi;
+  DiskParams disk;
+  uint64_t stripe_bytes = 8192ull * 1024;  // paper: 8192 KB stripe unit
+  // sync path
+  SyncDriverParams sync;
+  Lsi53c1030Params hba;
+  // async path
+  AsyncDriverParams async;
+  FirmwareParams firmware;
+  QueueControllerParams queue_ctrl;
+  int card_tags_per_disk = 64;     // commands the card keeps outstanding per disk
+};
+
+struct WorkloadConfig {
+  std::string kind = "open";       // "closed" (N blocking processes), "open" (rate), "storage" (no host)
+  AccessParams access;
+  int processes = 16;
+  double rate = 1000;              // requests/s (open, storage open loop)
+  int queue_depth = 0;             // storage: > 0 closed loop at this depth
+  std::string target = "raid0";    // storage: "raid0" or "disk" (the first disk)
+};
+
+struct RunConfig {
+  uint64_t seed = 1;
+  double warmup_s = 0.5;
+  double duration_s = 2.0;
+  double drain_limit_s = 10.0;     // after the window: every request must complete within this
+  double vcd_begin_s = 0;
+  double vcd_end_s = std::numeric_limits<double>::infinity();
+  std::vector<std::string> vcd_signals;  // glob patterns; empty = all
+};
+
+struct Scenario {
+  std::string source;              // file it came from
+  std::string name;
+  PlatformConfig platform;
+  WorkloadConfig workload;
+  RunConfig run;
+};
+
+// Loads, merges includes, applies --set overrides, validates. Throws
+// config::ConfigError (file:line:col, key, hint) on any bad input.
+Scenario load_scenario(const std::string& path, const std::vector<std::string>& sets);
+
+} // namespace iosim
