@@ -1,6 +1,7 @@
 #include "model/card/card_memory.hpp"
 
-#include <stdexcept>
+#include <cstdio>
+#include <cstdlib>
 
 using namespace sc_core;
 
@@ -14,13 +15,16 @@ CardMemory::CardMemory(sc_module_name name, const ring::Layout& layout, QueueCon
   mem_[layout_.cpl_rec(layout_.depth - 1) + ring::cpl::kTail] = 1;
 }
 
+// A violation is a bug in a model, never a workload condition: stop loudly.
+// (Throwing through the bus's transaction would leave it half-done.)
 void CardMemory::protocol_error(const std::string& what) const {
-  throw std::logic_error(std::string(name()) + ": ring protocol violation: " + what);
+  std::fprintf(stderr, "iosim: error: %s: ring protocol violation at %s: %s\n", name(),
+               sc_time_stamp().to_string().c_str(), what.c_str());
+  std::exit(1);
 }
 
 void CardMemory::b_transport(tlm::tlm_generic_payload& gp, sc_time&) {
-  uint64_t off = gp.get_address();
-  if (off >= base_) off -= base_;
+  const uint64_t off = gp.get_address();  // the bus hands targets BAR-relative addresses
   const unsigned len = gp.get_data_length();
   if (off + len > mem_.size()) { gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE); return; }
   uint8_t* data = gp.get_data_ptr();

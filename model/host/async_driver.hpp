@@ -48,6 +48,7 @@ private:
   AsyncDriverParams p_;
   ring::Layout layout_;
   uint32_t p_hr_ = 0, p_hc_ = 0;  // the host's two pointers
+  SpinLock ring_lock_;            // serialises submitters on both CPUs
   Task* poller_ = nullptr;
   sc_core::sc_time next_poll_;
   std::vector<std::pair<Task*, Burst>> waiting_;

@@ -23,24 +23,46 @@ void CpuCtx::sync() {
   wait(sc_time(s, SC_SEC));
 }
 
+void CpuCtx::charge(double s) {
+  auto& a = os_.cpus_[cpu_].acc;
+  (cat_ == CpuCat::User ? a.user : cat_ == CpuCat::System ? a.system : a.irq) += s;
+}
+
+// The CPU is stalled for the whole round trip: charged to the code that read.
 uint64_t CpuCtx::pio_read(uint64_t addr, unsigned len) {
   sync();
   const sc_time t0 = sc_time_stamp();
   const uint64_t v = os_.pio_->read(addr, len);
-  // The CPU is stalled for the whole round trip: charge it to the code that read.
-  const double s = (sc_time_stamp() - t0).to_seconds();
-  auto& a = os_.cpus_[cpu_].acc;
-  (cat_ == CpuCat::User ? a.user : cat_ == CpuCat::System ? a.system : a.irq) += s;
+  charge((sc_time_stamp() - t0).to_seconds());
   return v;
 }
 
+// Posted: returns after the CPU's hand-off cost (or a stall on a full buffer).
 void CpuCtx::pio_write(uint64_t addr, const void* data, unsigned len) {
   sync();
   const sc_time t0 = sc_time_stamp();
-  os_.pio_->write(addr, data, len);  // posted: returns after the CPU's hand-off cost
-  const double s = (sc_time_stamp() - t0).to_seconds();
-  auto& a = os_.cpus_[cpu_].acc;
-  (cat_ == CpuCat::User ? a.user : cat_ == CpuCat::System ? a.system : a.irq) += s;
+  os_.pio_->write(addr, data, len);
+  charge((sc_time_stamp() - t0).to_seconds());
+}
+
+void CpuCtx::lock(SpinLock& l) {
+  sync();
+  ++l.acquisitions;
+  if (l.held) {
+    ++l.contended;
+    const sc_time t0 = sc_time_stamp();
+    while (l.held) wait(l.released);
+    const double s = (sc_time_stamp() - t0).to_seconds();
+    l.spin_s += s;
+    charge(s);
+  }
+  l.held = true;
+}
+
+void CpuCtx::unlock(SpinLock& l) {
+  sync();
+  l.held = false;
+  l.released.notify(SC_ZERO_TIME);
 }
 
 // ---------------------------------------------------------------- HostOs

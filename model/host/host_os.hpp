@@ -34,6 +34,15 @@ class Task;
 
 enum class CpuCat { User = 0, System = 1, Irq = 2 };
 
+// A kernel spinlock (2.4's io_request_lock, a driver's ring lock). A CPU that
+// finds it held spins: the time is CPU time of the spinning code.
+struct SpinLock {
+  bool held = false;
+  sc_core::sc_event released;
+  uint64_t acquisitions = 0, contended = 0;
+  double spin_s = 0;
+};
+
 // Handed to code running on a CPU. compute() is lazy: time accrues and is spent
 // (wait) at the next sync point, so a burst of ten small costs is one wait.
 class CpuCtx {
@@ -42,12 +51,15 @@ public:
   void sync();  // spend the accrued time now (before any visible side effect)
   uint64_t pio_read(uint64_t addr, unsigned len);
   void pio_write(uint64_t addr, const void* data, unsigned len);
+  void lock(SpinLock& l);
+  void unlock(SpinLock& l);
   int cpu() const { return cpu_; }
   HostOs& os() { return os_; }
   Task* task() const { return task_; }
 
 private:
   friend class HostOs;
+  void charge(double s);  // elapsed stall time, to the current category
   CpuCtx(HostOs& os, int cpu) : os_(os), cpu_(cpu) {}
   HostOs& os_;
   int cpu_;

@@ -23,6 +23,7 @@ void SyncDriver::submit(CpuCtx& c, IoRequest& req, IoWaiter done) {
   c.compute(k.request_setup + k.request_per_page * pages, CpuCat::System);
   c.compute(p_.md_map_cycles, CpuCat::System);
   const auto pieces = raid0_map(raid_, req.lba, req.blocks);
+  c.lock(io_request_lock_);
   auto* parent = new Parent{&req, int(pieces.size()), std::move(done)};
   for (const auto& x : pieces) {
     Device& d = devs_[x.member];
@@ -37,6 +38,7 @@ void SyncDriver::submit(CpuCtx& c, IoRequest& req, IoWaiter done) {
     d.queued.set(double(d.elevator.size()));
   }
   for (const auto& x : pieces) dispatch(c, int(x.member));
+  c.unlock(io_request_lock_);
 }
 
 // SCSI mid-layer request_fn: feed the device from its elevator while the
@@ -95,6 +97,7 @@ void SyncDriver::isr(CpuCtx& c, int ai) {
     ++replies_;
   }
   // Bottom half: finish each command, refill the queues, wake the owners.
+  c.lock(io_request_lock_);
   for (Piece* pc : done) {
     c.compute(p_.bottom_half_cycles, CpuCat::Irq);
     Device& d = devs_[size_t(pc->dev)];
@@ -111,9 +114,11 @@ void SyncDriver::isr(CpuCtx& c, int ai) {
     }
   }
   kick_adapter(c, ai);
+  c.unlock(io_request_lock_);
 }
 
 void SyncDriver::reset_stats() {
+  io_request_lock_.spin_s = 0;
   for (auto& d : devs_) { d.queued.reset(); d.active.reset(); }
   dispatched_ = isr_runs_ = replies_ = 0;
 }
@@ -131,6 +136,7 @@ void SyncDriver::report(Stats& out, double window_s) const {
   out.put(name_ + ".elevator_depth", q / n, "count", "mean per disk");
   out.put(name_ + ".device_depth", act / n, "count", "mean per disk");
   out.put(name_ + ".interrupts", double(isr_runs_) / window_s, "1/s", "ISR runs");
+  out.put(name_ + ".io_request_lock_spin", 1e6 * io_request_lock_.spin_s / window_s, "us/s", "CPU time spinning on io_request_lock");
   out.put(name_ + ".replies_per_interrupt", isr_runs_ ? double(replies_) / double(isr_runs_) : 0, "count", "");
 }
 

@@ -72,6 +72,7 @@ private:
   std::vector<Piece*> contexts_;
   std::vector<uint32_t> free_ctx_;
   FrameTable frames_;
+  SpinLock io_request_lock_;  // 2.4's global block-layer lock, held by submit, dispatch and the bottom half
   uint64_t dispatched_ = 0, isr_runs_ = 0, replies_ = 0;
 };
 
