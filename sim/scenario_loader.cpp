@@ -139,6 +139,7 @@ void load_async(const Reader& r, PlatformConfig& p) {
   w.scsi_done_cycles = f.cycles("scsi_done", w.scsi_done_cycles);
   w.dma_setup_cycles = f.cycles("dma_setup", w.dma_setup_cycles);
   w.post_cycles = f.cycles("post", w.post_cycles);
+  w.max_jobs = int(f.integer("max_jobs", w.max_jobs, 1, 1 << 20));
 }
 
 void load_workload(const Reader& r, WorkloadConfig& w) {

@@ -31,6 +31,7 @@ void Firmware::take_request() {
   spend(p_.take_cycles);
   qc_.card_pop_request();  // status := invalid, P_SR++ (in the controller)
   ++taken_;
+  ++jobs_;
   in_card_.add(1);
   spend(p_.map_cycles);
   const auto pieces = raid0_map(raid_, j->io.lba, j->io.blocks);
@@ -57,6 +58,7 @@ void Firmware::post_completion(Job* j) {
   spend(p_.post_cycles);
   qc_.card_push_completion();  // status := valid (last), P_SC++
   ++posted_;
+  --jobs_;
   in_card_.add(-1);
   delete j;
 }
@@ -84,7 +86,7 @@ void Firmware::run() {
       }
       worked = true;
     }
-    if (!qc_.state().req_empty) {  // one request per pass keeps completions flowing
+    if (!qc_.state().req_empty && jobs_ < p_.max_jobs) {  // one request per pass keeps completions flowing
       take_request();
       worked = true;
     }

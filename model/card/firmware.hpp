@@ -27,6 +27,10 @@ struct FirmwareParams {
   double scsi_done_cycles = 2000;  // SCSI controller's completion interrupt and bookkeeping (estimate)
   double dma_setup_cycles = 800;   // program one DMA descriptor chain (estimate)
   double post_cycles = 1200;       // fill a completion record, set it valid (estimate)
+  // Command descriptors in card memory: a request is taken off the ring only
+  // when one is free, so a slow array backs up into the ring (and the ring
+  // into the host: async degenerates into sync). Estimate.
+  int max_jobs = 512;
 };
 
 class Firmware : public sc_core::sc_module, public Reporter {
@@ -57,6 +61,7 @@ private:
   sc_core::sc_event scsi_ev_, dma_req_ev_, dma_done_ev_;
   LevelTracker busy_, in_card_;
   uint64_t taken_ = 0, posted_ = 0, commands_ = 0, polls_ = 0;
+  int jobs_ = 0;  // descriptors in use
 };
 
 } // namespace iosim

@@ -1,5 +1,6 @@
 #include "model/workload/async_processes.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 using namespace sc_core;
@@ -31,8 +32,10 @@ void AsyncProcesses::arrive(CpuCtx& c, size_t i) {
   c.compute(k.syscall, CpuCat::System);
   auto* req = new IoRequest;
   pattern_.fill(*req);
-  // Buffers are recycled round-robin; far more than can ever be in flight.
-  req->host_buffer = buffer_base_ + (next_buf_++ % 65536) * block_bytes_;
+  // Buffers are recycled round-robin from a 2 GiB region of host RAM: at least
+  // 2048 buffers even at 1 MiB, more than the request ring can hold in flight.
+  const uint64_t nbuf = std::max<uint64_t>(1, (2ull << 30) / block_bytes_);
+  req->host_buffer = buffer_base_ + (next_buf_++ % nbuf) * block_bytes_;
   if (!drv_.submit(c, *req, [this](CpuCtx&, IoRequest& r) { done(r); delete &r; })) {
     // Ring full: nothing was submitted; block until the poller frees slots,
     // then try again.
