@@ -140,6 +140,7 @@ void load_async(const Reader& r, PlatformConfig& p) {
   w.dma_setup_cycles = f.cycles("dma_setup", w.dma_setup_cycles);
   w.post_cycles = f.cycles("post", w.post_cycles);
   w.max_jobs = int(f.integer("max_jobs", w.max_jobs, 1, 1 << 20));
+  w.dma_channels = int(f.integer("dma_channels", w.dma_channels, 1, 8));
 }
 
 void load_workload(const Reader& r, WorkloadConfig& w) {

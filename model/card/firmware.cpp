@@ -10,7 +10,8 @@ Firmware::Firmware(sc_module_name name, const FirmwareParams& p, CardMemory& mem
                    const Raid0Geometry& raid, std::vector<BlockDevice*> members, DmaPort* dma)
     : sc_module(name), p_(p), mem_(mem), qc_(qc), raid_(raid), members_(std::move(members)), dma_(dma) {
   SC_THREAD(run);
-  SC_THREAD(dma_engine);
+  for (int i = 0; i < p_.dma_channels; ++i)
+    sc_core::sc_spawn([this] { dma_engine(); }, sc_core::sc_gen_unique_name("dma"));
 }
 
 void Firmware::spend(double cycles) {
@@ -103,8 +104,9 @@ void Firmware::run() {
   }
 }
 
-// The DMA engine copies read data from card memory into the host buffer across
-// the PCI(-X) bus while the CPU goes on.
+// A DMA channel copies read data from card memory into the host buffer across
+// the PCI(-X) bus while the CPU goes on; with two channels one can arbitrate
+// while the other transfers.
 void Firmware::dma_engine() {
   for (;;) {
     while (to_dma_.empty()) wait(dma_req_ev_);

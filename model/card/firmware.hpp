@@ -31,6 +31,7 @@ struct FirmwareParams {
   // when one is free, so a slow array backs up into the ring (and the ring
   // into the host: async degenerates into sync). Estimate.
   int max_jobs = 512;
+  int dma_channels = 2;            // Intel IOP321: two DMA channels on its PCI interface (IOP321 datasheet)
 };
 
 class Firmware : public sc_core::sc_module, public Reporter {
