@@ -194,7 +194,17 @@ Scenario load_scenario(const std::string& path, const std::vector<std::string>& 
   sc.platform.stripe_bytes = p.section("raid0").size("stripe_unit", sc.platform.stripe_bytes, Bounds::positive());
   load_sync(p.section("sync"), sc.platform);
   load_async(p.section("async"), sc.platform);
-  load_workload(root.section("workload"), sc.workload);
+  const Reader w = root.section("workload");
+  load_workload(w, sc.workload);
+  // Each host path runs one kind of test program (BRIEF.md): catch a mismatch
+  // here, as bad input, rather than when the platform is built.
+  if (sc.workload.kind != "storage") {
+    const std::string need = sc.platform.io_path == "sync" ? "closed" : "open";
+    if (sc.workload.kind != need)
+      w.fail("kind", "the " + sc.platform.io_path + " path runs the " + need + " workload, not '" + sc.workload.kind + "'",
+             "set workload.kind: " + need + " (or storage), or platform.io_path: " +
+                 (need == "closed" ? "async" : "sync"));
+  }
   load_run(root.section("run"), sc.run);
   root.finish();
   return sc;

@@ -50,6 +50,10 @@ void Firmware::take_request() {
   }
 }
 
+bool Firmware::room_for_job() const {
+  return uint64_t(in_card_.level()) + qc_.state().cpl_count < qc_.params().depth;
+}
+
 void Firmware::post_completion(Job* j) {
   const uint32_t i = qc_.state().p_sc;
   uint8_t* r = mem_.cpl_record(i);
@@ -87,7 +91,8 @@ void Firmware::run() {
       }
       worked = true;
     }
-    if (!qc_.state().req_empty && jobs_ < p_.max_jobs) {  // one request per pass keeps completions flowing
+    const bool throttled = !qc_.state().req_empty && (!room_for_job() || jobs_ >= p_.max_jobs);
+    if (!qc_.state().req_empty && !throttled) {  // one request per pass keeps completions flowing
       take_request();
       worked = true;
     }
@@ -95,7 +100,8 @@ void Firmware::run() {
     // Idle: the loop keeps re-reading the status at P_SR every poll interval.
     // Rather than simulate each empty poll, sleep until something changes and
     // resume at the next poll instant.
-    if (!to_post_.empty()) wait(mem_.request_posted() | scsi_ev_ | dma_done_ev_ | mem_.completion_taken());
+    if (!to_post_.empty() || throttled)
+      wait(mem_.request_posted() | scsi_ev_ | dma_done_ev_ | mem_.completion_taken());
     else wait(mem_.request_posted() | scsi_ev_ | dma_done_ev_);
     const double now = sc_time_stamp().to_seconds();
     const double next = std::ceil(now / p_.poll_interval_s) * p_.poll_interval_s;

@@ -50,6 +50,12 @@ private:
   void spend(double cycles);
   void take_request();
   void post_completion(Job* j);
+  // A request is taken only with a completion slot kept for it: jobs in the
+  // card + valid completions <= ring depth. The card's memory is finite, so
+  // when the storage falls behind, requests wait on the request ring, it
+  // fills and the issuing processes block (BRIEF.md: async degenerates into
+  // sync); and a finished job never waits for a completion slot.
+  bool room_for_job() const;
 
   FirmwareParams p_;
   CardMemory& mem_;

@@ -126,9 +126,21 @@ void Disk::send_read_data(IoRequest& r, const std::function<double(uint64_t)>& r
     double start = now();
     for (uint64_t k = k0; k < k1; ++k) start = std::max(start, ready(k) - double(k - k0) * ist);
     wait_until(start);
-    link_->transfer(target_id_, r, (k1 - k0) * kSectorBytes);
+    bus_transfer(r, (k1 - k0) * kSectorBytes);
     k0 = k1;
   }
+}
+
+void Disk::bus_transfer(IoRequest& r, uint64_t bytes) {
+  const double t0 = now();
+  link_->transfer(target_id_, r, bytes);
+  link_s_ += now() - t0;
+}
+
+void Disk::bus_complete(IoRequest& r) {
+  const double t0 = now();
+  link_->complete(target_id_, r);
+  link_s_ += now() - t0;
 }
 
 void Disk::serve_read(IoRequest& r, bool after_write) {
@@ -194,7 +206,7 @@ void Disk::serve_read(IoRequest& r, bool after_write) {
   }
   // A FIFO segment drops what the host has taken; what lies ahead stays.
   if (p_.fifo_read_segments && !buf_[used].dirty) buf_[used].start = std::max(buf_[used].start, lba + n);
-  link_->complete(target_id_, r);
+  bus_complete(r);
 }
 
 void Disk::serve_write(IoRequest& r, bool after_write) {
@@ -213,7 +225,7 @@ void Disk::serve_write(IoRequest& r, bool after_write) {
       s = buf_.alloc_write(lba, n);
     }
     wait_until(t0 + o);
-    link_->transfer(target_id_, r, r.bytes());
+    bus_transfer(r, r.bytes());
     BufferSegment& sg = buf_[s];
     if (sg.dirty) {
       sg.end = lba + n;  // appended to a sequential run of writes
@@ -228,7 +240,7 @@ void Disk::serve_write(IoRequest& r, bool after_write) {
   } else {
     // Write-through: data in, then onto the media, then status.
     wait_until(t0 + (after_write ? ov.write_miss_after_write : ov.write_miss_after_read));
-    link_->transfer(target_id_, r, r.bytes());
+    bus_transfer(r, r.bytes());
     buf_.invalidate(lba, n, -1);
     const double ts = std::max(now(), mech_free_);
     const MediaPlan plan = mech_.plan(head_, ts, lba, n, true);
@@ -240,7 +252,7 @@ void Disk::serve_write(IoRequest& r, bool after_write) {
     mech_free_ = plan.t_end;
     wait_until(plan.t_end);
   }
-  link_->complete(target_id_, r);
+  bus_complete(r);
 }
 
 void Disk::destage(int s) {
@@ -261,7 +273,7 @@ void Disk::destage(int s) {
 
 void Disk::reset_stats() {
   ios_ = reads_ = read_hits_ = media_ops_ = overflows_ = 0;
-  seek_s_ = rotate_s_ = transfer_s_ = 0;
+  seek_s_ = rotate_s_ = transfer_s_ = link_s_ = 0;
   busy_.reset();
   depth_.reset();
 }
@@ -272,6 +284,9 @@ void Disk::report(Stats& out, double window_s) const {
   out.put(n + ".ios", double(ios_), "count", "commands completed");
   out.put(n + ".iops", window_s > 0 ? double(ios_) / window_s : 0, "1/s", "commands completed per second");
   out.put(n + ".busy", busy_.mean() * 100, "%", "time serving a command or writing back");
+  const double cmds = ios_ ? double(ios_) : 1.0;
+  out.put(n + ".service_ms", busy_.mean() * window_s / cmds * 1e3, "ms", "busy time per command (bus connections included)");
+  out.put(n + ".bus_ms", link_s_ / cmds * 1e3, "ms", "time per command in the bus connections it starts (data, status)");
   out.put(n + ".queue_depth", depth_.mean(), "count", "mean commands in the drive (queued + in service)");
   out.put(n + ".seek_ms", seek_s_ / ops * 1e3, "ms", "mean seek per media access");
   out.put(n + ".rotation_ms", rotate_s_ / ops * 1e3, "ms", "mean rotational latency per media access");

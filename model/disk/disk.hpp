@@ -59,6 +59,10 @@ private:
   HeadPos head_at(double t) const;
   // Send read blocks [0, n) to the initiator; ready(k): when block k is in the buffer.
   void send_read_data(IoRequest& r, const std::function<double(uint64_t)>& ready);
+  // Bus connections this drive starts; their time is also the bus's, so it is
+  // kept apart (link_s_) to split a command's service into drive and bus time.
+  void bus_transfer(IoRequest& r, uint64_t bytes);
+  void bus_complete(IoRequest& r);
   void wait_until(double t);
   static double now();
 
@@ -79,7 +83,7 @@ private:
 
   // Statistics (since reset_stats).
   uint64_t ios_ = 0, reads_ = 0, read_hits_ = 0, media_ops_ = 0, overflows_ = 0;
-  double seek_s_ = 0, rotate_s_ = 0, transfer_s_ = 0;
+  double seek_s_ = 0, rotate_s_ = 0, transfer_s_ = 0, link_s_ = 0;
   LevelTracker busy_, depth_;
 };
 

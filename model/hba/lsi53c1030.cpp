@@ -69,8 +69,10 @@ void Lsi53c1030::dma_thread() {
     while (scsi_done_.empty()) wait(done_ev_);
     IoRequest* cmd = scsi_done_.front();
     scsi_done_.pop_front();
+    reply_busy_.set(1);
     if (cmd->is_read()) dma_->write(cmd->host_buffer, cmd->bytes());
     wait(sc_time(p_.iop_cycles_per_reply / p_.iop_hz, SC_SEC));
+    reply_busy_.set(0);
     const uint32_t context = uint32_t(cmd->tag);
     delete cmd;
     outstanding_.add(-1);
@@ -106,6 +108,7 @@ void Lsi53c1030::coalesce_method() {
 
 void Lsi53c1030::reset_stats() {
   iop_busy_.reset();
+  reply_busy_.reset();
   outstanding_.reset();
   requests_ = replies_ = interrupts_ = 0;
 }
@@ -115,6 +118,7 @@ void Lsi53c1030::report(Stats& out, double window_s) const {
   out.put(n + ".requests", double(requests_) / window_s, "1/s", "request frames processed");
   out.put(n + ".interrupts", double(interrupts_) / window_s, "1/s", "interrupts raised");
   out.put(n + ".iop_busy", 100 * iop_busy_.mean(), "%", "I/O processor busy fetching and starting commands");
+  out.put(n + ".reply_busy", 100 * reply_busy_.mean(), "%", "moving read data to the host and posting replies");
   out.put(n + ".outstanding", outstanding_.mean(), "count", "mean commands inside the chip");
 }
 

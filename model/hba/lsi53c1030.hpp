@@ -70,7 +70,7 @@ private:
   sc_core::sc_event request_ev_, done_ev_, coalesce_ev_;
   bool irq_asserted_ = false;
   int unannounced_ = 0;
-  LevelTracker iop_busy_, outstanding_;
+  LevelTracker iop_busy_, reply_busy_, outstanding_;
   uint64_t requests_ = 0, replies_ = 0, interrupts_ = 0;
 };
 

@@ -1,5 +1,6 @@
 #include "model/host/host_os.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 using namespace sc_core;
@@ -9,40 +10,57 @@ namespace iosim {
 // ---------------------------------------------------------------- CpuCtx
 void CpuCtx::compute(double cycles, CpuCat cat, bool false_computation) {
   const double s = os_.cycles_to_s(cycles);
+  if (s <= 0) return;
   pending_s_ += s;
   cat_ = cat;
-  auto& a = os_.cpus_[cpu_].acc;
-  (cat == CpuCat::User ? a.user : cat == CpuCat::System ? a.system : a.irq) += s;
-  if (false_computation) a.false_comp += s;
+  if (!pending_.empty() && pending_.back().cat == cat && pending_.back().false_comp == false_computation)
+    pending_.back().s += s;
+  else
+    pending_.push_back({cat, s, false_computation});
 }
 
 void CpuCtx::sync() {
   if (pending_s_ <= 0) return;
   const double s = pending_s_;
   pending_s_ = 0;
+  auto& cpu = os_.cpus_[size_t(cpu_)];
+  cpu.spending.swap(pending_);
+  pending_.clear();
+  cpu.spend_t0 = sc_time_stamp();
+  cpu.spend_skip_s = 0;
   wait(sc_time(s, SC_SEC));
+  HostOs::add_spent(cpu.acc, cpu.spending, cpu.spend_skip_s, s);
+  cpu.spending.clear();
 }
 
-void CpuCtx::charge(double s) {
-  auto& a = os_.cpus_[cpu_].acc;
-  (cat_ == CpuCat::User ? a.user : cat_ == CpuCat::System ? a.system : a.irq) += s;
+void CpuCtx::begin_stall() {
+  auto& cpu = os_.cpus_[size_t(cpu_)];
+  cpu.stalled = true;
+  cpu.stall_since = sc_time_stamp();
+}
+
+void CpuCtx::end_stall() {
+  auto& cpu = os_.cpus_[size_t(cpu_)];
+  const double s = (sc_time_stamp() - cpu.stall_since).to_seconds();
+  (cat_ == CpuCat::User ? cpu.acc.user : cat_ == CpuCat::System ? cpu.acc.system : cpu.acc.irq) += s;
+  cpu.stalled = false;
 }
 
 // The CPU is stalled for the whole round trip: charged to the code that read.
 uint64_t CpuCtx::pio_read(uint64_t addr, unsigned len) {
   sync();
-  const sc_time t0 = sc_time_stamp();
+  begin_stall();
   const uint64_t v = os_.pio_->read(addr, len);
-  charge((sc_time_stamp() - t0).to_seconds());
+  end_stall();
   return v;
 }
 
 // Posted: returns after the CPU's hand-off cost (or a stall on a full buffer).
 void CpuCtx::pio_write(uint64_t addr, const void* data, unsigned len) {
   sync();
-  const sc_time t0 = sc_time_stamp();
+  begin_stall();
   os_.pio_->write(addr, data, len);
-  charge((sc_time_stamp() - t0).to_seconds());
+  end_stall();
 }
 
 void CpuCtx::lock(SpinLock& l) {
@@ -51,10 +69,10 @@ void CpuCtx::lock(SpinLock& l) {
   if (l.held) {
     ++l.contended;
     const sc_time t0 = sc_time_stamp();
+    begin_stall();
     while (l.held) wait(l.released);
-    const double s = (sc_time_stamp() - t0).to_seconds();
-    l.spin_s += s;
-    charge(s);
+    end_stall();
+    l.spin_s += (sc_time_stamp() - t0).to_seconds();
   }
   l.held = true;
 }
@@ -234,13 +252,32 @@ void HostOs::reset_stats() {
   for (auto& c : cpus_) {
     c.acc = Account{};
     if (c.idle) c.idle_since = now;
+    if (c.stalled) c.stall_since = now;
+    if (!c.spending.empty()) c.spend_skip_s = (now - c.spend_t0).to_seconds();
+  }
+}
+
+// Adds the part [from_s, to_s) of a burst spent in order, segment by segment.
+void HostOs::add_spent(Account& a, const std::vector<CpuCtx::Spend>& v, double from_s, double to_s) {
+  double t = 0;
+  for (const auto& x : v) {
+    const double lo = std::max(t, from_s), hi = std::min(t + x.s, to_s);
+    t += x.s;
+    if (hi <= lo) continue;
+    (x.cat == CpuCat::User ? a.user : x.cat == CpuCat::System ? a.system : a.irq) += hi - lo;
+    if (x.false_comp) a.false_comp += hi - lo;
   }
 }
 
 HostOs::Account HostOs::account(int i) const {
   const Cpu& c = cpus_[size_t(i)];
   Account a = c.acc;
-  if (c.idle) a.idle += (sc_time_stamp() - c.idle_since).to_seconds();
+  const sc_time now = sc_time_stamp();
+  if (c.idle) a.idle += (now - c.idle_since).to_seconds();
+  if (c.stalled)
+    (c.ctx->cat_ == CpuCat::User ? a.user : c.ctx->cat_ == CpuCat::System ? a.system : a.irq) +=
+        (now - c.stall_since).to_seconds();
+  if (!c.spending.empty()) add_spent(a, c.spending, c.spend_skip_s, (now - c.spend_t0).to_seconds());
   return a;
 }
 

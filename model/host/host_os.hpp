@@ -59,13 +59,18 @@ public:
 
 private:
   friend class HostOs;
-  void charge(double s);  // elapsed stall time, to the current category
+  // A stall (PIO round trip, spinning on a lock) is charged to the category of
+  // the code that stalled, as it elapses (see HostOs::Cpu).
+  void begin_stall();
+  void end_stall();
   CpuCtx(HostOs& os, int cpu) : os_(os), cpu_(cpu) {}
   HostOs& os_;
   int cpu_;
   Task* task_ = nullptr;
   double pending_s_ = 0;
   CpuCat cat_ = CpuCat::System;
+  struct Spend { CpuCat cat; double s; bool false_comp; };
+  std::vector<Spend> pending_;  // accrued, in order, not yet spent
 };
 
 using Burst = std::function<void(CpuCtx&)>;
@@ -117,6 +122,9 @@ public:
 
 private:
   friend class CpuCtx;
+  // Time is charged as it elapses, not when it is accrued, so that a window
+  // boundary falling inside a burst, a stall or an idle period splits it
+  // exactly: per CPU, user + system + irq + idle = the window.
   struct Cpu {
     std::unique_ptr<CpuCtx> ctx;
     std::deque<Burst> irqs;
@@ -124,8 +132,14 @@ private:
     Task* last = nullptr;
     bool idle = false;
     sc_core::sc_time idle_since;
-    Account acc;
+    Account acc;                              // finished time since the last reset
+    std::vector<CpuCtx::Spend> spending;      // the burst being spent (CpuCtx::sync)
+    sc_core::sc_time spend_t0;                // when it started
+    double spend_skip_s = 0;                  // its part before the window (already elapsed at reset)
+    bool stalled = false;
+    sc_core::sc_time stall_since;             // stall start, or the reset if later
   };
+  static void add_spent(Account& a, const std::vector<CpuCtx::Spend>& v, double from_s, double to_s);
   void cpu_thread(int i);
   void timer_method();
   void tick_method();
