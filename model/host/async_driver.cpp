@@ -40,7 +40,7 @@ void AsyncDriver::wait_for_slot(CpuCtx& c, Burst retry) {
 }
 
 void AsyncDriver::start() {
-  poller_ = os_.create_task(name_ + ".poller");
+  poller_ = os_.create_task(name_ + ".poller", true);
   next_poll_ = sc_core::sc_time(p_.poll_period_s, sc_core::SC_SEC);
   os_.wake(poller_, [this](CpuCtx& c) { os_.sleep_until(c, next_poll_, [this](CpuCtx& c2) { poll(c2); }); });
 }

@@ -102,14 +102,18 @@ HostOs::HostOs(sc_module_name name, const HostParams& p, PioPort* pio)
   }
 }
 
-Task* HostOs::create_task(const std::string& name) {
+Task* HostOs::create_task(const std::string& name, bool kernel) {
   tasks_.emplace_back(new Task(name));
+  tasks_.back()->kernel_ = kernel;
+  if (!kernel) ++user_tasks_;
   return tasks_.back().get();
 }
 
 void HostOs::note_idle_state() {
   const sc_time now = sc_time_stamp();
-  if (io_blocked_ > 0 && runq_.empty()) false_idle_s_ += idle_cpus_ * (now - fi_last_).to_seconds();
+  // False idle (the paper): a CPU in the idle loop while every process of the
+  // workload is blocked on I/O, so nobody can issue more.
+  if (all_blocked()) false_idle_s_ += idle_cpus_ * (now - fi_last_).to_seconds();
   fi_last_ = now;
 }
 
@@ -158,7 +162,10 @@ void HostOs::requeue(CpuCtx& c, Burst next) {
 }
 
 void HostOs::exit(CpuCtx& c) {
-  if (c.task_) c.task_->state_ = Task::State::Exited;
+  if (!c.task_) return;
+  note_idle_state();
+  c.task_->state_ = Task::State::Exited;
+  if (!c.task_->kernel_) --user_tasks_;
 }
 
 void HostOs::arm_timer() {
@@ -283,7 +290,7 @@ HostOs::Account HostOs::account(int i) const {
 
 double HostOs::false_idle_s() const {
   double s = false_idle_s_;
-  if (io_blocked_ > 0 && runq_.empty()) s += idle_cpus_ * (sc_time_stamp() - fi_last_).to_seconds();
+  if (all_blocked()) s += idle_cpus_ * (sc_time_stamp() - fi_last_).to_seconds();
   return s;
 }
 

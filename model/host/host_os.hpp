@@ -86,6 +86,7 @@ private:
   friend class HostOs;
   explicit Task(std::string n) : name(std::move(n)) {}
   State state_ = State::Sleeping;
+  bool kernel_ = false;
   bool io_wait_ = false;
   Burst next_;
 };
@@ -95,7 +96,9 @@ public:
   SC_HAS_PROCESS(HostOs);
   HostOs(sc_core::sc_module_name name, const HostParams& p, PioPort* pio);
 
-  Task* create_task(const std::string& name);
+  // kernel: a kernel thread (the polling thread), not a process of the
+  // workload; false idle looks at the workload's processes only.
+  Task* create_task(const std::string& name, bool kernel = false);
   // Make a task runnable with the burst it will run when scheduled. The caller
   // (an interrupt's bottom half, another task, a timer) pays p.cost.wakeup.
   void wake(Task* t, Burst next);
@@ -154,7 +157,8 @@ private:
   std::deque<Task*> runq_;
   std::multimap<sc_core::sc_time, Task*> timers_;
   sc_core::sc_event timer_ev_, tick_ev_;
-  int next_irq_cpu_ = 0, io_blocked_ = 0, idle_cpus_ = 0;
+  int next_irq_cpu_ = 0, io_blocked_ = 0, idle_cpus_ = 0, user_tasks_ = 0;
+  bool all_blocked() const { return user_tasks_ > 0 && io_blocked_ == user_tasks_; }
   double false_idle_s_ = 0;
   sc_core::sc_time fi_last_;
   sc_core::sc_time window_start_;
