@@ -90,12 +90,15 @@ Result search_open(const OpenParams& p, Evaluator& ev) {
 
   // Grow geometrically until the system falls behind.
   for (double rate = whole(p.start);;) {
+    // Next: the next rate up if this one is kept up, else the first
+    // bisection midpoint; then further rates up.
     std::vector<double> ahead;
     double a = rate;
     for (int k = 0; k < p.speculate; ++k) {
       a = whole(a * p.factor);
       if (a > p.max) break;
       ahead.push_back(a);
+      if (k == 0 && p.bisection_steps > 0 && whole((lo + rate) / 2) > lo) ahead.push_back(whole((lo + rate) / 2));
     }
     ev.hint(ahead);
     if (!measure("grow", rate)) {
