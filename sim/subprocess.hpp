@@ -16,7 +16,7 @@ struct ChildResult {
 // std::runtime_error only if the child cannot be started at all.
 ChildResult run_child(const std::vector<std::string>& argv);
 
-// This executable's own path (/proc/self/exe), to run `iosim run` children.
+// This executable (/proc/self/exe), to run `iosim run` children.
 std::string self_executable();
 
 }  // namespace iosim

@@ -48,12 +48,11 @@ struct Commands {
 // CLI11 keeps references to these until run_table_commands().
 std::unique_ptr<Commands> g_cmd;
 
-// Loads the table and checks that each mode's scenario is what the search
-// assumes (sync: closed loop on the sync path; async: open loop on the async
-// path) with the user's --set applied. Config errors throw (exit 2).
+// Loads the table (checked against the user's --set) and applies --blocks.
+// Config errors throw (exit 2).
 TableConfig load_checked(const std::string& path, bool quick, const std::vector<std::string>& blocks,
                          const std::vector<std::string>& sets) {
-  TableConfig c = load_table_config(path, quick);
+  TableConfig c = load_table_config(path, quick, sets);
   if (!blocks.empty()) {
     // --blocks 4KiB,256KiB: a subset (or others), in the file's units syntax.
     std::string list = "[";
@@ -61,24 +60,6 @@ TableConfig load_checked(const std::string& path, bool quick, const std::vector<
     auto tree = config::load_config_string("blocks: " + list + "]", "--blocks");
     config::Reader r(tree);
     c.blocks = r.sizes("blocks", {});
-  }
-  struct Mode {
-    const char* name;
-    const std::string& scenario;
-    const std::vector<std::string>& mode_sets;
-    const char* io_path;
-    const char* kind;
-  };
-  for (const Mode& m : {Mode{"sync", c.sync_scenario, c.sync_sets, "sync", "closed"},
-                        Mode{"async", c.async_scenario, c.async_sets, "async", "open"}}) {
-    std::vector<std::string> s = m.mode_sets;
-    s.push_back("workload.block=" + block_arg(c.blocks.front()));
-    s.insert(s.end(), sets.begin(), sets.end());
-    const Scenario sc = load_scenario(m.scenario, s);
-    if (sc.platform.io_path != m.io_path || sc.workload.kind != m.kind)
-      throw config::ConfigError(config::Mark{}, std::string(m.name) + ".scenario",
-                                fmt::format("{}: io_path {} with a {} workload; the {} search needs io_path {} with a {} workload",
-                                            m.scenario, sc.platform.io_path, sc.workload.kind, m.name, m.io_path, m.kind));
   }
   return c;
 }

@@ -2,6 +2,7 @@
 
 #include "sim/config/node.hpp"
 #include "sim/config/reader.hpp"
+#include "sim/scenario.hpp"
 
 #include <fmt/core.h>
 #include <filesystem>
@@ -77,7 +78,24 @@ std::vector<std::string> sets(const Reader& r) {
 
 }  // namespace
 
-TableConfig load_table_config(const std::string& path, bool quick) {
+namespace {
+
+// The search assumes a mode's scenario (with the user's --set and a block
+// size) is the right loop on the right path: say so at the scenario key.
+void check_mode(const Reader& r, const std::string& scenario, std::vector<std::string> sets,
+                const std::vector<std::string>& user_sets, const char* io_path, const char* kind) {
+  sets.insert(sets.end(), user_sets.begin(), user_sets.end());
+  const Scenario sc = load_scenario(scenario, sets);
+  if (sc.platform.io_path != io_path || sc.workload.kind != kind)
+    r.fail("scenario",
+           fmt::format("{} has io_path {} and workload kind {}; this search needs io_path {}, workload kind {}",
+                       scenario, sc.platform.io_path, sc.workload.kind, io_path, kind),
+           "sync: x342_sync.yaml-like (closed loop), async: x342_async.yaml-like (open loop)");
+}
+
+}  // namespace
+
+TableConfig load_table_config(const std::string& path, bool quick, const std::vector<std::string>& user_sets) {
   config::ConfigTree tree = config::load_config(path);
   // --quick: the `quick:` section, merged over the file (later wins).
   auto& ents = tree.root.entries;
@@ -132,6 +150,8 @@ TableConfig load_table_config(const std::string& path, bool quick) {
   op.max = as.io_rate("max", op.max, {op.start, 1e12});
   op.speculate = int(as.integer("speculate", op.speculate, 0, 16));
   r.finish();
+  check_mode(s, c.sync_scenario, c.sync_sets, user_sets, "sync", "closed");
+  check_mode(a, c.async_scenario, c.async_sets, user_sets, "async", "open");
   return c;
 }
 

@@ -30,8 +30,9 @@ struct TableConfig {
 };
 
 // Throws config::ConfigError (file:line:col) on bad input, a missing paper
-// CSV or scenario included.
-TableConfig load_table_config(const std::string& path, bool quick);
+// CSV or scenario included, or a scenario (with `user_sets`, the command
+// line's --set for every point) that is not the loop its search needs.
+TableConfig load_table_config(const std::string& path, bool quick, const std::vector<std::string>& user_sets = {});
 
 // "block_kb,sync_iops,async_iops,gain_pct" with a header line; block sizes in
 // binary kB. Throws std::runtime_error naming the file and line.

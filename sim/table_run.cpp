@@ -36,7 +36,7 @@ struct Shared {
 };
 
 // One search's points: x -> the running/finished child. eval() waits on it;
-// hint() starts likely next points only while a worker is idle.
+// the hinted likely next points start alongside, but only into idle workers.
 class PointEvaluator : public saturation::Evaluator {
 public:
   PointEvaluator(PointPool& pool, Shared& sh, bool open_loop, std::string label, std::string scenario,
@@ -47,7 +47,12 @@ public:
 
   saturation::Measure eval(double x) override {
     if (sh_.abort) throw std::runtime_error("stopped: another point failed");
-    const PointOutcome& o = start(x, false).get();
+    // The real point first, so a speculative one never queues ahead of it.
+    PointPool::Handle h = start(x, false);
+    for (double y : hints_)
+      if (!points_.count(y) && pool_.idle() > 0) start(y, true);
+    hints_.clear();
+    const PointOutcome& o = h.get();
     const nlohmann::json& j = point_result(o, fmt::format("{} at {}", label_, axis_label_(x)));
     const double iops = key_figures(j).iops;
     if (iops > best_) {
@@ -58,10 +63,8 @@ public:
     return {iops, open_loop_ ? arrivals(j, x) : 0};
   }
 
-  void hint(const std::vector<double>& xs) override {
-    for (double x : xs)
-      if (!points_.count(x) && pool_.idle() > 0 && !sh_.abort) start(x, true);
-  }
+  // Started by the next eval(), right after its own point.
+  void hint(const std::vector<double>& xs) override { hints_ = xs; }
 
   KeyFigures figures(double x) const { return key_figures(points_.at(x).get().result); }
 
@@ -104,6 +107,7 @@ private:
   std::vector<std::string> sets_;
   std::function<std::string(double)> axis_set_, axis_label_;
   std::map<double, PointPool::Handle> points_;
+  std::vector<double> hints_;
   double best_ = 0;
 };
 

@@ -134,15 +134,24 @@ TEST_CASE("table --quick at 4 kB: async gains over sync, as in the paper", "[tab
 }
 
 TEST_CASE("table results are the same bytes whatever -j (speculation included)", "[table]") {
+  // -j 1: never an idle worker, no speculation. -j 4 with two searches: idle
+  // workers from the first point on, so speculative points run (and the
+  // ones the searches do not use must leave no trace in the results).
   const fs::path a = scratch("det_a"), b = scratch("det_b");
-  for (const auto& [dir, j] : {std::pair{a, "1"}, std::pair{b, "2"}}) {
+  std::vector<int> points;
+  for (const auto& [dir, j] : {std::pair{a, "1"}, std::pair{b, "4"}}) {
     const ChildResult r = run_iosim({"table", kTable, "--quick", "--blocks", "256KiB", "--no-plot", "-q", "-j", j, "--out", dir.string()});
     INFO(r.err);
     REQUIRE(r.status == 0);
+    const auto at = r.out.find(" points on ");
+    REQUIRE(at != std::string::npos);
+    points.push_back(std::stoi(r.out.substr(r.out.rfind(' ', at - 1) + 1)));
   }
+  CHECK(points[1] > points[0]);
   CHECK(slurp(a / "table.csv") == slurp(b / "table.csv"));
   CHECK(slurp(a / "table.json") == slurp(b / "table.json"));
-  CHECK_FALSE(slurp(a / "table.json").empty());
+  const auto t = nlohmann::json::parse(slurp(a / "table.json"));
+  CHECK(size_t(points[0]) == t["rows"][0]["sync"]["steps"].size() + t["rows"][0]["async"]["steps"].size());
   fs::remove_all(a);
   fs::remove_all(b);
 }
