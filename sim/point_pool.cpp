@@ -1,0 +1,107 @@
+#include "sim/point_pool.hpp"
+
+#include "sim/subprocess.hpp"
+
+#include <chrono>
+#include <stdexcept>
+
+namespace iosim {
+
+int default_jobs() { return std::max(1u, std::thread::hardware_concurrency()); }
+
+PointPool::PointPool(int jobs, std::string binary) : binary_(binary.empty() ? self_executable() : std::move(binary)) {
+  for (int i = 0; i < std::max(1, jobs); ++i) workers_.emplace_back([this] { work(); });
+}
+
+PointPool::~PointPool() {
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  for (auto& t : workers_) t.join();
+}
+
+PointPool::Handle PointPool::submit(std::vector<std::string> run_args, bool speculative) {
+  Job j;
+  j.argv = {binary_, "run"};
+  j.argv.insert(j.argv.end(), run_args.begin(), run_args.end());
+  for (const char* a : {"--json", "--no-files", "--quiet"}) j.argv.push_back(a);
+  Handle h = j.promise.get_future().share();
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    (speculative ? spec_ : real_).push_back(std::move(j));
+    ++submitted_;
+  }
+  cv_.notify_one();
+  return h;
+}
+
+int PointPool::idle() const {
+  std::lock_guard<std::mutex> l(mu_);
+  return int(workers_.size()) - running_ - int(real_.size() + spec_.size());
+}
+
+int PointPool::done() const {
+  std::lock_guard<std::mutex> l(mu_);
+  return done_;
+}
+
+int PointPool::started() const {
+  std::lock_guard<std::mutex> l(mu_);
+  return submitted_;
+}
+
+void PointPool::work() {
+  for (;;) {
+    Job j;
+    {
+      std::unique_lock<std::mutex> l(mu_);
+      // Drain the queues before stopping: every future gets its value.
+      cv_.wait(l, [&] { return stop_ || !real_.empty() || !spec_.empty(); });
+      auto& q = !real_.empty() ? real_ : spec_;
+      if (q.empty()) return;
+      j = std::move(q.front());
+      q.pop_front();
+      ++running_;
+    }
+    PointOutcome o;
+    try {
+      const auto t0 = std::chrono::steady_clock::now();
+      ChildResult c = run_child(j.argv);
+      o.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      o.status = c.status;
+      if (c.status == 0) {
+        o.result = nlohmann::json::parse(c.out, nullptr, false);
+        if (o.result.is_discarded() || !o.result.contains("stats")) {
+          o.status = 1;
+          o.error = "the child printed no results JSON";
+        }
+      } else {
+        o.error = c.err.empty() ? c.out : c.err;
+      }
+    } catch (const std::exception& e) {
+      o.status = 1;
+      o.error = e.what();
+    }
+    j.promise.set_value(std::move(o));
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      --running_;
+      ++done_;
+    }
+    if (on_done_) on_done_();
+  }
+}
+
+const nlohmann::json& point_result(const PointOutcome& o, const std::string& what) {
+  if (!o.ok()) {
+    std::string msg = what + " failed (exit " + std::to_string(o.status) + ")";
+    if (!o.error.empty()) msg += ":\n" + o.error;
+    while (!msg.empty() && msg.back() == '\n') msg.pop_back();
+    throw std::runtime_error(msg);
+  }
+  return o.result;
+}
+
+}  // namespace iosim

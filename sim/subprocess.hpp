@@ -1,0 +1,22 @@
+#pragma once
+// Runs a child process and captures its stdout and stderr. SystemC elaborates
+// once per process, so every simulation point of a sweep or a table is an
+// `iosim run` child of its own.
+#include <string>
+#include <vector>
+
+namespace iosim {
+
+struct ChildResult {
+  int status = -1;  // exit status; 128 + signal number if killed by a signal
+  std::string out, err;
+};
+
+// argv[0] is the program path (no PATH lookup). Thread-safe. Throws
+// std::runtime_error only if the child cannot be started at all.
+ChildResult run_child(const std::vector<std::string>& argv);
+
+// This executable (/proc/self/exe), to run `iosim run` children.
+std::string self_executable();
+
+}  // namespace iosim
