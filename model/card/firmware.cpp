@@ -11,6 +11,8 @@ Firmware::Firmware(sc_module_name name, const FirmwareParams& p, CardMemory& mem
     : sc_module(name), p_(p), mem_(mem), qc_(qc), raid_(raid), members_(std::move(members)), dma_(dma) {
   SC_THREAD(run);
   SC_THREAD(dma_engine);
+  busy_.trace(this->name(), "busy", 1);  // waveform (--vcd) only
+  in_card_.trace(this->name(), "in_card", 16);
 }
 
 void Firmware::spend(double cycles) {

@@ -1,5 +1,7 @@
 #include "model/host/host_os.hpp"
 
+#include "model/stats/vcd.hpp"
+
 #include <stdexcept>
 
 using namespace sc_core;
@@ -9,6 +11,7 @@ namespace iosim {
 // ---------------------------------------------------------------- CpuCtx
 void CpuCtx::compute(double cycles, CpuCat cat, bool false_computation) {
   const double s = os_.cycles_to_s(cycles);
+  if (os_.cpus_[cpu_].v_state >= 0) trace(cat);
   pending_s_ += s;
   cat_ = cat;
   auto& a = os_.cpus_[cpu_].acc;
@@ -21,6 +24,12 @@ void CpuCtx::sync() {
   const double s = pending_s_;
   pending_s_ = 0;
   wait(sc_time(s, SC_SEC));
+}
+
+// Compute is spent lazily, so the code starting now really starts once the
+// accrued time has passed: scheduled ahead in the waveform.
+void CpuCtx::trace(CpuCat cat) {
+  if (VcdWriter* w = vcd_writer()) w->schedule(os_.cpus_[cpu_].v_state, uint64_t(cat) + 1, vcd_ps(local_time()));
 }
 
 void CpuCtx::charge(double s) {
@@ -71,6 +80,10 @@ HostOs::HostOs(sc_module_name name, const HostParams& p, PioPort* pio)
   if (p.cpus < 1) throw std::invalid_argument("host.cpus must be >= 1");
   for (int i = 0; i < p.cpus; ++i) {
     cpus_[size_t(i)].ctx.reset(new CpuCtx(*this, i));
+    if (VcdWriter* w = vcd_writer()) {  // waveform (--vcd) only
+      cpus_[size_t(i)].v_state = w->add(std::string(this->name()) + ".cpu" + std::to_string(i), "state", 2);
+      w->set(cpus_[size_t(i)].v_state, 0);
+    }
     sc_spawn([this, i] { cpu_thread(i); }, sc_gen_unique_name("cpu"));
   }
   SC_METHOD(timer_method);
@@ -218,6 +231,7 @@ void HostOs::cpu_thread(int i) {
     cpu.idle = true;
     ++idle_cpus_;
     cpu.idle_since = sc_time_stamp();
+    if (VcdWriter* w = vcd_writer(); w && cpu.v_state >= 0) w->set(cpu.v_state, 0);
     wait(cpu.work);
     note_idle_state();
     --idle_cpus_;

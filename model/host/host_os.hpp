@@ -54,12 +54,15 @@ public:
   void lock(SpinLock& l);
   void unlock(SpinLock& l);
   int cpu() const { return cpu_; }
+  // Where this CPU's code has got to: simulated time plus compute not yet spent.
+  sc_core::sc_time local_time() const { return sc_core::sc_time_stamp() + sc_core::sc_time(pending_s_, sc_core::SC_SEC); }
   HostOs& os() { return os_; }
   Task* task() const { return task_; }
 
 private:
   friend class HostOs;
   void charge(double s);  // elapsed stall time, to the current category
+  void trace(CpuCat cat);  // VCD: the CPU runs `cat` code from local_time() on
   CpuCtx(HostOs& os, int cpu) : os_(os), cpu_(cpu) {}
   HostOs& os_;
   int cpu_;
@@ -125,6 +128,7 @@ private:
     bool idle = false;
     sc_core::sc_time idle_since;
     Account acc;
+    int v_state = -1;  // VCD signal: 0 idle, 1 user, 2 system, 3 irq (CpuCat + 1)
   };
   void cpu_thread(int i);
   void timer_method();
