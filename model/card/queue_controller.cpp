@@ -55,7 +55,7 @@ void QueueController::clock_thread() {
     const uint64_t t = k * period_ps_, now = now_ps();
     if (t > now) wait(sc_time(double(t - now), SC_PS));
     clock_edge(k);
-    if (VcdWriter* w = vcd_writer(); w && tracing_) {
+    if (VcdWriter* w = tracing_ ? vcd_writer() : nullptr) {
       // Clock low and strobes off at half period, only for the waveform.
       // Scheduled, not waited for: a wait here would change which process
       // runs first at later edges, and a traced run would differ from an

@@ -36,8 +36,11 @@ void LevelTracker::set(double v) {
   advance();
   level_ = v;
   max_ = std::max(max_, v);
-  if (vcd_id_ >= 0)
-    if (VcdWriter* w = vcd_writer()) w->set(vcd_id_, uint64_t(std::max(0.0, std::round(v))));
+  if (vcd_id_ >= 0) trace_level();
+}
+
+void LevelTracker::trace_level() const {
+  if (VcdWriter* w = vcd_writer()) w->set(vcd_id_, uint64_t(std::max(0.0, std::round(level_))));
 }
 
 void LevelTracker::reset() {

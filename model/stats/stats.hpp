@@ -42,6 +42,7 @@ public:
 
 private:
   void advance();
+  void trace_level() const;  // out of line: set() stays small when not tracing
   double level_ = 0, area_ = 0, max_ = 0;
   int vcd_id_ = -1;  // -1: not traced (no writer, or filtered out)
   sc_core::sc_time t_last_ = sc_core::SC_ZERO_TIME, t_start_ = sc_core::SC_ZERO_TIME;

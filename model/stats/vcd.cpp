@@ -9,8 +9,6 @@
 namespace iosim {
 
 namespace {
-VcdWriter* g_writer = nullptr;
-
 uint64_t now_ps() { return vcd_ps(sc_core::sc_time_stamp()); }
 
 // Identifier codes: base-94 over the printable ASCII range '!'..'~' (IEEE 1364, 18.2.1).
@@ -44,8 +42,6 @@ uint64_t vcd_ps(const sc_core::sc_time& t) {
   return uint64_t(std::llround(t / sc_core::sc_time(1, sc_core::SC_PS)));
 }
 
-VcdWriter* vcd_writer() { return g_writer; }
-void set_vcd_writer(VcdWriter* w) { g_writer = w; }
 
 VcdWriter::VcdWriter(const std::string& path, VcdOptions opt) : os_(path), opt_(std::move(opt)) {
   if (!os_) throw std::runtime_error("cannot write VCD file '" + path + "'");
@@ -53,7 +49,7 @@ VcdWriter::VcdWriter(const std::string& path, VcdOptions opt) : os_(path), opt_(
 }
 
 VcdWriter::~VcdWriter() {
-  if (g_writer == this) g_writer = nullptr;
+  if (vcd_writer() == this) set_vcd_writer(nullptr);
   if (open_) close();
 }
 

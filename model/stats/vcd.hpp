@@ -83,8 +83,10 @@ private:
 // Simulated time in the VCD's unit (1 ps).
 uint64_t vcd_ps(const sc_core::sc_time& t);
 
-// Process-wide writer (not owned); null when tracing is off.
-VcdWriter* vcd_writer();
-void set_vcd_writer(VcdWriter* w);
+// Process-wide writer (not owned); null when tracing is off. Inline: modules
+// test it on hot paths, and with tracing off that test must be all it costs.
+namespace detail { inline VcdWriter* g_vcd_writer = nullptr; }
+inline VcdWriter* vcd_writer() { return detail::g_vcd_writer; }
+inline void set_vcd_writer(VcdWriter* w) { detail::g_vcd_writer = w; }
 
 } // namespace iosim
