@@ -144,8 +144,14 @@ void VcdWriter::write_header() {
     n->vars.push_back(i);
   }
   auto emit = [this](const auto& self, const ScopeNode& n) -> void {
-    for (size_t i : n.vars)
-      os_ << "$var wire " << sigs_[i].width << ' ' << sigs_[i].code << ' ' << sigs_[i].name << " $end\n";
+    for (size_t i : n.vars) {
+      // Vectors carry their bit range, as simulators write them; viewers name
+      // them "name[msb:0]" either way (GTKWave save files use that name).
+      const Sig& g = sigs_[i];
+      os_ << "$var wire " << g.width << ' ' << g.code << ' ' << g.name;
+      if (g.width > 1) os_ << " [" << g.width - 1 << ":0]";
+      os_ << " $end\n";
+    }
     for (const auto& [name, child] : n.children) {
       os_ << "$scope module " << name << " $end\n";
       self(self, child);
