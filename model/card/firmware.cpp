@@ -12,6 +12,8 @@ Firmware::Firmware(sc_module_name name, const FirmwareParams& p, CardMemory& mem
   SC_THREAD(run);
   for (int i = 0; i < p_.dma_channels; ++i)
     sc_core::sc_spawn([this] { dma_engine(); }, sc_core::sc_gen_unique_name("dma"));
+  busy_.trace(this->name(), "busy", 1);  // waveform (--vcd) only
+  in_card_.trace(this->name(), "in_card", 16);
 }
 
 void Firmware::spend(double cycles) {

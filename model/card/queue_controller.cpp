@@ -55,10 +55,14 @@ void QueueController::clock_thread() {
     const uint64_t t = k * period_ps_, now = now_ps();
     if (t > now) wait(sc_time(double(t - now), SC_PS));
     clock_edge(k);
-    if (tracing_) {  // clock low and strobes off at half period, only for the waveform
-      wait(sc_time(double(period_ps_ / 2), SC_PS));
-      vcd_writer()->set(v_clk_, 0);
-      for (int i = 0; i < kPorts; ++i) vcd_writer()->set(v_in_[i], 0);
+    if (VcdWriter* w = tracing_ ? vcd_writer() : nullptr) {
+      // Clock low and strobes off at half period, only for the waveform.
+      // Scheduled, not waited for: a wait here would change which process
+      // runs first at later edges, and a traced run would differ from an
+      // untraced one.
+      const uint64_t half = t + period_ps_ / 2;
+      w->schedule(v_clk_, 0, half);
+      for (int i = 0; i < kPorts; ++i) w->schedule(v_in_[i], 0, half);
     }
   }
 }

@@ -12,6 +12,8 @@ Disk::Disk(sc_core::sc_module_name name, const DiskParams& params)
       buf_(p_.buffer_segments, p_.segment_blocks, p_.max_write_segments) {
   SC_HAS_PROCESS(Disk);
   SC_THREAD(run);
+  busy_.trace(this->name(), "busy", 1);          // waveform (--vcd) only
+  depth_.trace(this->name(), "queue_depth", 8);  // commands in the drive, queued + in service
 }
 
 double Disk::now() { return sc_core::sc_time_stamp().to_seconds(); }

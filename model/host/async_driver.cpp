@@ -1,9 +1,19 @@
 #include "model/host/async_driver.hpp"
 
+#include "model/stats/vcd.hpp"
+
 namespace iosim {
 
 AsyncDriver::AsyncDriver(std::string name, HostOs& os, const AsyncDriverParams& p, const ring::Layout& layout)
-    : name_(std::move(name)), os_(os), p_(p), layout_(layout) {}
+    : name_(std::move(name)), os_(os), p_(p), layout_(layout) {
+  if (VcdWriter* w = vcd_writer()) {  // waveform (--vcd) only
+    v_poll_ = w->add(name_, "poll", 1);       // high while the polling thread drains the ring
+    v_polls_ = w->add(name_, "polls", 16);    // wake-ups so far
+    v_batch_ = w->add(name_, "batch", 16);    // completions taken at the last wake-up
+    v_blocked_ = w->add(name_, "ring_full_waiters", 16);  // processes blocked on a full request ring
+    for (int v : {v_poll_, v_polls_, v_batch_, v_blocked_}) w->set(v, 0);
+  }
+}
 
 bool AsyncDriver::submit(CpuCtx& c, IoRequest& req, AsyncDone done) {
   const auto& k = os_.params().cost;
@@ -36,6 +46,7 @@ bool AsyncDriver::submit(CpuCtx& c, IoRequest& req, AsyncDone done) {
 
 void AsyncDriver::wait_for_slot(CpuCtx& c, Burst retry) {
   waiting_.emplace_back(c.task(), std::move(retry));
+  if (VcdWriter* w = vcd_writer()) w->set(v_blocked_, waiting_.size());
   os_.block(c, true);
 }
 
@@ -47,6 +58,11 @@ void AsyncDriver::start() {
 
 void AsyncDriver::poll(CpuCtx& c) {
   ++polls_;
+  VcdWriter* w = vcd_writer();
+  if (w) {  // the burst's scheduler cost is still ahead of simulated time
+    w->schedule(v_poll_, 1, vcd_ps(c.local_time()));
+    w->schedule(v_polls_, ++vcd_polls_, vcd_ps(c.local_time()));
+  }
   uint64_t n = 0;
   for (;;) {
     if (uint8_t(c.pio_read(cpl_addr(p_hc_, ring::cpl::kStatus), 1)) != ring::kValid) break;
@@ -69,6 +85,11 @@ void AsyncDriver::poll(CpuCtx& c) {
     c.compute(os_.params().cost.wakeup, CpuCat::System, true);
     c.sync();
     os_.wake(t, std::move(b));
+  }
+  if (w) {
+    w->set(v_blocked_, 0);
+    w->set(v_batch_, n);
+    w->schedule(v_poll_, 0, vcd_ps(c.local_time()));
   }
   next_poll_ += sc_core::sc_time(p_.poll_period_s, sc_core::SC_SEC);
   os_.sleep_until(c, next_poll_, [this](CpuCtx& c2) { poll(c2); });

@@ -54,6 +54,8 @@ private:
   std::vector<std::pair<Task*, Burst>> waiting_;
   uint64_t submitted_ = 0, full_ = 0, polls_ = 0, drained_ = 0;
   Samples batch_;
+  int v_poll_ = -1, v_polls_ = -1, v_batch_ = -1, v_blocked_ = -1;  // VCD signal ids
+  uint64_t vcd_polls_ = 0;  // never reset: the waveform counts from time 0
 };
 
 } // namespace iosim

@@ -1,6 +1,8 @@
 #include "model/host/host_os.hpp"
 
 #include <algorithm>
+#include "model/stats/vcd.hpp"
+
 #include <stdexcept>
 
 using namespace sc_core;
@@ -11,6 +13,7 @@ namespace iosim {
 void CpuCtx::compute(double cycles, CpuCat cat, bool false_computation) {
   const double s = os_.cycles_to_s(cycles);
   if (s <= 0) return;
+  if (os_.cpus_[cpu_].v_state >= 0) trace(cat);
   pending_s_ += s;
   cat_ = cat;
   if (!pending_.empty() && pending_.back().cat == cat && pending_.back().false_comp == false_computation)
@@ -44,6 +47,12 @@ void CpuCtx::end_stall() {
   const double s = (sc_time_stamp() - cpu.stall_since).to_seconds();
   (cat_ == CpuCat::User ? cpu.acc.user : cat_ == CpuCat::System ? cpu.acc.system : cpu.acc.irq) += s;
   cpu.stalled = false;
+}
+
+// Compute is spent lazily, so the code starting now really starts once the
+// accrued time has passed: scheduled ahead in the waveform.
+void CpuCtx::trace(CpuCat cat) {
+  if (VcdWriter* w = vcd_writer()) w->schedule(os_.cpus_[cpu_].v_state, uint64_t(cat) + 1, vcd_ps(local_time()));
 }
 
 // The CPU is stalled for the whole round trip: charged to the code that read.
@@ -89,6 +98,10 @@ HostOs::HostOs(sc_module_name name, const HostParams& p, PioPort* pio)
   if (p.cpus < 1) throw std::invalid_argument("host.cpus must be >= 1");
   for (int i = 0; i < p.cpus; ++i) {
     cpus_[size_t(i)].ctx.reset(new CpuCtx(*this, i));
+    if (VcdWriter* w = vcd_writer()) {  // waveform (--vcd) only
+      cpus_[size_t(i)].v_state = w->add(std::string(this->name()) + ".cpu" + std::to_string(i), "state", 2);
+      w->set(cpus_[size_t(i)].v_state, 0);
+    }
     sc_spawn([this, i] { cpu_thread(i); }, sc_gen_unique_name("cpu"));
   }
   SC_METHOD(timer_method);
@@ -243,6 +256,7 @@ void HostOs::cpu_thread(int i) {
     cpu.idle = true;
     ++idle_cpus_;
     cpu.idle_since = sc_time_stamp();
+    if (VcdWriter* w = vcd_writer(); w && cpu.v_state >= 0) w->set(cpu.v_state, 0);
     wait(cpu.work);
     note_idle_state();
     --idle_cpus_;

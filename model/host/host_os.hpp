@@ -54,6 +54,8 @@ public:
   void lock(SpinLock& l);
   void unlock(SpinLock& l);
   int cpu() const { return cpu_; }
+  // Where this CPU's code has got to: simulated time plus compute not yet spent.
+  sc_core::sc_time local_time() const { return sc_core::sc_time_stamp() + sc_core::sc_time(pending_s_, sc_core::SC_SEC); }
   HostOs& os() { return os_; }
   Task* task() const { return task_; }
 
@@ -63,6 +65,7 @@ private:
   // the code that stalled, as it elapses (see HostOs::Cpu).
   void begin_stall();
   void end_stall();
+  void trace(CpuCat cat);  // VCD: the CPU runs `cat` code from local_time() on
   CpuCtx(HostOs& os, int cpu) : os_(os), cpu_(cpu) {}
   HostOs& os_;
   int cpu_;
@@ -141,6 +144,7 @@ private:
     double spend_skip_s = 0;                  // its part before the window (already elapsed at reset)
     bool stalled = false;
     sc_core::sc_time stall_since;             // stall start, or the reset if later
+    int v_state = -1;  // VCD signal: 0 idle, 1 user, 2 system, 3 irq (CpuCat + 1)
   };
   static void add_spent(Account& a, const std::vector<CpuCtx::Spend>& v, double from_s, double to_s);
   void cpu_thread(int i);

@@ -1,6 +1,7 @@
 #include "model/pcix/pcix_bus.hpp"
 
 #include "model/pcix/pci_disconnect.hpp"
+#include "model/stats/vcd.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -33,7 +34,28 @@ void PcixBus::name_master(int master, std::string name) {
 
 // Sized once the masters are bound: references into stats_ stay valid while
 // a transaction waits.
-void PcixBus::end_of_elaboration() { stats_.resize(tsock.size()); }
+void PcixBus::end_of_elaboration() {
+  stats_.resize(tsock.size());
+  if (VcdWriter* w = vcd_writer()) {  // waveform (--vcd) only; masters are named by now
+    v_busy_ = w->add(name(), "busy", 1);
+    w->set(v_busy_, 0);
+    for (size_t i = 0; i < tsock.size(); ++i) {
+      const bool named = i < master_names_.size() && !master_names_[i].empty();
+      v_gnt_.push_back(w->add(name(), "gnt_" + (named ? master_names_[i] : "m" + std::to_string(i)), 1));
+      w->set(v_gnt_.back(), 0);
+    }
+  }
+}
+
+// The grant takes effect at edge k, usually still ahead of simulated time.
+void PcixBus::trace_grant(int master, uint64_t k) {
+  VcdWriter* w = vcd_writer();
+  if (size_t(master) >= v_gnt_.size()) return;
+  const uint64_t t = vcd_ps(std::max(time_of(k), sc_core::sc_time_stamp()));
+  w->schedule(v_busy_, 1, t);
+  w->schedule(v_gnt_[size_t(master)], 1, t);
+  gnt_ = master;
+}
 
 PcixBus::MasterStats& PcixBus::ms(int master) { return stats_.at(master); }
 
@@ -82,6 +104,7 @@ uint64_t PcixBus::acquire(int master) {
   }
   uint64_t k = std::max(edge_at_or_after(sc_core::sc_time_stamp()), free_edge_);
   if (idle) k += p_.arb_cycles;
+  if (vcd_writer()) trace_grant(master, k);
   auto& s = ms(master);
   s.arb_wait_s += (time_of(k) - t_req).to_seconds();
   ++s.arbitrations;
@@ -91,6 +114,10 @@ uint64_t PcixBus::acquire(int master) {
 void PcixBus::release(uint64_t start, uint64_t end) {
   busy_s_ += (time_of(end) - std::max(time_of(start), window_start_)).to_seconds();
   free_edge_ = end;
+  if (VcdWriter* w = vcd_writer(); w && gnt_ >= 0) {
+    w->set(v_busy_, 0);
+    w->set(v_gnt_[size_t(gnt_)], 0);
+  }
   if (waiting_.empty()) {
     owned_ = false;
   } else {

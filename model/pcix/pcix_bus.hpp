@@ -86,6 +86,7 @@ private:
   void wait_edge(uint64_t edge);
   uint64_t ceil_cycles(const sc_core::sc_time& d) const;
   MasterStats& ms(int master);
+  void trace_grant(int master, uint64_t k);  // to the VCD, if one is being written
 
   PcixBusParams p_;
   std::vector<Mapping> map_;
@@ -96,6 +97,8 @@ private:
   std::deque<Waiter*> waiting_;
   double busy_s_ = 0;
   sc_core::sc_time window_start_;
+  int v_busy_ = -1, gnt_ = -1;  // VCD: bus busy, master granted last
+  std::vector<int> v_gnt_;      // VCD: one grant line per master
 };
 
 } // namespace iosim

@@ -1,5 +1,7 @@
 #include "model/scsi/scsi_bus.hpp"
 
+#include "model/stats/vcd.hpp"
+
 #include <stdexcept>
 #include <string>
 
@@ -20,6 +22,20 @@ ScsiBus::ScsiBus(sc_core::sc_module_name name, const ScsiBusParams& p)
     throw std::invalid_argument(std::string(this->name()) + ": bad data path parameters");
   SC_HAS_PROCESS(ScsiBus);
   SC_THREAD(arbiter);
+  if (VcdWriter* w = vcd_writer()) {  // waveform (--vcd) only
+    v_busy_ = w->add(this->name(), "busy", 1);
+    v_phase_ = w->add(this->name(), "phase", 3);  // Phase: 0 bus free .. 6 data
+    v_id_ = w->add(this->name(), "id", 4);        // SCSI id holding (or last holding) the bus
+    trace(kBusFree);
+  }
+}
+
+void ScsiBus::trace(Phase ph, int id) {
+  VcdWriter* w = vcd_writer();
+  if (!w) return;
+  w->set(v_busy_, ph != kBusFree);
+  w->set(v_phase_, uint64_t(ph));
+  if (id >= 0) w->set(v_id_, uint64_t(id));
 }
 
 void ScsiBus::attach(ScsiTarget* target, int id) {
@@ -58,6 +74,7 @@ sc_time ScsiBus::iu_time(uint64_t payload) const {
 void ScsiBus::spend(Phase ph, const sc_time& t) {
   if (t == sc_core::SC_ZERO_TIME) return;
   phase_s_[ph] += t.to_seconds();
+  trace(ph);
   wait(t);
 }
 
@@ -133,6 +150,7 @@ void ScsiBus::acquire(int id) {
   request_ev_.notify(sc_core::SC_ZERO_TIME);
   wait(w.granted);
   arb_waits_.add((sc_core::sc_time_stamp() - w.t_req).to_seconds());
+  trace(kSelection, id);
   ++connections_;
   // (Re)selection, then the selected device answers and the bus settles
   // before the first information transfer phase.
@@ -141,6 +159,7 @@ void ScsiBus::acquire(int id) {
 
 void ScsiBus::release(int owner, const IoRequest* req) {
   busy_ = false;
+  trace(kBusFree);
   t_free_ = sc_core::sc_time_stamp();
   hold_id_ = owner;
   hold_req_ = req;
@@ -179,6 +198,7 @@ void ScsiBus::transfer(int target_id, IoRequest& req, uint64_t bytes) {
   phase_s_[kData] += payload.to_seconds();
   phase_s_[kIuOverhead] += (iu - payload).to_seconds();
   spend(kIuOverhead, iu_time(p_.lq_iu_bytes));
+  trace(kData);
   wait(iu);
   data_bytes_ += bytes;
   release(target_id, &req);

@@ -134,6 +134,7 @@ private:
   void acquire(int id);        // blocks until this id owns the bus (arbitration + selection done)
   void release(int owner, const IoRequest* req);
   void spend(Phase ph, const sc_core::sc_time& t);
+  void trace(Phase ph, int id = -1);  // to the VCD, if one is being written
   bool eligible(int id);
   Waiter* pick(const std::vector<Waiter*>& contenders);
   void note_win(int id, const std::vector<Waiter*>& contenders);
@@ -165,6 +166,7 @@ private:
   Samples arb_waits_;
   bool record_grants_ = false;
   std::vector<int> grants_;
+  int v_busy_ = -1, v_phase_ = -1, v_id_ = -1;  // VCD signal ids
 };
 
 } // namespace iosim

@@ -1,5 +1,7 @@
 #include "model/stats/stats.hpp"
 
+#include "model/stats/vcd.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -23,10 +25,22 @@ void LevelTracker::advance() {
   t_last_ = now;
 }
 
+void LevelTracker::trace(const std::string& scope, const std::string& name, unsigned width) {
+  VcdWriter* w = vcd_writer();
+  if (!w) return;
+  vcd_id_ = w->add(scope, name, width);
+  w->set(vcd_id_, uint64_t(std::max(0.0, level_)));  // known from now on, not x
+}
+
 void LevelTracker::set(double v) {
   advance();
   level_ = v;
   max_ = std::max(max_, v);
+  if (vcd_id_ >= 0) trace_level();
+}
+
+void LevelTracker::trace_level() const {
+  if (VcdWriter* w = vcd_writer()) w->set(vcd_id_, uint64_t(std::max(0.0, std::round(level_))));
 }
 
 void LevelTracker::reset() {

@@ -28,8 +28,11 @@ private:
 
 // Time-weighted level (queue depth, busy flag): integrates value x dt in
 // simulated time. reset() starts a new measurement window at the current level.
+// trace() also mirrors the level to a VCD signal when a waveform is being
+// written (see vcd.hpp); without one it does nothing and set() stays as cheap.
 class LevelTracker {
 public:
+  void trace(const std::string& scope, const std::string& name, unsigned width);
   void set(double v);
   void add(double dv) { set(level_ + dv); }
   double level() const { return level_; }
@@ -39,7 +42,9 @@ public:
 
 private:
   void advance();
+  void trace_level() const;  // out of line: set() stays small when not tracing
   double level_ = 0, area_ = 0, max_ = 0;
+  int vcd_id_ = -1;  // -1: not traced (no writer, or filtered out)
   sc_core::sc_time t_last_ = sc_core::SC_ZERO_TIME, t_start_ = sc_core::SC_ZERO_TIME;
 };
 

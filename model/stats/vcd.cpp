@@ -9,11 +9,7 @@
 namespace iosim {
 
 namespace {
-VcdWriter* g_writer = nullptr;
-
-uint64_t now_ps() {
-  return uint64_t(std::llround(sc_core::sc_time_stamp() / sc_core::sc_time(1, sc_core::SC_PS)));
-}
+uint64_t now_ps() { return vcd_ps(sc_core::sc_time_stamp()); }
 
 // Identifier codes: base-94 over the printable ASCII range '!'..'~' (IEEE 1364, 18.2.1).
 std::string id_code(size_t i) {
@@ -42,8 +38,10 @@ struct ScopeNode {
 };
 } // namespace
 
-VcdWriter* vcd_writer() { return g_writer; }
-void set_vcd_writer(VcdWriter* w) { g_writer = w; }
+uint64_t vcd_ps(const sc_core::sc_time& t) {
+  return uint64_t(std::llround(t / sc_core::sc_time(1, sc_core::SC_PS)));
+}
+
 
 VcdWriter::VcdWriter(const std::string& path, VcdOptions opt) : os_(path), opt_(std::move(opt)) {
   if (!os_) throw std::runtime_error("cannot write VCD file '" + path + "'");
@@ -51,7 +49,7 @@ VcdWriter::VcdWriter(const std::string& path, VcdOptions opt) : os_(path), opt_(
 }
 
 VcdWriter::~VcdWriter() {
-  if (g_writer == this) g_writer = nullptr;
+  if (vcd_writer() == this) set_vcd_writer(nullptr);
   if (open_) close();
 }
 
@@ -79,6 +77,25 @@ void VcdWriter::set(int id, uint64_t v) {
 
 void VcdWriter::set_at(int id, uint64_t v, uint64_t t) {
   if (id < 0 || !open_) return;
+  flush(t);
+  apply(id, v, t);
+}
+
+void VcdWriter::schedule(int id, uint64_t v, uint64_t t) {
+  if (id < 0 || !open_) return;
+  if (any_time_ && t < last_t_) throw std::logic_error("VCD value scheduled in the past for " + sigs_.at(size_t(id)).name);
+  later_.push(Later{t, later_seq_++, id, v});
+}
+
+void VcdWriter::flush(uint64_t t) {
+  while (!later_.empty() && later_.top().t <= t) {
+    const Later l = later_.top();
+    later_.pop();
+    apply(l.id, l.v, l.t);
+  }
+}
+
+void VcdWriter::apply(int id, uint64_t v, uint64_t t) {
   Sig& s = sigs_.at(size_t(id));
   if (s.width < 64) v &= (uint64_t(1) << s.width) - 1;
   if (s.known && s.val == v) return;
@@ -127,8 +144,14 @@ void VcdWriter::write_header() {
     n->vars.push_back(i);
   }
   auto emit = [this](const auto& self, const ScopeNode& n) -> void {
-    for (size_t i : n.vars)
-      os_ << "$var wire " << sigs_[i].width << ' ' << sigs_[i].code << ' ' << sigs_[i].name << " $end\n";
+    for (size_t i : n.vars) {
+      // Vectors carry their bit range, as simulators write them; viewers name
+      // them "name[msb:0]" either way (GTKWave save files use that name).
+      const Sig& g = sigs_[i];
+      os_ << "$var wire " << g.width << ' ' << g.code << ' ' << g.name;
+      if (g.width > 1) os_ << " [" << g.width - 1 << ":0]";
+      os_ << " $end\n";
+    }
     for (const auto& [name, child] : n.children) {
       os_ << "$scope module " << name << " $end\n";
       self(self, child);
@@ -152,6 +175,7 @@ void VcdWriter::close() { close_at(now_ps()); }
 
 void VcdWriter::close_at(uint64_t t) {
   if (!open_) return;
+  flush(t);  // values scheduled beyond the end are dropped with the file
   if (!dumped_ && t >= opt_.t_begin_ps) dump_all();
   if (!dumped_) write_header();  // run ended before the window: a valid, empty trace
   // A final time stamp so viewers show the last values up to the end.

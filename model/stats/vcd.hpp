@@ -8,9 +8,13 @@
 // skip all work. A window [t_begin, t_end] and glob filters on "scope.name"
 // keep long runs small: outside the window nothing is written, and at t_begin
 // the values current then are dumped ($dumpvars).
+#include <systemc>
+
 #include <cstdint>
 #include <fstream>
+#include <functional>
 #include <limits>
+#include <queue>
 #include <string>
 #include <vector>
 
@@ -36,6 +40,12 @@ public:
   int add(const std::string& scope, const std::string& name, unsigned width);
   void set(int id, uint64_t v);                    // at sc_time_stamp(); written only on change
   void set_at(int id, uint64_t v, uint64_t t_ps);  // explicit time; times must not decrease
+  // Value v from t_ps on, a time not yet reached (>= every time written so
+  // far). For code that knows now what it will be doing later: a CPU model
+  // accrues compute time lazily, so when a burst mixes user and kernel code
+  // the switch lies ahead of simulated time. Kept until a set/set_at/close
+  // reaches t_ps, then written in time order.
+  void schedule(int id, uint64_t v, uint64_t t_ps);
   void close();                                    // at sc_time_stamp()
   void close_at(uint64_t t_ps);                    // marks the end time and closes the file
   bool is_open() const { return open_; }
@@ -52,16 +62,31 @@ private:
   void dump_all();  // header + $dumpvars at t_begin
   void write_value(const Sig& s);
   void write_time(uint64_t t);
+  void apply(int id, uint64_t v, uint64_t t);  // set_at without the scheduled values
+  void flush(uint64_t t);                      // scheduled values due at or before t
 
   std::ofstream os_;
   VcdOptions opt_;
   std::vector<Sig> sigs_;
   bool open_ = true, dumped_ = false, any_time_ = false;
   uint64_t last_t_ = 0;
+  struct Later {
+    uint64_t t, seq;  // seq: same-time values apply in the order scheduled
+    int id;
+    uint64_t v;
+    bool operator>(const Later& o) const { return t != o.t ? t > o.t : seq > o.seq; }
+  };
+  std::priority_queue<Later, std::vector<Later>, std::greater<Later>> later_;
+  uint64_t later_seq_ = 0;
 };
 
-// Process-wide writer (not owned); null when tracing is off.
-VcdWriter* vcd_writer();
-void set_vcd_writer(VcdWriter* w);
+// Simulated time in the VCD's unit (1 ps).
+uint64_t vcd_ps(const sc_core::sc_time& t);
+
+// Process-wide writer (not owned); null when tracing is off. Inline: modules
+// test it on hot paths, and with tracing off that test must be all it costs.
+namespace detail { inline VcdWriter* g_vcd_writer = nullptr; }
+inline VcdWriter* vcd_writer() { return detail::g_vcd_writer; }
+inline void set_vcd_writer(VcdWriter* w) { detail::g_vcd_writer = w; }
 
 } // namespace iosim
