@@ -244,15 +244,7 @@ void Disk::serve_write(IoRequest& r, bool after_write) {
     wait_until(t0 + (after_write ? ov.write_miss_after_write : ov.write_miss_after_read));
     bus_transfer(r, r.bytes());
     buf_.invalidate(lba, n, -1);
-    const double ts = std::max(now(), mech_free_);
-    const MediaPlan plan = mech_.plan(head_, ts, lba, n, true);
-    ++media_ops_;
-    seek_s_ += plan.seek_s;
-    rotate_s_ += plan.rotate_s;
-    transfer_s_ += plan.transfer_s;
-    head_ = plan.end;
-    mech_free_ = plan.t_end;
-    wait_until(plan.t_end);
+    write_media(lba, n);
   }
   bus_complete(r);
 }
@@ -261,8 +253,14 @@ void Disk::destage(int s) {
   if (s < 0) return;
   stop_read_ahead(now());
   BufferSegment& sg = buf_[s];
+  write_media(sg.start, uint32_t(sg.end - sg.start));
+  buf_[s].dirty = false;  // the data stays cached for reads
+}
+
+// Seek, rotate and write n blocks at lba once the mechanism is free.
+void Disk::write_media(uint64_t lba, uint32_t n) {
   const double ts = std::max(now(), mech_free_);
-  const MediaPlan plan = mech_.plan(head_, ts, sg.start, sg.end - sg.start, true);
+  const MediaPlan plan = mech_.plan(head_, ts, lba, n, true);
   ++media_ops_;
   seek_s_ += plan.seek_s;
   rotate_s_ += plan.rotate_s;
@@ -270,7 +268,6 @@ void Disk::destage(int s) {
   head_ = plan.end;
   mech_free_ = plan.t_end;
   wait_until(plan.t_end);
-  buf_[s].dirty = false;  // the data stays cached for reads
 }
 
 void Disk::reset_stats() {

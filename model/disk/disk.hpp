@@ -53,6 +53,7 @@ private:
   void serve_read(IoRequest& r, bool after_write);
   void serve_write(IoRequest& r, bool after_write);
   void destage(int seg);
+  void write_media(uint64_t lba, uint32_t n);
   // Stop any read-ahead at time t; the head stays where it got to.
   void stop_read_ahead(double t);
   // Head position and the time the mechanism is free, as seen at time t.

@@ -147,9 +147,13 @@ void HostOs::wake(Task* t, Burst next) {
   kick_idle_cpu();
 }
 
+Task* HostOs::running(CpuCtx& c, const char* what) {
+  if (!c.task_) throw std::logic_error(std::string(what) + "() outside a task");
+  return c.task_;
+}
+
 void HostOs::block(CpuCtx& c, bool io_wait) {
-  Task* t = c.task_;
-  if (!t) throw std::logic_error("block() outside a task");
+  Task* t = running(c, "block");
   note_idle_state();
   t->state_ = Task::State::Blocked;
   t->io_wait_ = io_wait;
@@ -157,8 +161,7 @@ void HostOs::block(CpuCtx& c, bool io_wait) {
 }
 
 void HostOs::sleep_until(CpuCtx& c, sc_time when, Burst next) {
-  Task* t = c.task_;
-  if (!t) throw std::logic_error("sleep_until() outside a task");
+  Task* t = running(c, "sleep_until");
   t->state_ = Task::State::Sleeping;
   t->next_ = std::move(next);
   timers_.emplace(when, t);
@@ -166,8 +169,7 @@ void HostOs::sleep_until(CpuCtx& c, sc_time when, Burst next) {
 }
 
 void HostOs::requeue(CpuCtx& c, Burst next) {
-  Task* t = c.task_;
-  if (!t) throw std::logic_error("requeue() outside a task");
+  Task* t = running(c, "requeue");
   note_idle_state();
   t->state_ = Task::State::Runnable;
   t->next_ = std::move(next);

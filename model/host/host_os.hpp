@@ -152,7 +152,8 @@ private:
   void tick_method();
   void arm_timer();
   void kick_idle_cpu();
-  void note_idle_state();  // integrate false idle before any change of its condition
+  void note_idle_state();
+  static Task* running(CpuCtx& c, const char* what);  // the task a burst runs for  // integrate false idle before any change of its condition
 
   HostParams p_;
   PioPort* pio_;
