@@ -121,9 +121,10 @@ void Platform::build_storage(const Scenario& sc, RequestLedger& ledger) {
     raw_scsi_.emplace_back(new ScsiInitiator(("adapter" + std::to_string(b)).c_str(), ch_[b]->bus));
     reporters_.push_back(raw_scsi_.back().get());
   }
-  for (const auto& [bus, id] : members_) devs.push_back(&raw_scsi_[size_t(bus)]->target(id));
+  for (const auto& [bus, id] : members_)
+    if (sc.workload.target != "bus" || bus == 0) devs.push_back(&raw_scsi_[size_t(bus)]->target(id));
   BlockDevice* target = devs[0];
-  if (sc.workload.target == "raid0") {
+  if (sc.workload.target != "disk") {  // raid0: every disk; bus: the disks of bus 0, striped
     volume_.reset(new Raid0Volume("top.raid0", devs, sc.platform.stripe_bytes));
     reporters_.push_back(volume_.get());
     target = volume_.get();

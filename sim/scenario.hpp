@@ -50,7 +50,7 @@ struct WorkloadConfig {
   int processes = 16;
   double rate = 1000;              // requests/s (open, storage open loop)
   int queue_depth = 0;             // storage: > 0 closed loop at this depth
-  std::string target = "raid0";    // storage: "raid0" or "disk" (the first disk)
+  std::string target = "raid0";    // storage: "raid0" (all disks), "bus" (the disks of bus 0, striped) or "disk" (the first disk)
 };
 
 struct RunConfig {

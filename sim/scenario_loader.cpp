@@ -152,7 +152,7 @@ void load_workload(const Reader& r, WorkloadConfig& w) {
   w.processes = int(r.integer("processes", w.processes, 1, 100000));
   w.rate = r.io_rate("rate", w.rate);
   w.queue_depth = int(r.integer("queue_depth", w.queue_depth, 0, 100000));
-  w.target = r.choice("target", w.target, {"raid0", "disk"});
+  w.target = r.choice("target", w.target, {"raid0", "disk", "bus"});
   if (w.access.block_bytes % 512) r.fail("block", "must be a multiple of 512 B");
   if (w.access.align_bytes % 512) r.fail("align", "must be a multiple of 512 B");
   if (w.kind == "storage" && w.queue_depth == 0 && !r.has("rate"))
