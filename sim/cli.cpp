@@ -7,6 +7,7 @@
 #include "sim/table.hpp"
 
 #include <CLI/CLI.hpp>
+#include <systemc>
 #include <fmt/core.h>
 #include <filesystem>
 #include <iostream>
@@ -54,6 +55,8 @@ int do_disk_validate(const std::string& prefix) {
 }  // namespace
 
 int cli_main(int argc, char* argv[]) {
+  // SystemC's informational reports ("Simulation stopped by user.") are noise here.
+  sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
   CLI::App app{"iosim: cycle-level SystemC/TLM-2.0 simulator of a storage I/O path\n"
                "(sync Linux 2.4 + LSI 53C1030 vs the paper's async ring-based I/O card)"};
   app.require_subcommand(1);
