@@ -13,6 +13,8 @@ Lsi53c1030::Lsi53c1030(sc_module_name name, const Lsi53c1030Params& p, DmaPort* 
   regs.register_b_transport(this, &Lsi53c1030::b_transport);
   SC_THREAD(iop_thread);
   SC_THREAD(dma_thread);
+  iop_busy_.trace(this->name(), "iop_busy", 1);  // waveform (--vcd) only
+  outstanding_.trace(this->name(), "outstanding", 16);
   SC_METHOD(coalesce_method);
   sensitive << coalesce_ev_;
   dont_initialize();
