@@ -1,5 +1,5 @@
 // The I/O card's queue controller: the paper's two rings in hardware
-// (/work/shared/paper/BRIEF.md, "Rings" and "Four pointers").
+// (../shared/paper/BRIEF.md, "Rings" and "Four pointers").
 //
 // Two rings of equal length, each record with one status bit (1 = valid):
 //   request ring:    host fills at P_HR, card takes at P_SR   (P_SR follows P_HR)

@@ -3,14 +3,12 @@
 #include <catch2/catch.hpp>
 
 #include "sim/config/node.hpp"
+#include "tests/test_config_util.hpp"
 
 using namespace iosim::config;
+using namespace iosim::config::test;
 using Catch::Matchers::Contains;
 using Catch::Matchers::EndsWith;
-
-static std::string fixture(const std::string& name) {
-  return std::string(IOSIM_TEST_DATA) + "/config/" + name;
-}
 
 static const Node& at(const Node& root, const std::string& a, const std::string& b = "") {
   const Node* n = root.find(a);
@@ -19,18 +17,6 @@ static const Node& at(const Node& root, const std::string& a, const std::string&
   const Node* m = n->find(b);
   REQUIRE(m);
   return *m;
-}
-
-// Runs f, which must throw ConfigError; returns it.
-template <class F>
-static ConfigError expect_error(F f) {
-  try {
-    f();
-  } catch (const ConfigError& e) {
-    return e;
-  }
-  FAIL("no ConfigError thrown");
-  throw;  // unreachable
 }
 
 TEST_CASE("config load: include chain, deep merge, later file wins", "[config][load]") {

@@ -6,25 +6,12 @@
 #include <sstream>
 
 #include "sim/config/reader.hpp"
+#include "tests/test_config_util.hpp"
 
 using namespace iosim::config;
+using namespace iosim::config::test;
 using Catch::Matchers::Contains;
 using Catch::Matchers::EndsWith;
-
-static std::string fixture(const std::string& name) {
-  return std::string(IOSIM_TEST_DATA) + "/config/" + name;
-}
-
-template <class F>
-static ConfigError expect_error(F f) {
-  try {
-    f();
-  } catch (const ConfigError& e) {
-    return e;
-  }
-  FAIL("no ConfigError thrown");
-  throw;  // unreachable
-}
 
 // What a module loader would do with the fixtures' schema.
 struct DiskCfg {
