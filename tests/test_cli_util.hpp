@@ -10,6 +10,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -37,7 +38,10 @@ inline std::string slurp(const std::string& path) {
 
 // `iosim ARGS...`; stdout through the pipe, stderr through a temporary file.
 inline CmdResult run_iosim(const std::vector<std::string>& args) {
-  char errpath[] = "/tmp/iosim_itest_err_XXXXXX";
+  std::string tmpl = (std::filesystem::temp_directory_path() / "iosim_itest_err_XXXXXX").string();
+  std::vector<char> path(tmpl.begin(), tmpl.end());
+  path.push_back('\0');
+  char* errpath = path.data();
   const int fd = mkstemp(errpath);
   REQUIRE(fd >= 0);
   close(fd);
