@@ -23,8 +23,7 @@ void check_write_closed_form(const std::string& preset) {
     t64k = sc_core::sc_time_stamp() - t4k;
   });
   r.pci.socket.bind(bus.tsock);
-  bus.isock.bind(mem.socket);
-  bus.map(0, kCardBase, mem.size(), "mem");
+  attach(bus, 0, mem, kCardBase, mem.size(), "mem");
   sc_core::sc_start();
   REQUIRE(r.done);
   const uint64_t burst = write_burst_cycles(p, 4096);
@@ -57,8 +56,7 @@ TEST_CASE("pcix: two contending masters get fair shares at one master's total th
   Runner a("a", {}, body(0)), b("b", {}, body(0x10000));
   a.pci.socket.bind(bus.tsock);
   b.pci.socket.bind(bus.tsock);
-  bus.isock.bind(mem.socket);
-  bus.map(0, kCardBase, mem.size(), "mem");
+  attach(bus, 0, mem, kCardBase, mem.size(), "mem");
   sc_core::sc_start();
   REQUIRE((a.done && b.done));
   // FIFO arbitration alternates bursts; after the first, arbitration is hidden.
@@ -90,10 +88,8 @@ TEST_CASE("pcix: pci-x split read frees the bus for another master during target
   });
   a.pci.socket.bind(bus.tsock);
   b.pci.socket.bind(bus.tsock);
-  bus.isock.bind(slow.socket);
-  bus.isock.bind(fast.socket);
-  bus.map(0, kCardBase, 1 << 16, "slow");
-  bus.map(1, kCardBase + 0x100000, 1 << 16, "fast");
+  attach(bus, 0, slow, kCardBase, 1 << 16, "slow");
+  attach(bus, 1, fast, kCardBase + 0x100000, 1 << 16, "fast");
   sc_core::sc_start();
   REQUIRE((a.done && b.done));
   // A: arb + address + attribute + decode (claim at edge 6), split response +
@@ -121,8 +117,7 @@ TEST_CASE("pcix: conventional PCI read within 16 clocks holds the bus", "[pcix]"
   });
   a.pci.socket.bind(bus.tsock);
   b.pci.socket.bind(bus.tsock);
-  bus.isock.bind(mem.socket);
-  bus.map(0, kCardBase, 1 << 20, "mem");
+  attach(bus, 0, mem, kCardBase, 1 << 20, "mem");
   sc_core::sc_start();
   const uint64_t a_end = p.arb_cycles + p.addr_cycles + p.decode_cycles + 10 + 512 + p.turnaround_cycles;
   CHECK(same_time(a.done_at, edge(p, a_end)));
@@ -146,10 +141,8 @@ TEST_CASE("pcix: conventional PCI slow read becomes a delayed transaction with r
   });
   a.pci.socket.bind(bus.tsock);
   b.pci.socket.bind(bus.tsock);
-  bus.isock.bind(slow.socket);
-  bus.isock.bind(fast.socket);
-  bus.map(0, kCardBase, 1 << 16, "slow");
-  bus.map(1, kCardBase + 0x100000, 1 << 16, "fast");
+  attach(bus, 0, slow, kCardBase, 1 << 16, "slow");
+  attach(bus, 1, fast, kCardBase + 0x100000, 1 << 16, "fast");
   sc_core::sc_start();
   CHECK(got == 0x12345678);
   // A's retries interleave with B's 16 short bursts instead of holding the
@@ -171,8 +164,7 @@ TEST_CASE("pcix: bursts are cut at 4 KB boundaries, each piece re-arbitrating", 
   for (size_t i = 0; i < pattern.size(); ++i) pattern[i] = uint8_t(i * 7);
   Runner r("r", mp, [&](PciMaster& m) { REQUIRE(m.dma_write(kCardBase + 0x800, 4096, pattern.data())); });
   r.pci.socket.bind(bus.tsock);
-  bus.isock.bind(mem.socket);
-  bus.map(0, kCardBase, mem.size(), "mem");
+  attach(bus, 0, mem, kCardBase, mem.size(), "mem");
   sc_core::sc_start();
   CHECK(bus.master_stats(0).transactions == 2);
   CHECK(same_time(r.done_at, edge(p, 2 * write_burst_cycles(p, 2048))));
@@ -202,8 +194,7 @@ TEST_CASE("pcix: unmapped address: master abort, TLM_ADDRESS_ERROR_RESPONSE", "[
     st = gp.get_response_status();
   });
   r.pci.socket.bind(bus.tsock);
-  bus.isock.bind(mem.socket);
-  bus.map(0, kCardBase, mem.size(), "mem");
+  attach(bus, 0, mem, kCardBase, mem.size(), "mem");
   sc_core::sc_start();
   CHECK(st == tlm::TLM_ADDRESS_ERROR_RESPONSE);
   CHECK(v == 0xFFFFFFFFu);

@@ -32,8 +32,7 @@ TEST_CASE("pcix: PIO read stalls the CPU ~1 us, a posted write returns after its
     d_read2 = sc_core::sc_time_stamp() - t;
   });
   r.pci.socket.bind(bus.tsock);
-  bus.isock.bind(card.socket);
-  bus.map(0, kCardBase, card.size(), "card");
+  attach(bus, 0, card, kCardBase, card.size(), "card");
   sc_core::sc_start();
   CHECK(t_posted == sc_time(cpu.posted_write_cost, SC_SEC));   // 0.2 us, no stall
   CHECK(t_stored > t_posted);                                   // the bus write lands later
@@ -67,8 +66,7 @@ TEST_CASE("pcix: a full posted-write buffer stalls the CPU; writes land in order
     m.flush();
   });
   r.pci.socket.bind(bus.tsock);
-  bus.isock.bind(card.socket);
-  bus.map(0, kCardBase, card.size(), "card");
+  attach(bus, 0, card, kCardBase, card.size(), "card");
   sc_core::sc_start();
   CHECK(r.pci.posted_stalls() > 0);
   CHECK(t_issue > sc_time(20 * cpu.posted_write_cost, SC_SEC));
@@ -86,8 +84,7 @@ TEST_CASE("pcix: host memory bandwidth bounds sustained DMA writes", "[pcix]") {
   HostMemory mem("mem", hp);
   Runner r("dma", {}, [](PciMaster& m) { REQUIRE(m.dma_write(0, 1 << 20)); });
   r.pci.socket.bind(bus.tsock);
-  bus.isock.bind(mem.socket);
-  bus.map(0, 0, 1ull << 32, "ram");
+  attach(bus, 0, mem, 0, 1ull << 32, "ram");
   sc_core::sc_start();
   const double mbps = double(1 << 20) / r.done_at.to_seconds() / 1e6;
   // Everything but the first buffer-full drains at 200 MB/s.
@@ -109,10 +106,8 @@ TEST_CASE("pcix: host memory stores DMA bytes only when asked", "[pcix]") {
     REQUIRE(m.dma_read(0x2'0000'0000ull, 256, bulk_back.data()));
   });
   r.pci.socket.bind(bus.tsock);
-  bus.isock.bind(ram.socket);
-  bus.isock.bind(bulk.socket);
-  bus.map(0, 0, 1ull << 32, "ram");
-  bus.map(1, 0x2'0000'0000ull, 1ull << 32, "bulk");
+  attach(bus, 0, ram, 0, 1ull << 32, "ram");
+  attach(bus, 1, bulk, 0x2'0000'0000ull, 1ull << 32, "bulk");
   sc_core::sc_start();
   CHECK(back == out);
   std::vector<uint8_t> local(out.size());
@@ -141,8 +136,7 @@ void sustained(const std::string& preset) {
     t_r = sc_core::sc_time_stamp() - t_w;
   });
   r.pci.socket.bind(bus.tsock);
-  bus.isock.bind(mem.socket);
-  bus.map(0, 0, 1ull << 32, "ram");
+  attach(bus, 0, mem, 0, 1ull << 32, "ram");
   sc_core::sc_start();
   const double peak = p.peak_bytes_per_s() / 1e6;
   const double w = double(total) / t_w.to_seconds() / 1e6, rd = double(total) / t_r.to_seconds() / 1e6;

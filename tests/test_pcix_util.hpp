@@ -20,6 +20,13 @@ using sc_core::SC_NS;
 using sc_core::SC_SEC;
 using sc_core::SC_US;
 
+// Binds a target to the bus's next target socket and maps its window there.
+template <class Target>
+void attach(PcixBus& bus, int index, Target& t, uint64_t base, uint64_t size, const char* name) {
+  bus.isock.bind(t.socket);
+  bus.map(index, base, size, name);
+}
+
 struct Runner : sc_core::sc_module {
   PciMaster pci;
   std::function<void(PciMaster&)> body;
