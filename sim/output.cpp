@@ -1,6 +1,7 @@
 #include "sim/output.hpp"
 
 #include "sim/config/units.hpp"
+#include "sim/key_figures.hpp"
 
 #include <fmt/core.h>
 #include <fmt/ostream.h>
@@ -37,43 +38,24 @@ void write_results(const std::string& dir, const Scenario& sc, const RunResult& 
   if (!js || !csv) throw std::runtime_error("cannot write results in " + dir);
 }
 
-namespace {
-double get_or(const Stats& s, const std::string& k, double def = 0) { return s.has(k) ? s.get(k) : def; }
-
-// Mean of every statistic whose name ends in `suffix` under `prefix`.
-double mean_of(const Stats& s, const std::string& prefix, const std::string& suffix, double* max = nullptr) {
-  double sum = 0, mx = 0;
-  int n = 0;
-  for (const auto& [k, v] : s.all())
-    if (k.rfind(prefix, 0) == 0 && k.size() >= suffix.size() && k.compare(k.size() - suffix.size(), suffix.size(), suffix) == 0) {
-      sum += v.value; mx = std::max(mx, v.value); ++n;
-    }
-  if (max) *max = mx;
-  return n ? sum / n : 0;
-}
-}  // namespace
-
 void print_summary(std::ostream& os, const Scenario& sc, const RunResult& r) {
   const Stats& s = r.stats;
+  const KeyFigures k = key_figures(results_json(sc, r));
   const auto& w = sc.workload;
   const std::string path = w.kind == "storage" ? "storage only" : sc.platform.io_path;
+  auto ms = [&](const char* q) { return s.has(std::string("top.workload.latency.") + q) ? s.get(std::string("top.workload.latency.") + q) : 0.0; };
   fmt::print(os, "{}  [{} path, {} workload, {} blocks, seed {}]\n", sc.name, path, w.kind,
              config::format_size(double(w.access.block_bytes)), sc.run.seed);
-  fmt::print(os, "  throughput   {:10.1f} I/O/s   {:8.2f} MB/s\n", get_or(s, "top.workload.iops"), get_or(s, "top.workload.mbps"));
-  fmt::print(os, "  latency ms   mean {:.3f}  p50 {:.3f}  p95 {:.3f}  p99 {:.3f}  max {:.3f}\n",
-             get_or(s, "top.workload.latency.mean"), get_or(s, "top.workload.latency.p50"),
-             get_or(s, "top.workload.latency.p95"), get_or(s, "top.workload.latency.p99"),
-             get_or(s, "top.workload.latency.max"));
-  fmt::print(os, "  in flight    {:.1f} requests (mean)\n", get_or(s, "top.workload.outstanding"));
-  double dmax = 0, bmax = 0;
-  const double dbusy = mean_of(s, "top.scsi", ".busy", &dmax);
-  fmt::print(os, "  utilisation  PCI {:.1f}%", get_or(s, "top.pci.util"));
-  mean_of(s, "top.scsi", "bus.busy", &bmax);
-  fmt::print(os, "  SCSI bus max {:.1f}%  disks mean {:.1f}% (max {:.1f}%)", bmax, dbusy, dmax);
-  if (s.has("top.host.busy")) fmt::print(os, "  host CPUs {:.1f}%", s.get("top.host.busy"));
-  if (s.has("top.card.fw.busy")) fmt::print(os, "  card CPU {:.1f}%", s.get("top.card.fw.busy"));
+  fmt::print(os, "  throughput   {:10.1f} I/O/s   {:8.2f} MB/s\n", k.iops, k.mbps);
+  fmt::print(os, "  latency ms   mean {:.3f}  p50 {:.3f}  p95 {:.3f}  p99 {:.3f}  max {:.3f}\n", ms("mean"), ms("p50"),
+             ms("p95"), ms("p99"), ms("max"));
+  fmt::print(os, "  in flight    {:.1f} requests (mean)\n", k.outstanding);
+  fmt::print(os, "  utilisation  PCI {:.1f}%  SCSI bus max {:.1f}%  disks mean {:.1f}% (max {:.1f}%)", k.pci_util,
+             k.scsi_bus_busy, k.disk_busy, k.disk_busy_max);
+  if (s.has("top.host.busy")) fmt::print(os, "  host CPUs {:.1f}%", k.host_busy);
+  if (s.has("top.card.fw.busy")) fmt::print(os, "  card CPU {:.1f}%", k.card_cpu_busy);
   fmt::print(os, "\n");
-  fmt::print(os, "  disk queue   {:.1f} commands per disk (mean)\n", mean_of(s, "top.scsi", ".queue_depth"));
+  fmt::print(os, "  disk queue   {:.1f} commands per disk (mean)\n", k.disk_queue);
   if (s.has("top.host.false_idle"))
     fmt::print(os, "  host losses  false computation {:.2f}%  false idle {:.1f}%\n", s.get("top.host.false_computation"),
                s.get("top.host.false_idle"));
