@@ -1,5 +1,7 @@
 #include "sim/platform.hpp"
 
+#include "model/common/hierarchy.hpp"
+
 #include <stdexcept>
 
 using namespace sc_core;
@@ -43,7 +45,8 @@ Platform::Platform(sc_module_name name, const Scenario& sc, RequestLedger& ledge
   if (sc.workload.kind == "storage") build_storage(sc, ledger);
   else {
     pio_.reset(new PciPio(*cpu_master_));
-    os_.reset(new HostOs("host", p.host, pio_.get()));
+    os_.reset(new HostOs("host", p.host));
+    os_->pio.bind(*pio_);
     reporters_.push_back(os_.get());
     if (p.io_path == "sync") build_sync(sc, ledger);
     else build_async(sc, ledger);
@@ -63,7 +66,15 @@ void Platform::build_sync(const Scenario& sc, RequestLedger& ledger) {
   std::vector<DiskRoute> routes;
   for (const auto& [bus, id] : members_) routes.push_back({bus, id});
   for (int b = 0; b < p.buses; ++b) bases.push_back(kHbaBase + uint64_t(b) * 0x10000);
-  sync_drv_.reset(new SyncDriver("top.host.sd", *os_, p.sync, geo_, routes, bases));
+  {
+    ChildScope in_mem(mem_);  // the frame pool is host memory: top.mem.mpt_frames
+    frames_.reset(new MptFrameMemory("mpt_frames"));
+  }
+  {
+    ChildScope in_host(*os_);  // the driver runs in the host's kernel: top.host.sd
+    sync_drv_.reset(new SyncDriver("sd", *os_, p.sync, geo_, routes, bases));
+  }
+  sync_drv_->frames.bind(*frames_);
   for (int b = 0; b < p.buses; ++b) {
     const std::string n = "hba" + std::to_string(b);
     hba_dma_master_.emplace_back(new PciMaster((n + "_dma").c_str(), PciMasterParams::device()));
@@ -74,18 +85,22 @@ void Platform::build_sync(const Scenario& sc, RequestLedger& ledger) {
     ip.per_target_limit = p.sync.queue_depth;
     ip.port_limit = p.sync.can_queue;
     hba_scsi_.emplace_back(new ScsiInitiator((n + "_scsi").c_str(), ch_[size_t(b)]->bus, ip));
-    ScsiInitiator* ini = hba_scsi_.back().get();
-    hba_.emplace_back(new Lsi53c1030(n.c_str(), p.hba, hba_dma_.back().get(), &sync_drv_->frames(),
-                                     [ini](int t) { return &ini->target(t); }));
-    pci_.isock.bind(hba_.back()->regs);
+    hba_.emplace_back(new Lsi53c1030(n.c_str(), p.hba));
+    Lsi53c1030& hba = *hba_.back();
+    hba.dma.bind(*hba_dma_.back());
+    hba.frames.bind(*frames_);
+    hba.scsi.bind(hba_scsi_.back()->port());
+    hba.irq.bind(os_->irq_line(b));  // the driver's ISR for adapter b is on line b
+    pci_.isock.bind(hba.regs);
     pci_.map(1 + b, bases[size_t(b)], 0x10000, n);
-    hba_.back()->set_irq([this, b] { os_->raise_irq([this, b](CpuCtx& c) { sync_drv_->isr(c, b); }); });
-    reporters_.push_back(hba_.back().get());
-    reporters_.push_back(ini);
+    reporters_.push_back(&hba);
+    reporters_.push_back(hba_scsi_.back().get());
   }
   reporters_.push_back(sync_drv_.get());
-  sync_wl_.reset(new SyncProcesses("top.workload", *os_, *sync_drv_, sc.workload.access, geo_.capacity_blocks(),
+  sync_wl_.reset(new SyncProcesses("workload", *os_, sc.workload.access, geo_.capacity_blocks(),
                                    sc.workload.processes, sc.run.seed, ledger));
+  sync_wl_->stack.bind(*sync_drv_);
+  sync_drv_->done.bind(*sync_wl_);
   tally_ = sync_wl_.get();
 }
 
@@ -108,10 +123,15 @@ void Platform::build_async(const Scenario& sc, RequestLedger& ledger) {
   for (Reporter* r : card_->reporters()) reporters_.push_back(r);
   AsyncDriverParams ap = p.async;
   ap.bar_base = kCardBase;
-  async_drv_.reset(new AsyncDriver("top.host.aio", *os_, ap, card_->mem.layout()));
+  {
+    ChildScope in_host(*os_);  // top.host.aio
+    async_drv_.reset(new AsyncDriver("aio", *os_, ap, card_->mem.layout()));
+  }
   reporters_.push_back(async_drv_.get());
-  async_wl_.reset(new AsyncProcesses("top.workload", *os_, *async_drv_, sc.workload.access, geo_.capacity_blocks(),
+  async_wl_.reset(new AsyncProcesses("workload", *os_, sc.workload.access, geo_.capacity_blocks(),
                                      sc.workload.processes, sc.workload.rate, sc.run.seed, ledger));
+  async_wl_->stack.bind(*async_drv_);
+  async_drv_->done.bind(*async_wl_);
   tally_ = async_wl_.get();
 }
 
@@ -125,12 +145,16 @@ void Platform::build_storage(const Scenario& sc, RequestLedger& ledger) {
     if (sc.workload.target != "bus" || bus == 0) devs.push_back(&raw_scsi_[size_t(bus)]->target(id));
   BlockDevice* target = devs[0];
   if (sc.workload.target != "disk") {  // raid0: every disk; bus: the disks of bus 0, striped
-    volume_.reset(new Raid0Volume("top.raid0", devs, sc.platform.stripe_bytes));
+    std::vector<uint64_t> caps;
+    for (BlockDevice* d : devs) caps.push_back(d->capacity_blocks());
+    volume_.reset(new Raid0Volume("raid0", caps, sc.platform.stripe_bytes));
+    for (BlockDevice* d : devs) volume_->members.bind(*d);
     reporters_.push_back(volume_.get());
     target = volume_.get();
   }
-  storage_wl_.reset(new StorageInitiator("workload", *target, sc.workload.access, sc.workload.queue_depth,
-                                         sc.workload.rate, sc.run.seed, ledger));
+  storage_wl_.reset(new StorageInitiator("workload", target->capacity_blocks(), sc.workload.access,
+                                         sc.workload.queue_depth, sc.workload.rate, sc.run.seed, ledger));
+  storage_wl_->device.bind(*target);
   tally_ = storage_wl_.get();
 }
 

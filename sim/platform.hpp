@@ -6,6 +6,9 @@
 // elaborates once).
 #include "model/card/io_card.hpp"
 #include "model/common/ledger.hpp"
+#include "model/hba/mpt_frames.hpp"
+#include "model/host/async_driver.hpp"
+#include "model/host/sync_driver.hpp"
 #include "model/disk/disk.hpp"
 #include "model/host/host_os.hpp"
 #include "model/pcix/host_memory.hpp"
@@ -65,6 +68,7 @@ private:
   std::vector<std::unique_ptr<PciDma>> hba_dma_;
   std::vector<std::unique_ptr<ScsiInitiator>> hba_scsi_;
   std::vector<std::unique_ptr<Lsi53c1030>> hba_;
+  std::unique_ptr<MptFrameMemory> frames_;
   std::unique_ptr<SyncDriver> sync_drv_;
   std::unique_ptr<SyncProcesses> sync_wl_;
   // async

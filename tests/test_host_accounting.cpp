@@ -25,7 +25,8 @@ TEST_CASE("host: per-CPU user + system + irq + idle equals the window", "[host][
   using namespace iosim;
   HostParams hp;  // 2 CPUs at 1.26 GHz, HZ=100: timer ticks on both CPUs
   StubPio pio;
-  HostOs os("host", hp, &pio);
+  HostOs os("host", hp);
+  os.pio.bind(pio);
   SpinLock lock;
 
   // Three "processes": each runs user code, enters the kernel, takes a shared

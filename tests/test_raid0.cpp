@@ -100,7 +100,9 @@ TEST_CASE("raid0 mapping: random requests agree with a brute-force layout", "[ra
 
 TEST_CASE("raid0 volume: parent completes once, after every piece, with the first error", "[raid]") {
   HeldDevice d0(1000), d1(1000), d2(1000);
-  Raid0Volume vol("top.raid", {&d0, &d1, &d2}, 8 * 512);
+  Raid0Volume vol("raid", {1000, 1000, 1000}, 8 * 512);
+  for (auto* d : {&d0, &d1, &d2}) vol.members.bind(*d);
+  sc_core::sc_start(sc_core::SC_ZERO_TIME);  // elaborate: bind the ports
   CHECK(vol.capacity_blocks() == 3 * 1000 / 8 * 8);
 
   IoRequest parent;
@@ -132,8 +134,8 @@ TEST_CASE("raid0 volume: parent completes once, after every piece, with the firs
 
   Stats st;
   vol.report(st, 1.0);
-  CHECK(st.get("top.raid.requests_split") == 1);
-  CHECK(st.get("top.raid.pieces") == 3);
+  CHECK(st.get("raid.requests_split") == 1);
+  CHECK(st.get("raid.pieces") == 3);
 
   // Out of range: completes at once with CHECK CONDITION.
   IoRequest bad;
@@ -148,7 +150,10 @@ TEST_CASE("raid0 volume: parent completes once, after every piece, with the firs
 
 TEST_CASE("raid0 volume: a completion callback may resubmit at once", "[raid]") {
   HeldDevice d0(64), d1(64);
-  Raid0Volume vol("raid", {&d0, &d1}, 4 * 512);
+  Raid0Volume vol("raid", {64, 64}, 4 * 512);
+  vol.members.bind(d0);
+  vol.members.bind(d1);
+  sc_core::sc_start(sc_core::SC_ZERO_TIME);
   IoRequest r;
   r.lba = 0;
   r.blocks = 4;

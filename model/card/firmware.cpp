@@ -1,5 +1,7 @@
 #include "model/card/firmware.hpp"
 
+#include "model/common/split_join.hpp"
+
 #include <cmath>
 
 using namespace sc_core;
@@ -7,8 +9,8 @@ using namespace sc_core;
 namespace iosim {
 
 Firmware::Firmware(sc_module_name name, const FirmwareParams& p, CardMemory& mem, QueueController& qc,
-                   const Raid0Geometry& raid, std::vector<BlockDevice*> members, DmaPort* dma)
-    : sc_module(name), p_(p), mem_(mem), qc_(qc), raid_(raid), members_(std::move(members)), dma_(dma) {
+                   const Raid0Geometry& raid)
+    : sc_module(name), members("members"), dma("dma"), p_(p), mem_(mem), qc_(qc), raid_(raid) {
   SC_THREAD(run);
   for (int i = 0; i < p_.dma_channels; ++i)
     sc_core::sc_spawn([this] { dma_engine(); }, sc_core::sc_gen_unique_name("dma"));
@@ -25,30 +27,25 @@ void Firmware::spend(double cycles) {
 void Firmware::take_request() {
   const uint32_t i = qc_.state().p_sr;
   const uint8_t* r = mem_.req_record(i);
-  auto* j = new Job;
-  j->io.op = r[ring::req::kCommand] == ring::kCmdWrite ? IoOp::Write : IoOp::Read;
-  j->io.lba = ring::get<uint64_t>(r, ring::req::kLbn);
-  j->io.blocks = ring::get<uint32_t>(r, ring::req::kSize) / kSectorBytes;
-  j->io.host_buffer = ring::get<uint64_t>(r, ring::req::kBuffer);
-  j->io.tag = ring::get<uint64_t>(r, ring::req::kCallback);
+  IoRequest& j = jobs_pool_.acquire();
+  j.op = r[ring::req::kCommand] == ring::kCmdWrite ? IoOp::Write : IoOp::Read;
+  j.lba = ring::get<uint64_t>(r, ring::req::kLbn);
+  j.blocks = ring::get<uint32_t>(r, ring::req::kSize) / kSectorBytes;
+  j.host_buffer = ring::get<uint64_t>(r, ring::req::kBuffer);
+  j.ext<RingCallback>().value = ring::get<uint64_t>(r, ring::req::kCallback);
   spend(p_.take_cycles);
   qc_.card_pop_request();  // status := invalid, P_SR++ (in the controller)
   ++taken_;
   ++jobs_;
   in_card_.add(1);
   spend(p_.map_cycles);
-  const auto pieces = raid0_map(raid_, j->io.lba, j->io.blocks);
-  j->remaining = int(pieces.size());
-  for (const auto& x : pieces) {
+  std::vector<IoRequest*> pieces;
+  split_request(j, raid0_map(raid_, j.lba, j.blocks), commands_, pieces);
+  for (IoRequest* cmd : pieces) {
     spend(p_.issue_cycles);
-    auto* cmd = new IoRequest(j->io);
-    cmd->lba = x.member_lba;
-    cmd->blocks = x.blocks;
-    cmd->host_buffer = j->io.host_buffer + uint64_t(x.offset_blocks) * kSectorBytes;
-    cmd->tag = reinterpret_cast<uint64_t>(j);
     cmd->on_done = [this](IoRequest& c) { scsi_done_.push_back(&c); scsi_ev_.notify(SC_ZERO_TIME); };
-    ++commands_;
-    members_[size_t(x.member)]->submit(*cmd);
+    ++commands_issued_;
+    members[int(cmd->ext<MemberIndex>().member)]->submit(*cmd);
   }
 }
 
@@ -56,37 +53,34 @@ bool Firmware::room_for_job() const {
   return uint64_t(in_card_.level()) + qc_.state().cpl_count < qc_.params().depth;
 }
 
-void Firmware::post_completion(Job* j) {
+void Firmware::post_completion(IoRequest& j) {
   const uint32_t i = qc_.state().p_sc;
   uint8_t* r = mem_.cpl_record(i);
-  r[ring::cpl::kCommand] = j->io.is_read() ? ring::kCmdRead : ring::kCmdWrite;
-  ring::put<uint64_t>(r, ring::cpl::kLbn, j->io.lba);
-  ring::put<uint64_t>(r, ring::cpl::kCallback, j->io.tag);
+  r[ring::cpl::kCommand] = j.is_read() ? ring::kCmdRead : ring::kCmdWrite;
+  ring::put<uint64_t>(r, ring::cpl::kLbn, j.lba);
+  ring::put<uint64_t>(r, ring::cpl::kCallback, j.ext<RingCallback>().value);
   spend(p_.post_cycles);
   qc_.card_push_completion();  // status := valid (last), P_SC++
   ++posted_;
   --jobs_;
   in_card_.add(-1);
-  delete j;
+  jobs_pool_.release(j);
 }
 
 void Firmware::run() {
   for (;;) {
     bool worked = false;
     while (!to_post_.empty() && !qc_.state().cpl_full) {
-      Job* j = to_post_.front();
+      IoRequest* j = to_post_.front();
       to_post_.pop_front();
-      post_completion(j);
+      post_completion(*j);
       worked = true;
     }
     while (!scsi_done_.empty()) {
       IoRequest* c = scsi_done_.front();
       scsi_done_.pop_front();
       spend(p_.scsi_done_cycles);
-      Job* j = reinterpret_cast<Job*>(c->tag);
-      if (c->status) j->io.status = c->status;
-      delete c;
-      if (--j->remaining == 0) {
+      if (IoRequest* j = join_piece(*c, commands_)) {
         spend(p_.dma_setup_cycles);
         to_dma_.push_back(j);
         dma_req_ev_.notify(SC_ZERO_TIME);
@@ -118,9 +112,9 @@ void Firmware::run() {
 void Firmware::dma_engine() {
   for (;;) {
     while (to_dma_.empty()) wait(dma_req_ev_);
-    Job* j = to_dma_.front();
+    IoRequest* j = to_dma_.front();
     to_dma_.pop_front();
-    if (j->io.is_read()) dma_->write(j->io.host_buffer, j->io.bytes());
+    if (j->is_read()) dma->write(j->host_buffer, j->bytes());
     to_post_.push_back(j);
     dma_done_ev_.notify(SC_ZERO_TIME);
   }
@@ -129,7 +123,7 @@ void Firmware::dma_engine() {
 void Firmware::reset_stats() {
   busy_.reset();
   in_card_.reset();
-  taken_ = posted_ = commands_ = polls_ = 0;
+  taken_ = posted_ = commands_issued_ = polls_ = 0;
 }
 
 void Firmware::report(Stats& out, double window_s) const {
@@ -137,7 +131,7 @@ void Firmware::report(Stats& out, double window_s) const {
   out.put(n + ".busy", 100 * busy_.mean(), "%", "embedded CPU busy");
   out.put(n + ".taken", double(taken_) / window_s, "1/s", "request records taken from the ring");
   out.put(n + ".posted", double(posted_) / window_s, "1/s", "completion records posted");
-  out.put(n + ".scsi_commands", double(commands_) / window_s, "1/s", "");
+  out.put(n + ".scsi_commands", double(commands_issued_) / window_s, "1/s", "");
   out.put(n + ".in_card", in_card_.mean(), "count", "requests taken but not yet posted");
 }
 

@@ -8,9 +8,14 @@
 // completion record at P_SC (if free), set it valid, P_SC++. No interrupt to the
 // host. Every step costs firmware cycles on one CPU, so if the card's CPU
 // saturates, that shows.
+//
+// Links: `members` (one BlockDevice per RAID0 member, in member order: the
+// SCSI controllers' target views) and `dma` (the card's PCI master), both
+// bound by IoCard; card memory and the queue controller are the card's
+// local bus, reached directly.
 #include "model/card/card_memory.hpp"
 #include "model/common/dma_port.hpp"
-#include "model/common/io_request.hpp"
+#include "model/common/io_pool.hpp"
 #include "model/raid/raid0.hpp"
 
 #include <deque>
@@ -36,20 +41,24 @@ struct FirmwareParams {
 
 class Firmware : public sc_core::sc_module, public Reporter {
 public:
+  sc_core::sc_port<BlockDevice, 0> members;  // RAID0 member k = the k-th binding
+  sc_core::sc_port<DmaPort> dma;             // card -> host memory
+
   SC_HAS_PROCESS(Firmware);
   Firmware(sc_core::sc_module_name name, const FirmwareParams& p, CardMemory& mem, QueueController& qc,
-           const Raid0Geometry& raid, std::vector<BlockDevice*> members, DmaPort* dma);
+           const Raid0Geometry& raid);
 
   void reset_stats() override;
   void report(Stats& out, double window_s) const override;
 
 private:
-  struct Job { IoRequest io; int remaining = 0; };
+  // A taken request record's callback field, carried to its completion record.
+  struct RingCallback { uint64_t value; };
   void run();
   void dma_engine();
   void spend(double cycles);
   void take_request();
-  void post_completion(Job* j);
+  void post_completion(IoRequest& job);
   // A request is taken only with a completion slot kept for it: jobs in the
   // card + valid completions <= ring depth. The card's memory is finite, so
   // when the storage falls behind, requests wait on the request ring, it
@@ -61,13 +70,13 @@ private:
   CardMemory& mem_;
   QueueController& qc_;
   const Raid0Geometry& raid_;
-  std::vector<BlockDevice*> members_;
-  DmaPort* dma_;
+  IoPool jobs_pool_;    // command descriptors: one per request taken
+  IoPool commands_;     // SCSI commands, one per RAID0 piece
   std::deque<IoRequest*> scsi_done_;
-  std::deque<Job*> to_dma_, to_post_;
+  std::deque<IoRequest*> to_dma_, to_post_;
   sc_core::sc_event scsi_ev_, dma_req_ev_, dma_done_ev_;
   LevelTracker busy_, in_card_;
-  uint64_t taken_ = 0, posted_ = 0, commands_ = 0, polls_ = 0;
+  uint64_t taken_ = 0, posted_ = 0, commands_issued_ = 0, polls_ = 0;
   int jobs_ = 0;  // descriptors in use
 };
 

@@ -19,9 +19,9 @@ IoCard::IoCard(sc_core::sc_module_name name, const IoCardParams& p, std::vector<
   ip.port_limit = 16 * p.tags_per_disk;  // no port-wide limit below the per-target ones
   for (size_t b = 0; b < buses.size(); ++b)
     ctrl_.emplace_back(new ScsiInitiator(("scsi" + std::to_string(b)).c_str(), *buses[b], ip));
-  std::vector<BlockDevice*> devs;
-  for (const auto& [bus, id] : members) devs.push_back(&ctrl_[size_t(bus)]->target(id));
-  fw_.reset(new Firmware("fw", p.firmware, mem, qc, geo, devs, &dma_port_));
+  fw_.reset(new Firmware("fw", p.firmware, mem, qc, geo));
+  for (const auto& [bus, id] : members) fw_->members.bind(ctrl_[size_t(bus)]->target(id));
+  fw_->dma.bind(dma_port_);
 }
 
 std::vector<Reporter*> IoCard::reporters() {

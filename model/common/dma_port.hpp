@@ -1,14 +1,15 @@
 #pragma once
 // A bus master's view of DMA: move bytes to or from host memory across the
 // PCI/PCI-X bus. Blocks the calling SC_THREAD for arbitration and the
-// transfer. Implemented over the PcixBus model (one per master).
+// transfer. Implemented over the PcixBus model (PciDma, one per master); a
+// device holds `sc_core::sc_port<DmaPort> dma`, bound by the platform builder.
+#include <systemc>
 #include <cstdint>
 
 namespace iosim {
 
-class DmaPort {
+class DmaPort : public virtual sc_core::sc_interface {
 public:
-  virtual ~DmaPort() = default;
   virtual void write(uint64_t host_addr, uint64_t bytes) = 0;  // device -> host memory
   virtual void read(uint64_t host_addr, uint64_t bytes) = 0;   // host memory -> device
 };

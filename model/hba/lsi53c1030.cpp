@@ -7,9 +7,8 @@ using namespace sc_core;
 
 namespace iosim {
 
-Lsi53c1030::Lsi53c1030(sc_module_name name, const Lsi53c1030Params& p, DmaPort* dma,
-                       const FrameTable* frames, std::function<BlockDevice*(int)> scsi_target)
-    : sc_module(name), regs("regs"), p_(p), dma_(dma), frames_(frames), scsi_target_(std::move(scsi_target)) {
+Lsi53c1030::Lsi53c1030(sc_module_name name, const Lsi53c1030Params& p)
+    : sc_module(name), regs("regs"), dma("dma"), frames("frames"), scsi("scsi"), irq("irq"), p_(p) {
   regs.register_b_transport(this, &Lsi53c1030::b_transport);
   SC_THREAD(iop_thread);
   SC_THREAD(dma_thread);
@@ -51,17 +50,22 @@ void Lsi53c1030::iop_thread() {
     const uint64_t frame = request_fifo_.front();
     request_fifo_.pop_front();
     iop_busy_.set(1);
-    dma_->read(frame, p_.frame_bytes);
+    dma->read(frame, p_.frame_bytes);
     wait(sc_time(p_.iop_cycles_per_request / p_.iop_hz, SC_SEC));
     iop_busy_.set(0);
-    auto it = frames_->find(frame);
-    if (it == frames_->end()) throw std::logic_error(std::string(name()) + ": request frame at unknown address");
-    IoRequest* host = it->second;
-    auto* cmd = new IoRequest(*host);  // the chip's own copy: the SCSI command
-    cmd->on_done = [this](IoRequest& r) { scsi_done_.push_back(&r); done_ev_.notify(SC_ZERO_TIME); };
+    const MptFrame& f = frames->read(frame);
+    IoRequest& cmd = commands_.acquire();  // the chip's own copy: the SCSI command
+    cmd.id = f.id;
+    cmd.op = f.op;
+    cmd.target = f.target;
+    cmd.lba = f.lba;
+    cmd.blocks = f.blocks;
+    cmd.host_buffer = f.buffer;
+    cmd.ext<MptCommand>().context = f.context;
+    cmd.on_done = [this](IoRequest& r) { scsi_done_.push_back(&r); done_ev_.notify(SC_ZERO_TIME); };
     ++requests_;
     outstanding_.add(1);
-    scsi_target_(host->target)->submit(*cmd);
+    scsi->submit(cmd);
   }
 }
 
@@ -72,11 +76,11 @@ void Lsi53c1030::dma_thread() {
     IoRequest* cmd = scsi_done_.front();
     scsi_done_.pop_front();
     reply_busy_.set(1);
-    if (cmd->is_read()) dma_->write(cmd->host_buffer, cmd->bytes());
+    if (cmd->is_read()) dma->write(cmd->host_buffer, cmd->bytes());
     wait(sc_time(p_.iop_cycles_per_reply / p_.iop_hz, SC_SEC));
     reply_busy_.set(0);
-    const uint32_t context = uint32_t(cmd->tag);
-    delete cmd;
+    const uint32_t context = cmd->ext<MptCommand>().context;
+    commands_.release(*cmd);
     outstanding_.add(-1);
     post_reply(context);
   }
@@ -93,7 +97,7 @@ void Lsi53c1030::post_reply(uint32_t context) {
     unannounced_ = 0;
     irq_asserted_ = true;
     ++interrupts_;
-    raise_irq_();
+    irq->raise();
   } else if (p_.coalesce_timeout_s > 0) {
     coalesce_ev_.notify(sc_time(p_.coalesce_timeout_s, SC_SEC));  // an earlier pending notify wins
   }
@@ -105,7 +109,7 @@ void Lsi53c1030::coalesce_method() {
   unannounced_ = 0;
   irq_asserted_ = true;
   ++interrupts_;
-  raise_irq_();
+  irq->raise();
 }
 
 void Lsi53c1030::reset_stats() {

@@ -7,15 +7,15 @@
 // raises its interrupt. The host's ISR reads the interrupt status and pops the
 // reply FIFO until it reads "empty" (0xFFFFFFFF), each read a PIO read.
 #include "model/common/dma_port.hpp"
-#include "model/common/io_request.hpp"
+#include "model/common/io_pool.hpp"
+#include "model/common/irq.hpp"
+#include "model/hba/mpt_frames.hpp"
 #include "model/stats/stats.hpp"
 
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/simple_target_socket.h>
 #include <deque>
-#include <functional>
-#include <unordered_map>
 
 namespace iosim {
 
@@ -36,18 +36,16 @@ constexpr uint64_t kReplyFifo = 0x44;
 constexpr uint32_t kEmpty = 0xFFFFFFFFu;
 } // namespace mpt
 
-// Host memory holds the request frames; the model keeps their contents here,
-// keyed by the frame's physical address, and times the chip's fetch by DMA.
-using FrameTable = std::unordered_map<uint64_t, IoRequest*>;
-
 class Lsi53c1030 : public sc_core::sc_module, public Reporter {
 public:
   tlm_utils::simple_target_socket<Lsi53c1030> regs;  // the register BAR, on the PCI bus
+  sc_core::sc_port<DmaPort> dma;                     // its PCI bus-master engine
+  sc_core::sc_port<MptFrameIf> frames;               // request frames in host memory
+  sc_core::sc_port<BlockDevice> scsi;                // its SCSI port; a command names its target id
+  sc_core::sc_port<IrqIf> irq;                       // INTA#, to the host's interrupt controller
 
   SC_HAS_PROCESS(Lsi53c1030);
-  Lsi53c1030(sc_core::sc_module_name name, const Lsi53c1030Params& p, DmaPort* dma,
-             const FrameTable* frames, std::function<BlockDevice*(int target)> scsi_target);
-  void set_irq(std::function<void()> raise) { raise_irq_ = std::move(raise); }
+  Lsi53c1030(sc_core::sc_module_name name, const Lsi53c1030Params& p);
 
   void reset_stats() override;
   void report(Stats& out, double window_s) const override;
@@ -59,11 +57,11 @@ private:
   void post_reply(uint32_t context);
   void coalesce_method();
 
+  // The chip's own copy of a command while it is on the SCSI side.
+  struct MptCommand { uint32_t context; };
+
   Lsi53c1030Params p_;
-  DmaPort* dma_;
-  const FrameTable* frames_;
-  std::function<BlockDevice*(int)> scsi_target_;
-  std::function<void()> raise_irq_;
+  IoPool commands_;
   std::deque<uint64_t> request_fifo_;
   std::deque<IoRequest*> scsi_done_;     // commands back from the bus, data still in the chip
   std::deque<uint32_t> reply_fifo_;

@@ -4,8 +4,10 @@
 
 namespace iosim {
 
-AsyncDriver::AsyncDriver(std::string name, HostOs& os, const AsyncDriverParams& p, const ring::Layout& layout)
-    : name_(std::move(name)), os_(os), p_(p), layout_(layout) {
+AsyncDriver::AsyncDriver(sc_core::sc_module_name name, HostOs& os, const AsyncDriverParams& p,
+                         const ring::Layout& layout)
+    : sc_module(name), done("done"), os_(os), p_(p), layout_(layout), contexts_(this->name()) {
+  const std::string name_ = this->name();
   if (VcdWriter* w = vcd_writer()) {  // waveform (--vcd) only
     v_poll_ = w->add(name_, "poll", 1);       // high while the polling thread drains the ring
     v_polls_ = w->add(name_, "polls", 16);    // wake-ups so far
@@ -15,7 +17,7 @@ AsyncDriver::AsyncDriver(std::string name, HostOs& os, const AsyncDriverParams& 
   }
 }
 
-bool AsyncDriver::submit(CpuCtx& c, IoRequest& req, AsyncDone done) {
+bool AsyncDriver::submit(CpuCtx& c, IoRequest& req) {
   const auto& k = os_.params().cost;
   const double pages = double((req.bytes() + 4095) / 4096);
   c.compute(k.request_setup + k.request_per_page * pages, CpuCat::System);
@@ -27,14 +29,13 @@ bool AsyncDriver::submit(CpuCtx& c, IoRequest& req, AsyncDone done) {
     c.unlock(ring_lock_);
     return false;
   }
-  // Fields, then status valid last. The callback pointer identifies the request.
-  req.tag = reinterpret_cast<uint64_t>(new AsyncDone(std::move(done)));
+  // Fields, then status valid last. The callback field identifies the request.
   uint8_t rec[ring::req::kBytes] = {};
   rec[ring::req::kCommand] = req.is_read() ? ring::kCmdRead : ring::kCmdWrite;
   ring::put<uint64_t>(rec, ring::req::kLbn, req.lba);
   ring::put<uint32_t>(rec, ring::req::kSize, uint32_t(req.bytes()));
   ring::put<uint64_t>(rec, ring::req::kBuffer, req.host_buffer);
-  ring::put<uint64_t>(rec, ring::req::kCallback, reinterpret_cast<uint64_t>(&req));
+  ring::put<uint64_t>(rec, ring::req::kCallback, contexts_.issue(req));
   c.pio_write(req_addr(p_hr_, ring::req::kCommand), rec + ring::req::kCommand, ring::req::kBytes - ring::req::kCommand);
   const uint8_t valid = ring::kValid;
   c.pio_write(req_addr(p_hr_, ring::req::kStatus), &valid, 1);
@@ -51,7 +52,7 @@ void AsyncDriver::wait_for_slot(CpuCtx& c, Burst retry) {
 }
 
 void AsyncDriver::start() {
-  poller_ = os_.create_task(name_ + ".poller", true);
+  poller_ = os_.create_task(std::string(name()) + ".poller", true);
   next_poll_ = sc_core::sc_time(p_.poll_period_s, sc_core::SC_SEC);
   os_.wake(poller_, [this](CpuCtx& c) { os_.sleep_until(c, next_poll_, [this](CpuCtx& c2) { poll(c2); }); });
 }
@@ -66,12 +67,10 @@ void AsyncDriver::poll(CpuCtx& c) {
   uint64_t n = 0;
   for (;;) {
     if (uint8_t(c.pio_read(cpl_addr(p_hc_, ring::cpl::kStatus), 1)) != ring::kValid) break;
-    // The callback pointer crosses the bus like any field (one read).
-    auto* req = reinterpret_cast<IoRequest*>(c.pio_read(cpl_addr(p_hc_, ring::cpl::kCallback), 8));
+    // The callback field crosses the bus like any field (one read).
+    IoRequest& req = contexts_.retire(c.pio_read(cpl_addr(p_hc_, ring::cpl::kCallback), 8));
     c.compute(p_.complete_cycles, CpuCat::System);
-    auto* done = reinterpret_cast<AsyncDone*>(req->tag);
-    (*done)(c, *req);  // marks the buffer done; the process finds it by its flag
-    delete done;
+    done->io_done(c, req);  // marks the buffer done; the process finds it by its flag
     const uint8_t invalid = ring::kInvalid;
     c.pio_write(cpl_addr(p_hc_, ring::cpl::kStatus), &invalid, 1);
     p_hc_ = (p_hc_ + 1) % layout_.depth;
@@ -98,6 +97,7 @@ void AsyncDriver::poll(CpuCtx& c) {
 void AsyncDriver::reset_stats() { submitted_ = full_ = polls_ = drained_ = 0; batch_.clear(); }
 
 void AsyncDriver::report(Stats& out, double window_s) const {
+  const std::string name_ = name();
   out.put(name_ + ".submitted", double(submitted_) / window_s, "1/s", "records put on the request ring");
   out.put(name_ + ".ring_full", double(full_) / window_s, "1/s", "submits that found the request ring full");
   out.put(name_ + ".polls", double(polls_) / window_s, "1/s", "polling thread wake-ups");

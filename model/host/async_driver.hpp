@@ -8,8 +8,12 @@
 // takes every valid completion in one batch: read status and callback, call the
 // callback (mark the buffer done), set the status invalid, advance P_HC. No
 // interrupts on this path.
+//
+// Links: workload --HostIoIf--> AsyncDriver --(PIO through HostOs::pio)--> card;
+//        AsyncDriver --done--> workload (IoDoneIf), from the polling thread.
 #include "model/card/ring_layout.hpp"
-#include "model/common/io_request.hpp"
+#include "model/common/io_pool.hpp"
+#include "model/host/host_io_if.hpp"
 #include "model/host/host_os.hpp"
 
 #include <vector>
@@ -23,16 +27,16 @@ struct AsyncDriverParams {
   uint64_t bar_base = 0xF0000000;  // where the card's memory window sits in bus space
 };
 
-using AsyncDone = std::function<void(CpuCtx&, IoRequest&)>;
-
-class AsyncDriver : public Reporter {
+class AsyncDriver : public sc_core::sc_module, public HostIoIf, public Reporter {
 public:
-  AsyncDriver(std::string name, HostOs& os, const AsyncDriverParams& p, const ring::Layout& layout);
-  // From a process's burst. false: the ring is full, nothing was submitted.
-  bool submit(CpuCtx& c, IoRequest& req, AsyncDone done);
+  sc_core::sc_port<IoDoneIf> done;  // completions, to the workload
+
+  AsyncDriver(sc_core::sc_module_name name, HostOs& os, const AsyncDriverParams& p, const ring::Layout& layout);
+  // HostIoIf, from a process's burst. false: the ring is full, nothing was submitted.
+  bool submit(CpuCtx& c, IoRequest& req) override;
   // A process that found the ring full sleeps here; the poller wakes it after
   // its next drain (slots may have freed by then).
-  void wait_for_slot(CpuCtx& c, Burst retry);
+  void wait_for_slot(CpuCtx& c, Burst retry) override;
   void start();   // create and start the polling thread
 
   void reset_stats() override;
@@ -43,11 +47,13 @@ private:
   uint64_t req_addr(uint32_t i, uint32_t field) const { return p_.bar_base + layout_.req_rec(i) + field; }
   uint64_t cpl_addr(uint32_t i, uint32_t field) const { return p_.bar_base + layout_.cpl_rec(i) + field; }
 
-  std::string name_;
   HostOs& os_;
   AsyncDriverParams p_;
   ring::Layout layout_;
   uint32_t p_hr_ = 0, p_hc_ = 0;  // the host's two pointers
+  // The record's callback field: a context naming the request (the paper's
+  // driver stores its callback's address there).
+  ContextTable contexts_;
   SpinLock ring_lock_;            // serialises submitters on both CPUs
   Task* poller_ = nullptr;
   sc_core::sc_time next_poll_;

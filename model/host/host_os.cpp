@@ -59,7 +59,7 @@ void CpuCtx::trace(CpuCat cat) {
 uint64_t CpuCtx::pio_read(uint64_t addr, unsigned len) {
   sync();
   begin_stall();
-  const uint64_t v = os_.pio_->read(addr, len);
+  const uint64_t v = os_.pio->read(addr, len);
   end_stall();
   return v;
 }
@@ -68,7 +68,7 @@ uint64_t CpuCtx::pio_read(uint64_t addr, unsigned len) {
 void CpuCtx::pio_write(uint64_t addr, const void* data, unsigned len) {
   sync();
   begin_stall();
-  os_.pio_->write(addr, data, len);
+  os_.pio->write(addr, data, len);
   end_stall();
 }
 
@@ -93,8 +93,8 @@ void CpuCtx::unlock(SpinLock& l) {
 }
 
 // ---------------------------------------------------------------- HostOs
-HostOs::HostOs(sc_module_name name, const HostParams& p, PioPort* pio)
-    : sc_module(name), p_(p), pio_(pio), cpus_(size_t(p.cpus)) {
+HostOs::HostOs(sc_module_name name, const HostParams& p)
+    : sc_module(name), pio("pio"), p_(p), cpus_(size_t(p.cpus)) {
   if (p.cpus < 1) throw std::invalid_argument("host.cpus must be >= 1");
   for (int i = 0; i < p.cpus; ++i) {
     cpus_[size_t(i)].ctx.reset(new CpuCtx(*this, i));
@@ -211,6 +211,25 @@ void HostOs::tick_method() {
     cpus_[i].work.notify(SC_ZERO_TIME);
   }
   tick_ev_.notify(sc_time(1.0 / p_.hz, SC_SEC));
+}
+
+IrqIf& HostOs::irq_line(int n) {
+  if (n < 0) throw std::invalid_argument(std::string(name()) + ": negative interrupt line");
+  while (lines_.size() <= size_t(n)) lines_.emplace_back(new IrqLine(*this, int(lines_.size())));
+  return *lines_[size_t(n)];
+}
+
+void HostOs::request_irq(int n, Burst handler) {
+  if (n < 0) throw std::invalid_argument(std::string(name()) + ": negative interrupt line");
+  if (handlers_.size() <= size_t(n)) handlers_.resize(size_t(n) + 1);
+  handlers_[size_t(n)] = std::move(handler);
+}
+
+void HostOs::IrqLine::raise() {
+  if (size_t(n_) >= os_.handlers_.size() || !os_.handlers_[size_t(n_)])
+    throw std::logic_error(std::string(os_.name()) + ": interrupt on line " + std::to_string(n_) + " with no handler");
+  const Burst& h = os_.handlers_[size_t(n_)];
+  os_.raise_irq([&h](CpuCtx& c) { h(c); });
 }
 
 void HostOs::raise_irq(Burst handler) {

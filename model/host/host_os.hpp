@@ -15,6 +15,7 @@
 // plus the paper's losses: false computation (scheduling and switching caused
 // by blocking I/O) and false idle (a CPU idle while every process is blocked on
 // I/O, so nobody can issue more).
+#include "model/common/irq.hpp"
 #include "model/host/host_params.hpp"
 #include "model/host/pio_port.hpp"
 #include "model/stats/stats.hpp"
@@ -96,8 +97,18 @@ private:
 
 class HostOs : public sc_core::sc_module, public Reporter {
 public:
+  // CPU loads and stores to device registers go out through the host bridge.
+  sc_core::sc_port<PioPort> pio;
+
   SC_HAS_PROCESS(HostOs);
-  HostOs(sc_core::sc_module_name name, const HostParams& p, PioPort* pio);
+  HostOs(sc_core::sc_module_name name, const HostParams& p);
+
+  // Interrupt controller inputs (the IO-APIC's pins): a device's
+  // sc_port<IrqIf> is bound to irq_line(n); a driver attaches its handler to
+  // line n with request_irq (as Linux drivers do). Raising a line with no
+  // handler is an error.
+  IrqIf& irq_line(int n);
+  void request_irq(int n, Burst handler);
 
   // kernel: a kernel thread (the polling thread), not a process of the
   // workload; false idle looks at the workload's processes only.
@@ -155,8 +166,17 @@ private:
   void note_idle_state();
   static Task* running(CpuCtx& c, const char* what);  // the task a burst runs for  // integrate false idle before any change of its condition
 
+  class IrqLine : public IrqIf {
+  public:
+    IrqLine(HostOs& os, int n) : os_(os), n_(n) {}
+    void raise() override;
+  private:
+    HostOs& os_;
+    int n_;
+  };
   HostParams p_;
-  PioPort* pio_;
+  std::vector<std::unique_ptr<IrqLine>> lines_;
+  std::vector<Burst> handlers_;
   std::vector<Cpu> cpus_;
   std::vector<std::unique_ptr<Task>> tasks_;
   std::deque<Task*> runq_;

@@ -1,15 +1,20 @@
 #include "model/host/sync_driver.hpp"
 
+#include "model/common/split_join.hpp"
+
 #include <stdexcept>
 
 namespace iosim {
 
-SyncDriver::SyncDriver(std::string name, HostOs& os, const SyncDriverParams& p, const Raid0Geometry& raid,
+SyncDriver::SyncDriver(sc_core::sc_module_name name, HostOs& os, const SyncDriverParams& p, const Raid0Geometry& raid,
                        std::vector<DiskRoute> routes, std::vector<uint64_t> adapter_reg_base)
-    : name_(std::move(name)), os_(os), p_(p), raid_(raid), routes_(std::move(routes)),
-      devs_(routes_.size()), adapters_(adapter_reg_base.size()) {
+    : sc_module(name), done("done"), frames("frames"), os_(os), p_(p), raid_(raid), routes_(std::move(routes)),
+      devs_(routes_.size()), adapters_(adapter_reg_base.size()), contexts_(this->name()) {
   if (p.queue_depth < 1 || p.can_queue < 1) throw std::invalid_argument("queue_depth and can_queue must be >= 1");
-  for (size_t a = 0; a < adapters_.size(); ++a) adapters_[a].reg_base = adapter_reg_base[a];
+  for (size_t a = 0; a < adapters_.size(); ++a) {
+    adapters_[a].reg_base = adapter_reg_base[a];
+    os_.request_irq(int(a), [this, a](CpuCtx& c) { isr(c, int(a)); });
+  }
   for (size_t d = 0; d < routes_.size(); ++d) {
     const int a = routes_[d].adapter;
     if (a < 0 || size_t(a) >= adapters_.size()) throw std::invalid_argument("disk route names a missing adapter");
@@ -17,28 +22,30 @@ SyncDriver::SyncDriver(std::string name, HostOs& os, const SyncDriverParams& p, 
   }
 }
 
-void SyncDriver::submit(CpuCtx& c, IoRequest& req, IoWaiter done) {
+bool SyncDriver::submit(CpuCtx& c, IoRequest& req) {
   const auto& k = os_.params().cost;
   const double pages = double((req.bytes() + 4095) / 4096);
   c.compute(k.request_setup + k.request_per_page * pages, CpuCat::System);
   c.compute(p_.md_map_cycles, CpuCat::System);
-  const auto pieces = raid0_map(raid_, req.lba, req.blocks);
+  const auto map = raid0_map(raid_, req.lba, req.blocks);
   c.lock(io_request_lock_);
-  auto* parent = new Parent{&req, int(pieces.size()), std::move(done)};
-  for (const auto& x : pieces) {
-    Device& d = devs_[x.member];
+  std::vector<IoRequest*> pieces;
+  split_request(req, map, pieces_, pieces);
+  for (IoRequest* pc : pieces) {
+    const uint32_t m = pc->ext<MemberIndex>().member;
+    Device& d = devs_[m];
     c.compute(p_.elevator_cycles + p_.elevator_per_entry * double(d.elevator.size()), CpuCat::System);
-    auto* pc = new Piece{req, parent, int(x.member)};
-    pc->req.lba = x.member_lba;
-    pc->req.blocks = x.blocks;
-    pc->req.host_buffer = req.host_buffer + uint64_t(x.offset_blocks) * kSectorBytes;
-    pc->req.target = routes_[x.member].target;
-    pc->req.on_done = nullptr;
-    d.elevator.emplace(pc->req.lba, pc);
+    pc->target = routes_[m].target;
+    d.elevator.emplace(pc->lba, pc);
     d.queued.set(double(d.elevator.size()));
   }
-  for (const auto& x : pieces) dispatch(c, int(x.member));
+  for (const auto& x : map) dispatch(c, int(x.member));
   c.unlock(io_request_lock_);
+  return true;
+}
+
+void SyncDriver::wait_for_slot(CpuCtx&, Burst) {
+  throw std::logic_error(std::string(name()) + ": the sync stack never refuses a request");
 }
 
 // SCSI mid-layer request_fn: feed the device from its elevator while the
@@ -50,20 +57,17 @@ void SyncDriver::dispatch(CpuCtx& c, int dev) {
   while (!d.elevator.empty() && d.outstanding < p_.queue_depth && a.outstanding < p_.can_queue) {
     auto it = d.elevator.lower_bound(d.head);
     if (it == d.elevator.end()) it = d.elevator.begin();
-    Piece* pc = it->second;
+    IoRequest& pc = *it->second;
     d.elevator.erase(it);
-    d.head = pc->req.lba + pc->req.blocks;
+    d.head = pc.lba + pc.blocks;
     d.queued.set(double(d.elevator.size()));
     ++d.outstanding;
     d.active.set(d.outstanding);
     ++a.outstanding;
-    uint32_t ctx;
-    if (free_ctx_.empty()) { ctx = uint32_t(contexts_.size()); contexts_.push_back(nullptr); }
-    else { ctx = free_ctx_.back(); free_ctx_.pop_back(); }
-    contexts_[ctx] = pc;
-    pc->req.tag = ctx;
-    const uint64_t frame = p_.frames_base + uint64_t(ctx) * 128;
-    frames_[frame] = &pc->req;
+    // mptscsih_qcmd: a frame in the pool, its MsgContext names the piece.
+    const uint32_t ctx = contexts_.issue(pc);
+    const uint64_t frame = frame_addr(ctx);
+    frames->write(frame, MptFrame{pc.op, pc.target, pc.lba, pc.blocks, pc.host_buffer, ctx, pc.id});
     c.compute(p_.queuecommand_cycles, c.task() ? CpuCat::System : CpuCat::Irq);
     const uint32_t addr32 = uint32_t(frame);
     c.pio_write(a.reg_base + mpt::kRequestFifo, &addr32, 4);
@@ -85,33 +89,25 @@ void SyncDriver::isr(CpuCtx& c, int ai) {
   ++isr_runs_;
   c.compute(p_.isr_cycles, CpuCat::Irq);
   c.pio_read(a.reg_base + mpt::kIntStatus, 4);
-  std::vector<Piece*> done;
+  std::vector<IoRequest*> back;
   for (;;) {
     const uint32_t v = uint32_t(c.pio_read(a.reg_base + mpt::kReplyFifo, 4));
     if (v == mpt::kEmpty) break;
-    if (v >= contexts_.size() || !contexts_[v]) throw std::logic_error(name_ + ": reply with unknown context");
-    done.push_back(contexts_[v]);
-    frames_.erase(p_.frames_base + uint64_t(v) * 128);
-    contexts_[v] = nullptr;
-    free_ctx_.push_back(v);
+    back.push_back(&contexts_.retire(v));
+    frames->free(frame_addr(v));
     ++replies_;
   }
   // Bottom half: finish each command, refill the queues, wake the owners.
   c.lock(io_request_lock_);
-  for (Piece* pc : done) {
+  for (IoRequest* pc : back) {
     c.compute(p_.bottom_half_cycles, CpuCat::Irq);
-    Device& d = devs_[size_t(pc->dev)];
+    const int dev = int(pc->ext<MemberIndex>().member);
+    Device& d = devs_[size_t(dev)];
     --d.outstanding;
     d.active.set(d.outstanding);
     --a.outstanding;
-    dispatch(c, pc->dev);
-    Parent* par = pc->parent;
-    if (pc->req.status != 0) par->req->status = pc->req.status;
-    delete pc;
-    if (--par->remaining == 0) {
-      par->done(c, *par->req);
-      delete par;
-    }
+    dispatch(c, dev);
+    if (IoRequest* parent = join_piece(*pc, pieces_)) done->io_done(c, *parent);
   }
   kick_adapter(c, ai);
   c.unlock(io_request_lock_);
@@ -124,6 +120,7 @@ void SyncDriver::reset_stats() {
 }
 
 void SyncDriver::report(Stats& out, double window_s) const {
+  const std::string name_ = name();
   double q = 0, act = 0;
   for (size_t i = 0; i < devs_.size(); ++i) {
     const std::string n = name_ + ".sd" + std::to_string(i);

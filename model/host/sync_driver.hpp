@@ -5,15 +5,22 @@
 // the SCSI mid-layer dispatches while the device has fewer than its queue depth
 // outstanding and the adapter fewer than can_queue; mptscsih's queuecommand
 // builds a Fusion-MPT frame and posts its address with one PIO write. Each
-// adapter's interrupt drains the reply FIFO, runs the bottom half for every
-// reply (end_request, next dispatch) and wakes the process when its last piece
-// is done.
+// adapter's interrupt (line = adapter index, registered with request_irq)
+// drains the reply FIFO, runs the bottom half for every reply (end_request,
+// next dispatch) and completes the request through `done` when its last piece
+// is back.
+//
+// Links: workload --HostIoIf--> SyncDriver --frames--> MptFrameMemory <-- HBA;
+//        PIO to the HBAs' registers through the HostOs's pio port;
+//        HBA irq --> HostOs::irq_line(a) --> SyncDriver::isr(a);
+//        SyncDriver --done--> workload (IoDoneIf).
+#include "model/common/io_pool.hpp"
 #include "model/hba/lsi53c1030.hpp"
+#include "model/host/host_io_if.hpp"
 #include "model/host/host_os.hpp"
 #include "model/raid/raid0.hpp"
 
 #include <map>
-#include <memory>
 #include <vector>
 
 namespace iosim {
@@ -32,27 +39,29 @@ struct SyncDriverParams {
 
 struct DiskRoute { int adapter; int target; };
 
-using IoWaiter = std::function<void(CpuCtx&, IoRequest&)>;
-
-class SyncDriver : public Reporter {
+class SyncDriver : public sc_core::sc_module, public HostIoIf, public Reporter {
 public:
-  SyncDriver(std::string name, HostOs& os, const SyncDriverParams& p, const Raid0Geometry& raid,
+  sc_core::sc_port<IoDoneIf> done;      // completions, to the workload
+  sc_core::sc_port<MptFrameIf> frames;  // the request frame pool in host memory
+
+  // Member k of the RAID0 volume is reached through routes[k]; adapter a's
+  // registers are at adapter_reg_base[a], its interrupt is host line a.
+  SyncDriver(sc_core::sc_module_name name, HostOs& os, const SyncDriverParams& p, const Raid0Geometry& raid,
              std::vector<DiskRoute> routes, std::vector<uint64_t> adapter_reg_base);
-  // From a process's burst: set up, map, queue, dispatch. `done` runs in the
-  // bottom half that completes the request's last piece.
-  void submit(CpuCtx& c, IoRequest& req, IoWaiter done);
+
+  // HostIoIf, from a process's burst: set up, map, queue, dispatch. Always
+  // accepted (the process then blocks until `done`).
+  bool submit(CpuCtx& c, IoRequest& req) override;
+  void wait_for_slot(CpuCtx& c, Burst retry) override;  // never needed: throws
   // The adapter's interrupt handler.
   void isr(CpuCtx& c, int adapter);
-  const FrameTable& frames() const { return frames_; }
 
   void reset_stats() override;
   void report(Stats& out, double window_s) const override;
 
 private:
-  struct Parent { IoRequest* req; int remaining; IoWaiter done; };
-  struct Piece { IoRequest req; Parent* parent; int dev; };
   struct Device {
-    std::multimap<uint64_t, Piece*> elevator;
+    std::multimap<uint64_t, IoRequest*> elevator;  // pieces waiting, by sector
     uint64_t head = 0;  // last dispatched sector: the sweep goes up from here
     int outstanding = 0;
     LevelTracker queued, active;
@@ -61,17 +70,16 @@ private:
 
   void dispatch(CpuCtx& c, int dev);
   void kick_adapter(CpuCtx& c, int a);
+  uint64_t frame_addr(uint32_t context) const { return p_.frames_base + uint64_t(context) * 128; }
 
-  std::string name_;
   HostOs& os_;
   SyncDriverParams p_;
   const Raid0Geometry& raid_;
   std::vector<DiskRoute> routes_;
   std::vector<Device> devs_;
   std::vector<Adapter> adapters_;
-  std::vector<Piece*> contexts_;
-  std::vector<uint32_t> free_ctx_;
-  FrameTable frames_;
+  IoPool pieces_;           // the md layer's per-member pieces (buffer heads)
+  ContextTable contexts_;   // MsgContext -> piece at the adapter
   SpinLock io_request_lock_;  // 2.4's global block-layer lock, held by submit, dispatch and the bottom half
   uint64_t dispatched_ = 0, isr_runs_ = 0, replies_ = 0;
 };

@@ -1,5 +1,7 @@
 #include "model/raid/raid0.hpp"
 
+#include "model/common/split_join.hpp"
+
 #include <algorithm>
 #include <stdexcept>
 
@@ -39,34 +41,16 @@ std::vector<Raid0Piece> raid0_map(const Raid0Geometry& g, uint64_t lba, uint32_t
   return out;
 }
 
-// One parent request in flight and the children it was split into. Children
-// live here (not on anybody's stack) until the parent has completed.
-struct Raid0Volume::Parent {
-  IoRequest* req = nullptr;
-  std::vector<std::unique_ptr<IoRequest>> kids;
-  size_t remaining = 0;
-  int status = 0;
-  std::list<std::unique_ptr<Parent>>::iterator self;
-};
+Raid0Volume::Raid0Volume(sc_core::sc_module_name name, const std::vector<uint64_t>& caps, uint64_t stripe_bytes)
+    : sc_module(name), members("members"), geo_(make_raid0_geometry(caps, stripe_bytes)) {}
 
-Raid0Volume::Raid0Volume(std::string name, std::vector<BlockDevice*> members, uint64_t stripe_bytes)
-    : name_(std::move(name)), members_(std::move(members)) {
-  std::vector<uint64_t> caps;
-  for (auto* m : members_) {
-    if (!m) throw std::invalid_argument("raid0 " + name_ + ": null member");
-    caps.push_back(m->capacity_blocks());
-  }
-  geo_ = make_raid0_geometry(caps, stripe_bytes);
-}
-
-Raid0Volume::~Raid0Volume() = default;
-
-void Raid0Volume::reap() {
-  if (callback_depth_ == 0) retired_.clear();
+void Raid0Volume::end_of_elaboration() {
+  if (uint32_t(members.size()) != geo_.members)
+    throw std::invalid_argument(std::string(name()) + ": " + std::to_string(members.size()) +
+                                " members bound, geometry has " + std::to_string(geo_.members));
 }
 
 void Raid0Volume::submit(IoRequest& req) {
-  reap();
   ++requests_;
   if (req.lba > geo_.capacity_blocks() || req.blocks > geo_.capacity_blocks() - req.lba) {
     ++errors_;
@@ -74,60 +58,43 @@ void Raid0Volume::submit(IoRequest& req) {
     req.on_done(req);
     return;
   }
-  const auto pieces = raid0_map(geo_, req.lba, req.blocks);
-  if (pieces.empty()) {  // zero-length request: nothing to move
+  const auto map = raid0_map(geo_, req.lba, req.blocks);
+  if (map.empty()) {  // zero-length request: nothing to move
     req.status = 0;
     req.on_done(req);
     return;
   }
-  pieces_ += pieces.size();
-  if (pieces.size() > 1) ++split_;
-
-  live_.push_back(std::make_unique<Parent>());
-  Parent* p = live_.back().get();
-  p->self = std::prev(live_.end());
-  p->req = &req;
-  p->remaining = pieces.size();
-  // Build every child before submitting any: a member may complete a piece
+  pieces_issued_ += map.size();
+  if (map.size() > 1) ++split_;
+  ++in_flight_;
+  req.status = 0;
+  // Build every piece before submitting any: a member may complete a piece
   // synchronously (e.g. an error), which must not see a half-built parent.
-  for (size_t i = 0; i < pieces.size(); ++i) {
-    auto c = std::make_unique<IoRequest>();
-    c->id = req.id;  // same id: one request can be followed through every hop
-    c->op = req.op;
-    c->lba = pieces[i].member_lba;
-    c->blocks = pieces[i].blocks;
-    c->host_buffer = req.host_buffer + pieces[i].offset_blocks * kSectorBytes;
-    c->tag = i;
-    c->t_issue = req.t_issue;
-    c->on_done = [this, p](IoRequest& child) { piece_done(p, child); };
-    p->kids.push_back(std::move(c));
+  std::vector<IoRequest*> pieces;
+  split_request(req, map, pieces_, pieces);
+  for (IoRequest* c : pieces) c->on_done = [this](IoRequest& piece) { piece_done(piece); };
+  for (IoRequest* c : pieces) members[int(c->ext<MemberIndex>().member)]->submit(*c);
+}
+
+// The piece goes back to the pool inside its own completion: nothing of it
+// (nor of this callback's captures) is touched after join_piece.
+void Raid0Volume::piece_done(IoRequest& piece) {
+  if (piece.status != 0) ++errors_;
+  if (IoRequest* parent = join_piece(piece, pieces_)) {
+    --in_flight_;
+    parent->on_done(*parent);
   }
-  for (size_t i = 0; i < pieces.size(); ++i) members_[pieces[i].member]->submit(*p->kids[i]);
 }
 
-void Raid0Volume::piece_done(Parent* p, IoRequest& child) {
-  if (child.status != 0 && p->status == 0) p->status = child.status;
-  if (child.status != 0) ++errors_;
-  if (p->remaining == 0) throw std::logic_error("raid0 " + name_ + ": piece completed twice");
-  if (--p->remaining > 0) return;
-  // Last piece: retire the parent (its children's callbacks may still be on
-  // the stack, so it is freed later by reap()), then complete it.
-  IoRequest& parent = *p->req;
-  parent.status = p->status;
-  retired_.splice(retired_.end(), live_, p->self);
-  ++callback_depth_;
-  parent.on_done(parent);
-  --callback_depth_;
-}
-
-void Raid0Volume::reset_stats() { requests_ = split_ = pieces_ = errors_ = 0; }
+void Raid0Volume::reset_stats() { requests_ = split_ = pieces_issued_ = errors_ = 0; }
 
 void Raid0Volume::report(Stats& out, double window_s) const {
   (void)window_s;
+  const std::string name_ = name();
   out.put(name_ + ".requests", double(requests_), "count", "parent requests submitted");
   out.put(name_ + ".requests_split", double(split_), "count", "parents that crossed a stripe boundary");
-  out.put(name_ + ".pieces", double(pieces_), "count", "member requests issued");
-  out.put(name_ + ".pieces_per_request", requests_ ? double(pieces_) / double(requests_) : 0.0, "1",
+  out.put(name_ + ".pieces", double(pieces_issued_), "count", "member requests issued");
+  out.put(name_ + ".pieces_per_request", requests_ ? double(pieces_issued_) / double(requests_) : 0.0, "1",
           "mean member requests per parent");
   out.put(name_ + ".errors", double(errors_), "count", "parents or pieces completed with an error");
 }

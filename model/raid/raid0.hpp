@@ -5,15 +5,14 @@
 // s % N at member offset (s / N) * stripe. The paper's stripe unit is 8192 KB
 // (BRIEF.md, "Test platform"), so a request nearly always falls on one disk.
 //
-// raid0_map() is the pure mapping; Raid0Volume submits the pieces to the
-// members and completes the parent exactly once, after the last piece.
-#include "model/common/io_request.hpp"
+// raid0_map() is the pure mapping (the sync driver's md layer and the card's
+// firmware use it too); Raid0Volume submits the pieces to the members and
+// completes the parent exactly once, after the last piece (split_join.hpp).
+#include "model/common/io_pool.hpp"
 #include "model/stats/stats.hpp"
 
+#include <systemc>
 #include <cstdint>
-#include <list>
-#include <memory>
-#include <string>
 #include <vector>
 
 namespace iosim {
@@ -50,11 +49,14 @@ struct Raid0Piece {
 // Throws std::out_of_range if the range leaves the volume.
 std::vector<Raid0Piece> raid0_map(const Raid0Geometry& g, uint64_t lba, uint32_t blocks);
 
-class Raid0Volume : public BlockDevice, public Reporter {
+class Raid0Volume : public sc_core::sc_module, public BlockDevice, public Reporter {
 public:
-  // members[k] is member k (its placement on buses is the builder's business).
-  Raid0Volume(std::string name, std::vector<BlockDevice*> members, uint64_t stripe_bytes);
-  ~Raid0Volume() override;
+  sc_core::sc_port<BlockDevice, 0> members;  // member k = the k-th binding
+
+  // The geometry comes from the members' capacities (given here: ports are
+  // bound only after construction); bind exactly that many members.
+  Raid0Volume(sc_core::sc_module_name name, const std::vector<uint64_t>& member_capacity_blocks,
+              uint64_t stripe_bytes);
 
   // Never blocks. Out-of-range requests complete at once with
   // kStatusCheckCondition; others complete (status = first piece error, or 0)
@@ -62,24 +64,19 @@ public:
   void submit(IoRequest& req) override;
   uint64_t capacity_blocks() const override { return geo_.capacity_blocks(); }
   const Raid0Geometry& geometry() const { return geo_; }
-  const std::string& name() const { return name_; }
-  uint64_t in_flight() const { return live_.size(); }
+  uint64_t in_flight() const { return in_flight_; }
 
   void reset_stats() override;
   void report(Stats& out, double window_s) const override;
 
 private:
-  struct Parent;
-  void piece_done(Parent* p, IoRequest& child);
-  void reap();  // frees finished parents once no piece callback is on the stack
+  void end_of_elaboration() override;
+  void piece_done(IoRequest& piece);
 
-  std::string name_;
-  std::vector<BlockDevice*> members_;
   Raid0Geometry geo_;
-  std::list<std::unique_ptr<Parent>> live_, retired_;
-  int callback_depth_ = 0;
-  uint64_t next_child_id_ = 1;
-  uint64_t requests_ = 0, split_ = 0, pieces_ = 0, errors_ = 0;
+  IoPool pieces_;
+  uint64_t in_flight_ = 0;
+  uint64_t requests_ = 0, split_ = 0, pieces_issued_ = 0, errors_ = 0;
 };
 
 } // namespace iosim

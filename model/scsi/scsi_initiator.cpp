@@ -26,12 +26,19 @@ uint64_t ScsiInitiator::View::capacity_blocks() const {
   return owner_.bus_.target(id_)->capacity_blocks();
 }
 
+uint64_t ScsiInitiator::PortView::capacity_blocks() const {
+  throw std::logic_error(std::string(owner_.name()) + ": a SCSI port has no capacity of its own; ask one target");
+}
+
 int ScsiInitiator::limit(int id) const {
   return std::max(1, std::min(p_.per_target_limit, bus_.target(id)->max_queue_depth()));
 }
 
 void ScsiInitiator::enqueue(int id, IoRequest& req) {
+  if (id < 0 || id >= ScsiBus::kMaxIds || !bus_.target(id))
+    throw std::out_of_range(std::string(name()) + ": command for missing SCSI id " + std::to_string(id));
   req.target = id;
+  addressed_[id] = true;
   queue_[id].push_back(Entry{seq_++, &req});
   queued_lvl_[id].add(1);
   work_ev_.notify(sc_core::SC_ZERO_TIME);
@@ -92,7 +99,7 @@ void ScsiInitiator::report(Stats& out, double window_s) const {
   out.put(n + ".issued", double(issued_), "count", "commands sent to targets");
   out.put(n + ".completed", double(completed_), "count", "commands completed");
   for (int id = 0; id < ScsiBus::kMaxIds; ++id) {
-    if (!views_[id]) continue;
+    if (!views_[id] && !addressed_[id]) continue;  // targets this port was wired to or sent to
     const std::string t = n + ".t" + std::to_string(id);
     out.put(t + ".queued_mean", queued_lvl_[id].mean(), "count", "commands waiting in the port");
     out.put(t + ".queued_max", queued_lvl_[id].max(), "count", "");

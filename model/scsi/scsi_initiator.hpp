@@ -31,6 +31,10 @@ public:
   // The BlockDevice through which target `id` on this bus is reached; its
   // capacity is the target's. The target must be attached to the bus.
   BlockDevice& target(int id);
+  // The whole port as one BlockDevice: each command goes to the target its
+  // req.target names (an HBA's SCSI side, bound to its `scsi` port). Capacity
+  // is a target's: asking the port is an error.
+  BlockDevice& port() { return port_view_; }
 
   void command_complete(IoRequest& req) override;  // from the bus
 
@@ -54,6 +58,14 @@ private:
     ScsiInitiator& owner_;
     int id_;
   };
+  class PortView : public BlockDevice {
+  public:
+    explicit PortView(ScsiInitiator& o) : owner_(o) {}
+    void submit(IoRequest& req) override { owner_.enqueue(req.target, req); }
+    uint64_t capacity_blocks() const override;
+  private:
+    ScsiInitiator& owner_;
+  };
   struct Entry {
     uint64_t seq;
     IoRequest* req;
@@ -65,6 +77,8 @@ private:
   ScsiBus& bus_;
   ScsiInitiatorParams p_;
   std::array<std::unique_ptr<View>, ScsiBus::kMaxIds> views_;
+  PortView port_view_{*this};
+  std::array<bool, ScsiBus::kMaxIds> addressed_{};  // a command was sent through port() to this id
   std::array<std::deque<Entry>, ScsiBus::kMaxIds> queue_;
   std::array<int, ScsiBus::kMaxIds> outstanding_{};
   int port_outstanding_ = 0;

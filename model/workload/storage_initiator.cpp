@@ -6,10 +6,10 @@ using namespace sc_core;
 
 namespace iosim {
 
-StorageInitiator::StorageInitiator(sc_module_name name, BlockDevice& dev, const AccessParams& ap, int queue_depth,
-                                   double rate_per_s, uint64_t seed, RequestLedger& ledger)
-    : sc_module(name), IoTally(std::string(sc_module::name()), ledger), dev_(dev),
-      pattern_(ap, dev.capacity_blocks(), Rng(seed, std::string(sc_module::name()))),
+StorageInitiator::StorageInitiator(sc_module_name name, uint64_t capacity_blocks, const AccessParams& ap,
+                                   int queue_depth, double rate_per_s, uint64_t seed, RequestLedger& ledger)
+    : sc_module(name), IoTally(std::string(sc_module::name()), ledger), device("device"),
+      pattern_(ap, capacity_blocks, Rng(seed, std::string(sc_module::name()))),
       gaps_(seed, std::string(sc_module::name()) + ".gaps"), qd_(queue_depth), rate_(rate_per_s) {
   if (qd_ <= 0 && rate_ <= 0) throw std::invalid_argument("storage workload needs a queue depth or a rate");
   if (qd_ > 0) {
@@ -19,27 +19,27 @@ StorageInitiator::StorageInitiator(sc_module_name name, BlockDevice& dev, const 
   }
 }
 
-void StorageInitiator::launch(IoRequest* r) {
-  pattern_.fill(*r);
-  r->status = 0;
-  issue(*r);
-  r->on_done = [this](IoRequest& q) {
+void StorageInitiator::launch(IoRequest& r) {
+  pattern_.fill(r);
+  r.status = 0;
+  issue(r);
+  r.on_done = [this](IoRequest& q) {
     done(q);
-    if (qd_ > 0 && !stopping_) launch(&q);  // closed loop: the slot goes straight back
-    else delete &q;
+    if (qd_ > 0 && !stopping_) launch(q);  // closed loop: the slot goes straight back
+    else pool_.release(q);
   };
-  dev_.submit(*r);
+  device->submit(r);
 }
 
 void StorageInitiator::start_closed() {
-  for (int i = 0; i < qd_; ++i) launch(new IoRequest);
+  for (int i = 0; i < qd_; ++i) launch(pool_.acquire());
 }
 
 void StorageInitiator::arrivals() {
   const double gap = 1.0 / rate_;
   while (!stopping_) {
     wait(sc_time(gaps_.exponential(gap), SC_SEC));
-    if (!stopping_) launch(new IoRequest);
+    if (!stopping_) launch(pool_.acquire());
   }
 }
 

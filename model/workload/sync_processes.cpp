@@ -2,14 +2,16 @@
 
 namespace iosim {
 
-SyncProcesses::SyncProcesses(std::string name, HostOs& os, SyncDriver& drv, const AccessParams& ap,
+SyncProcesses::SyncProcesses(sc_core::sc_module_name name, HostOs& os, const AccessParams& ap,
                              uint64_t capacity_blocks, int processes, uint64_t seed, RequestLedger& ledger,
                              uint64_t buffer_base)
-    : IoTally(name, ledger), os_(os), drv_(drv), procs_(size_t(processes)),
-      pattern_(ap, capacity_blocks, Rng(seed, name)) {
+    : sc_module(name), IoTally(std::string(sc_module::name()), ledger), stack("stack"), os_(os),
+      procs_(size_t(processes)), pattern_(ap, capacity_blocks, Rng(seed, std::string(sc_module::name()))) {
+  const std::string n = sc_module::name();
   for (size_t i = 0; i < procs_.size(); ++i) {
-    procs_[i].task = os.create_task(name + ".proc" + std::to_string(i));
+    procs_[i].task = os.create_task(n + ".proc" + std::to_string(i));
     procs_[i].req.host_buffer = buffer_base + uint64_t(i) * ap.block_bytes;
+    procs_[i].req.origin = uint32_t(i);
   }
 }
 
@@ -27,12 +29,15 @@ void SyncProcesses::issue(CpuCtx& c, size_t i) {
   pattern_.fill(p.req);
   p.req.status = 0;
   IoTally::issue(p.req);
-  drv_.submit(c, p.req, [this, i](CpuCtx& bh, IoRequest&) {
-    bh.compute(os_.params().cost.wakeup, CpuCat::Irq, true);
-    bh.sync();
-    os_.wake(procs_[i].task, [this, i](CpuCtx& c2) { resume(c2, i); });
-  });
+  stack->submit(c, p.req);
   os_.block(c, true);
+}
+
+void SyncProcesses::io_done(CpuCtx& bh, IoRequest& req) {
+  const size_t i = req.origin;
+  bh.compute(os_.params().cost.wakeup, CpuCat::Irq, true);
+  bh.sync();
+  os_.wake(procs_[i].task, [this, i](CpuCtx& c2) { resume(c2, i); });
 }
 
 // Back from the read: the syscall returns (its cost was charged at entry).
