@@ -14,8 +14,8 @@ namespace iosim {
 nlohmann::ordered_json results_json(const Scenario& sc, const RunResult& r) {
   nlohmann::ordered_json j;
   j["scenario"] = sc.name;
-  j["io_path"] = sc.workload.kind == "storage" ? "storage" : sc.platform.io_path;
-  j["workload"] = {{"kind", sc.workload.kind},
+  j["io_path"] = sc.workload.kind == WorkloadKind::Storage ? "storage" : to_string(sc.platform.io_path);
+  j["workload"] = {{"kind", to_string(sc.workload.kind)},
                    {"block_bytes", sc.workload.access.block_bytes},
                    {"processes", sc.workload.processes},
                    {"rate_per_s", sc.workload.rate},
@@ -42,9 +42,9 @@ void print_summary(std::ostream& os, const Scenario& sc, const RunResult& r) {
   const Stats& s = r.stats;
   const KeyFigures k = key_figures(results_json(sc, r));
   const auto& w = sc.workload;
-  const std::string path = w.kind == "storage" ? "storage only" : sc.platform.io_path;
+  const std::string path = w.kind == WorkloadKind::Storage ? "storage only" : to_string(sc.platform.io_path);
   auto ms = [&](const char* q) { return s.has(std::string("top.workload.latency.") + q) ? s.get(std::string("top.workload.latency.") + q) : 0.0; };
-  fmt::print(os, "{}  [{} path, {} workload, {} blocks, seed {}]\n", sc.name, path, w.kind,
+  fmt::print(os, "{}  [{} path, {} workload, {} blocks, seed {}]\n", sc.name, path, to_string(w.kind),
              config::format_size(double(w.access.block_bytes)), sc.run.seed);
   fmt::print(os, "  throughput   {:10.1f} I/O/s   {:8.2f} MB/s\n", k.iops, k.mbps);
   fmt::print(os, "  latency ms   mean {:.3f}  p50 {:.3f}  p95 {:.3f}  p99 {:.3f}  max {:.3f}\n", ms("mean"), ms("p50"),

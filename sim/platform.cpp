@@ -42,13 +42,13 @@ Platform::Platform(sc_module_name name, const Scenario& sc, RequestLedger& ledge
   // The host CPUs reach devices through the host bridge: master 0.
   cpu_master_.reset(new PciMaster("host_bridge", p.host_bridge));
   cpu_master_->socket.bind(pci_.tsock);
-  if (sc.workload.kind == "storage") build_storage(sc, ledger);
+  if (sc.workload.kind == WorkloadKind::Storage) build_storage(sc, ledger);
   else {
     pio_.reset(new PciPio(*cpu_master_));
     os_.reset(new HostOs("host", p.host));
     os_->pio.bind(*pio_);
     reporters_.push_back(os_.get());
-    if (p.io_path == "sync") build_sync(sc, ledger);
+    if (p.io_path == IoPath::Sync) build_sync(sc, ledger);
     else build_async(sc, ledger);
   }
   reporters_.push_back(&pci_);
@@ -60,7 +60,7 @@ Platform::~Platform() = default;
 
 void Platform::build_sync(const Scenario& sc, RequestLedger& ledger) {
   const PlatformConfig& p = sc.platform;
-  if (sc.workload.kind != "closed")
+  if (sc.workload.kind != WorkloadKind::Closed)
     throw std::invalid_argument("the sync path runs the closed-loop workload (workload.kind: closed)");
   std::vector<uint64_t> bases;
   std::vector<DiskRoute> routes;
@@ -106,7 +106,7 @@ void Platform::build_sync(const Scenario& sc, RequestLedger& ledger) {
 
 void Platform::build_async(const Scenario& sc, RequestLedger& ledger) {
   const PlatformConfig& p = sc.platform;
-  if (sc.workload.kind != "open")
+  if (sc.workload.kind != WorkloadKind::Open)
     throw std::invalid_argument("the async path runs the open-loop workload (workload.kind: open)");
   IoCardParams cp;
   cp.queue_ctrl = p.queue_ctrl;
@@ -142,9 +142,9 @@ void Platform::build_storage(const Scenario& sc, RequestLedger& ledger) {
     reporters_.push_back(raw_scsi_.back().get());
   }
   for (const auto& [bus, id] : members_)
-    if (sc.workload.target != "bus" || bus == 0) devs.push_back(&raw_scsi_[size_t(bus)]->target(id));
+    if (sc.workload.target != StorageTarget::Bus || bus == 0) devs.push_back(&raw_scsi_[size_t(bus)]->target(id));
   BlockDevice* target = devs[0];
-  if (sc.workload.target != "disk") {  // raid0: every disk; bus: the disks of bus 0, striped
+  if (sc.workload.target != StorageTarget::Disk) {  // raid0: every disk; bus: the disks of bus 0, striped
     std::vector<uint64_t> caps;
     for (BlockDevice* d : devs) caps.push_back(d->capacity_blocks());
     volume_.reset(new Raid0Volume("raid0", caps, sc.platform.stripe_bytes));

@@ -23,8 +23,27 @@
 
 namespace iosim {
 
+// The host I/O stack: the Linux 2.4 blocking read through LSI 53C1030 HBAs,
+// or the paper's card with its rings.
+enum class IoPath { Sync, Async };
+template <> struct EnumNames<IoPath> {
+  static constexpr std::array<std::pair<IoPath, const char*>, 2> table{{{IoPath::Sync, "sync"}, {IoPath::Async, "async"}}};
+};
+// closed: N blocking processes; open: a rate (Poisson); storage: no host model.
+enum class WorkloadKind { Closed, Open, Storage };
+template <> struct EnumNames<WorkloadKind> {
+  static constexpr std::array<std::pair<WorkloadKind, const char*>, 3> table{
+      {{WorkloadKind::Closed, "closed"}, {WorkloadKind::Open, "open"}, {WorkloadKind::Storage, "storage"}}};
+};
+// Storage workload target: every disk (RAID0), the disks of bus 0 striped, or the first disk.
+enum class StorageTarget { Raid0, Bus, Disk };
+template <> struct EnumNames<StorageTarget> {
+  static constexpr std::array<std::pair<StorageTarget, const char*>, 3> table{
+      {{StorageTarget::Raid0, "raid0"}, {StorageTarget::Bus, "bus"}, {StorageTarget::Disk, "disk"}}};
+};
+
 struct PlatformConfig {
-  std::string io_path = "async";   // "sync" (LSI 53C1030 + Linux 2.4 path) or "async" (the paper's card)
+  IoPath io_path = IoPath::Async;
   HostParams host;
   PcixBusParams pci = PcixBusParams::preset("pcix-64-133");
   PciMasterParams host_bridge = PciMasterParams::host_cpu();
@@ -45,12 +64,12 @@ struct PlatformConfig {
 };
 
 struct WorkloadConfig {
-  std::string kind = "open";       // "closed" (N blocking processes), "open" (rate), "storage" (no host)
+  WorkloadKind kind = WorkloadKind::Open;
   AccessParams access;
   int processes = 16;
   double rate = 1000;              // requests/s (open, storage open loop)
   int queue_depth = 0;             // storage: > 0 closed loop at this depth
-  std::string target = "raid0";    // storage: "raid0" (all disks), "bus" (the disks of bus 0, striped) or "disk" (the first disk)
+  StorageTarget target = StorageTarget::Raid0;  // storage workload only
 };
 
 struct RunConfig {

@@ -17,7 +17,7 @@ void load_host(const Reader& r, HostParams& h) {
   h.cpus = int(r.integer("cpus", h.cpus, 1, 64));
   h.clock_hz = r.freq("clock", h.clock_hz);
   h.hz = r.freq("timer_hz", h.hz);
-  h.irq_affinity = r.choice("irq_affinity", h.irq_affinity, {"cpu0", "round_robin"});
+  h.irq_affinity = r.choice("irq_affinity", h.irq_affinity);
   const Reader c = r.section("cost");
   auto& k = h.cost;
   k.syscall = c.cycles("syscall", k.syscall);
@@ -91,9 +91,7 @@ void load_disk(const Reader& r, DiskParams& d) {
   d.read_ahead_blocks = uint32_t(b.size("read_ahead", uint64_t(d.read_ahead_blocks) * 512) / 512);
   d.fast_write_level = uint32_t(b.integer("fast_write_level", d.fast_write_level, 0, 2));
   d.queue_depth = uint32_t(r.integer("queue_depth", d.queue_depth, 1, 256));
-  const std::string sch = r.choice("scheduler", d.scheduler == SchedPolicy::Fcfs ? "fcfs" : d.scheduler == SchedPolicy::Sstf ? "sstf" : "sptf",
-                                   {"fcfs", "sstf", "sptf"});
-  d.scheduler = sch == "fcfs" ? SchedPolicy::Fcfs : sch == "sstf" ? SchedPolicy::Sstf : SchedPolicy::Sptf;
+  d.scheduler = r.choice("scheduler", d.scheduler);
   d.max_burst_bytes = r.size("max_burst", d.max_burst_bytes);
   d.interface_sector_time = r.time("interface_sector_time", d.interface_sector_time);
   d = make_synthetic_disk(g, d);
@@ -144,7 +142,7 @@ void load_async(const Reader& r, PlatformConfig& p) {
 }
 
 void load_workload(const Reader& r, WorkloadConfig& w) {
-  w.kind = r.choice("kind", w.kind, {"closed", "open", "storage"});
+  w.kind = r.choice("kind", w.kind);
   w.access.block_bytes = r.size("block", w.access.block_bytes, Bounds::positive());
   w.access.align_bytes = r.size("align", w.access.align_bytes, Bounds::positive());
   w.access.sequential = r.choice("pattern", "random", {"random", "sequential"}) == "sequential";
@@ -152,10 +150,10 @@ void load_workload(const Reader& r, WorkloadConfig& w) {
   w.processes = int(r.integer("processes", w.processes, 1, 100000));
   w.rate = r.io_rate("rate", w.rate);
   w.queue_depth = int(r.integer("queue_depth", w.queue_depth, 0, 100000));
-  w.target = r.choice("target", w.target, {"raid0", "disk", "bus"});
+  w.target = r.choice("target", w.target);
   if (w.access.block_bytes % 512) r.fail("block", "must be a multiple of 512 B");
   if (w.access.align_bytes % 512) r.fail("align", "must be a multiple of 512 B");
-  if (w.kind == "storage" && w.queue_depth == 0 && !r.has("rate"))
+  if (w.kind == WorkloadKind::Storage && w.queue_depth == 0 && !r.has("rate"))
     r.fail("queue_depth", "a storage workload needs queue_depth (closed loop) or rate (open loop)");
 }
 
@@ -186,7 +184,7 @@ Scenario load_scenario(const std::string& path, const std::vector<std::string>& 
   sc.name = root.string("name", path);
   root.ignore("description");
   const Reader p = root.section("platform");
-  sc.platform.io_path = p.choice("io_path", sc.platform.io_path, {"sync", "async"});
+  sc.platform.io_path = p.choice("io_path", sc.platform.io_path);
   load_host(p.section("host"), sc.platform.host);
   load_pci(p.section("pci"), sc.platform);
   load_scsi(p.section("scsi"), sc.platform);
@@ -198,12 +196,14 @@ Scenario load_scenario(const std::string& path, const std::vector<std::string>& 
   load_workload(w, sc.workload);
   // Each host path runs one kind of test program (BRIEF.md): catch a mismatch
   // here, as bad input, rather than when the platform is built.
-  if (sc.workload.kind != "storage") {
-    const std::string need = sc.platform.io_path == "sync" ? "closed" : "open";
+  if (sc.workload.kind != WorkloadKind::Storage) {
+    const WorkloadKind need = sc.platform.io_path == IoPath::Sync ? WorkloadKind::Closed : WorkloadKind::Open;
     if (sc.workload.kind != need)
-      w.fail("kind", "the " + sc.platform.io_path + " path runs the " + need + " workload, not '" + sc.workload.kind + "'",
-             "set workload.kind: " + need + " (or storage), or platform.io_path: " +
-                 (need == "closed" ? "async" : "sync"));
+      w.fail("kind",
+             std::string("the ") + to_string(sc.platform.io_path) + " path runs the " + to_string(need) +
+                 " workload, not '" + to_string(sc.workload.kind) + "'",
+             std::string("set workload.kind: ") + to_string(need) + " (or storage), or platform.io_path: " +
+                 (need == WorkloadKind::Closed ? "async" : "sync"));
   }
   load_run(root.section("run"), sc.run);
   root.finish();

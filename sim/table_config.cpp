@@ -86,10 +86,10 @@ void check_mode(const Reader& r, const std::string& scenario, std::vector<std::s
                 const std::vector<std::string>& user_sets, const char* io_path, const char* kind) {
   sets.insert(sets.end(), user_sets.begin(), user_sets.end());
   const Scenario sc = load_scenario(scenario, sets);
-  if (sc.platform.io_path != io_path || sc.workload.kind != kind)
+  if (std::string(to_string(sc.platform.io_path)) != io_path || std::string(to_string(sc.workload.kind)) != kind)
     r.fail("scenario",
            fmt::format("{} has io_path {} and workload kind {}; this search needs io_path {}, workload kind {}",
-                       scenario, sc.platform.io_path, sc.workload.kind, io_path, kind),
+                       scenario, to_string(sc.platform.io_path), to_string(sc.workload.kind), io_path, kind),
            "sync: x342_sync.yaml-like (closed loop), async: x342_async.yaml-like (open loop)");
 }
 

@@ -4,6 +4,7 @@
 // meanings follow the DiskSim 4.0 reference manual (CMU-PDL-08-101), whose
 // parameter files describe the validation drives; load_disksim_drive() fills
 // this struct from them, make_synthetic_disk() builds one from datasheet figures.
+#include "model/common/enum_names.hpp"
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -22,6 +23,10 @@ struct DiskZone {
 };
 
 enum class SchedPolicy : uint8_t { Fcfs = 0, Sstf = 1, Sptf = 2 };
+template <> struct EnumNames<SchedPolicy> {
+  static constexpr std::array<std::pair<SchedPolicy, const char*>, 3> table{
+      {{SchedPolicy::Fcfs, "fcfs"}, {SchedPolicy::Sstf, "sstf"}, {SchedPolicy::Sptf, "sptf"}}};
+};
 
 // Seek time for a move of d cylinders (d > 0). Either a measured table
 // (interpolated linearly, DiskSim's "extracted" seek type) or the 3-parameter

@@ -234,7 +234,7 @@ void HostOs::IrqLine::raise() {
 
 void HostOs::raise_irq(Burst handler) {
   int cpu = 0;
-  if (p_.irq_affinity == "round_robin") { cpu = next_irq_cpu_; next_irq_cpu_ = (next_irq_cpu_ + 1) % p_.cpus; }
+  if (p_.irq_affinity == IrqAffinity::RoundRobin) { cpu = next_irq_cpu_; next_irq_cpu_ = (next_irq_cpu_ + 1) % p_.cpus; }
   auto& c = cpus_[size_t(cpu)];
   c.irqs.push_back([this, h = std::move(handler)](CpuCtx& ctx) {
     ctx.compute(p_.cost.irq_entry, CpuCat::Irq);

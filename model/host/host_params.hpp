@@ -1,6 +1,8 @@
 #pragma once
 // Host CPU and OS costs, in cycles of the host CPU. Defaults are the Linux 2.4 /
 // Pentium III figures of PARAMETERS.md; the platform file overrides and cites.
+#include "model/common/enum_names.hpp"
+
 #include <string>
 
 namespace iosim {
@@ -18,11 +20,18 @@ struct HostCosts {
   double user_per_io = 1000;     // the test program's own work per read (estimate)
 };
 
+// Which CPU takes a device interrupt.
+enum class IrqAffinity { Cpu0, RoundRobin };  // RoundRobin: IO-APIC lowest-priority delivery
+template <> struct EnumNames<IrqAffinity> {
+  static constexpr std::array<std::pair<IrqAffinity, const char*>, 2> table{
+      {{IrqAffinity::Cpu0, "cpu0"}, {IrqAffinity::RoundRobin, "round_robin"}}};
+};
+
 struct HostParams {
   int cpus = 2;                  // 2 x Pentium III (IBM x342)
   double clock_hz = 1.26e9;      // 1.26 GHz
   double hz = 100;               // timer interrupt rate: Linux 2.4 HZ=100
-  std::string irq_affinity = "round_robin";  // "cpu0" or "round_robin" (IO-APIC lowest-priority delivery)
+  IrqAffinity irq_affinity = IrqAffinity::RoundRobin;
   HostCosts cost;
 };
 

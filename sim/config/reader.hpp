@@ -16,6 +16,7 @@
 // unit, or a value out of range; they never fall back to the default on bad
 // input. A key whose value is null (`rpm: ~`, or `--set disk.rpm=`) counts as
 // absent: the default applies.
+#include "model/common/enum_names.hpp"
 #include <cstdint>
 #include <limits>
 #include <memory>
@@ -146,6 +147,12 @@ public:
                      const std::vector<std::string>& options) const;
   std::string required_choice(const std::string& key,
                               const std::vector<std::string>& options) const;
+  // A choice enum (model/common/enum_names.hpp): its names are the options.
+  template <class E> E choice(const std::string& key, E def) const {
+    E out = def;
+    enum_from_string(choice(key, to_string(def), enum_names<E>()), out);
+    return out;
+  }
 
   // --- checking ----------------------------------------------------------------
   // Throws one ConfigError listing every key in this section and below that is
