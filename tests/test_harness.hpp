@@ -110,7 +110,6 @@ struct Handed {
   uint32_t blocks = 0;
   int target = -1;
   uint64_t host_buffer = 0;
-  uint64_t tag = 0;
   sc_time at, done_at;
   bool done = false;
 };
@@ -134,7 +133,6 @@ public:
     h.blocks = req.blocks;
     h.target = req.target;
     h.host_buffer = req.host_buffer;
-    h.tag = req.tag;
     h.at = sc_core::sc_time_stamp();
     log.push_back(h);
     const sc_time d = delay_of ? delay_of(req) : delay_;
