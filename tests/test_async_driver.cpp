@@ -29,10 +29,19 @@ struct AsyncBench : TestBase {
   AsyncDriverParams ap;
   ring::Layout layout;
   AsyncDriver drv;
+  // The workload's side of the driver's `done` port: records each completion.
+  struct Recorder : IoDoneIf {
+    AsyncBench& tb;
+    explicit Recorder(AsyncBench& t) : tb(t) {}
+    void io_done(CpuCtx& c, IoRequest& r) override { tb.done.push_back({&r, c.local_time()}); }
+  } recorder{*this};
 
   AsyncBench(const AsyncDriverParams& p, uint32_t depth, sc_core::sc_module_name n = "tb")
-      : TestBase(n), pio(kReadLatency, kWriteCost), hp(host_params()), os("host", hp, &pio), ap(with_bar(p)),
-        layout(make_layout(depth)), drv("tb.aio", os, ap, layout) {}
+      : TestBase(n), pio(kReadLatency, kWriteCost), hp(host_params()), os("host", hp), ap(with_bar(p)),
+        layout(make_layout(depth)), drv("aio", os, ap, layout) {
+    os.pio.bind(pio);
+    drv.done.bind(recorder);
+  }
   static HostParams host_params() {
     HostParams h;
     h.cpus = 1;
@@ -60,10 +69,7 @@ struct AsyncBench : TestBase {
     reqs.back()->host_buffer = 0x0800'0000 + 0x1'0000 * reqs.size();
     return *reqs.back();
   }
-  AsyncDone recorder() {
-    return [this](CpuCtx& c, IoRequest& r) { done.push_back({&r, c.local_time()}); };
-  }
-  bool submit(CpuCtx& c, IoRequest& r) { return drv.submit(c, r, recorder()); }
+  bool submit(CpuCtx& c, IoRequest& r) { return drv.submit(c, r); }
   // A process running `burst` from now.
   void process(const std::string& name, Burst burst) { os.wake(os.create_task(name), std::move(burst)); }
 
@@ -149,11 +155,10 @@ TEST_CASE("async driver: submit reads the status, writes the fields, sets the st
   CHECK(tb.pio.get<uint64_t>(tb.req_at(1, ring::req::kLbn)) == 777);
   CHECK(tb.pio.get<uint32_t>(tb.req_at(1, ring::req::kSize)) == 128 * kSectorBytes);
   CHECK(tb.pio.byte(tb.req_at(1, ring::req::kStatus)) == ring::kValid);
-  // Each request has its own callback value (the card hands it back).
+  // Each request has its own callback value (the card hands it back): a
+  // context of the driver's, not a host address.
   const uint64_t cb0 = tb.pio.get<uint64_t>(tb.req_at(0, ring::req::kCallback));
   const uint64_t cb1 = tb.pio.get<uint64_t>(tb.req_at(1, ring::req::kCallback));
-  CHECK(cb0 != 0);
-  CHECK(cb1 != 0);
   CHECK(cb0 != cb1);
   CHECK(tb.done.empty());  // nothing completes before the card says so
 }

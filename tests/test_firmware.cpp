@@ -40,8 +40,10 @@ struct FirmwareBench : TestBase {
                 sc_core::sc_module_name n = "tb")
       : TestBase(n), fp(p), qc("qc", qc_params(depth)), mem("mem", layout(depth), qc, kBarBase),
         host("host"), geo(geometry()), disks(make_disks(disk_delay)), dma(kDmaSetup, kDmaBytesPerS),
-        fw("fw", p, mem, qc, geo, members(), &dma) {
+        fw("fw", p, mem, qc, geo) {
     host.socket.bind(mem.bar);
+    for (BlockDevice* d : members()) fw.members.bind(*d);
+    fw.dma.bind(dma);
   }
 
   static QueueControllerParams qc_params(uint32_t depth) {

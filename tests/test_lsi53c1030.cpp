@@ -24,21 +24,37 @@ constexpr double kDmaBytesPerS = 400e6;
 struct LsiBench : TestBase {
   Lsi53c1030Params hp;
   FakeDma dma;
-  FrameTable frames;  // what the host wrote into each request frame
+  MptFrameMemory frames{"frames"};  // what the host wrote into each request frame
   std::vector<std::unique_ptr<FakeBlockDevice>> targets;
   Lsi53c1030 hba;
   TlmHost host;
   std::vector<sc_time> irqs;  // each raise of the interrupt line
   sc_core::sc_event irq_ev;
 
+  // The chip's SCSI port: a command goes to the fake target its id names.
+  struct Port : BlockDevice {
+    LsiBench& tb;
+    explicit Port(LsiBench& t) : tb(t) {}
+    void submit(IoRequest& r) override { tb.targets.at(size_t(r.target))->submit(r); }
+    uint64_t capacity_blocks() const override { return 0; }
+  } port{*this};
+  // The interrupt controller's input: records each raise.
+  struct Line : IrqIf {
+    LsiBench& tb;
+    explicit Line(LsiBench& t) : tb(t) {}
+    void raise() override {
+      tb.irqs.push_back(sc_core::sc_time_stamp());
+      tb.irq_ev.notify(SC_ZERO_TIME);
+    }
+  } line{*this};
+
   LsiBench(const Lsi53c1030Params& p, sc_time target_delay, sc_core::sc_module_name n = "tb")
       : TestBase(n), hp(p), dma(kDmaSetup, kDmaBytesPerS), targets(make_targets(target_delay)),
-        hba("hba", p, &dma, &frames, [this](int t) -> BlockDevice* { return targets.at(size_t(t)).get(); }),
-        host("host") {
-    hba.set_irq([this] {
-      irqs.push_back(sc_core::sc_time_stamp());
-      irq_ev.notify(SC_ZERO_TIME);
-    });
+        hba("hba", p), host("host") {
+    hba.dma.bind(dma);
+    hba.frames.bind(frames);
+    hba.scsi.bind(port);
+    hba.irq.bind(line);
     host.socket.bind(hba.regs);
   }
   static std::vector<std::unique_ptr<FakeBlockDevice>> make_targets(sc_time d) {
@@ -60,8 +76,7 @@ struct LsiBench : TestBase {
     r.lba = lba;
     r.blocks = blocks;
     r.host_buffer = 0x2000'0000 + 0x10'0000 * reqs.size();
-    r.tag = context;
-    frames[frame] = &r;
+    frames.write(frame, MptFrame{r.op, r.target, r.lba, r.blocks, r.host_buffer, context, 0});
     const uint32_t addr32 = uint32_t(frame);
     REQUIRE(host.write_bytes(mpt::kRequestFifo, &addr32, 4) == tlm::TLM_OK_RESPONSE);
     return frame;

@@ -40,14 +40,24 @@ struct SyncBench : TestBase {
   Raid0Geometry geo;
   std::vector<DiskRoute> routes;
   int adapters;
+  MptFrameMemory frames{"frames"};
   SyncDriver drv;
+  // The workload's side of the driver's `done` port: records each completion.
+  struct Recorder : IoDoneIf {
+    SyncBench& tb;
+    explicit Recorder(SyncBench& t) : tb(t) {}
+    void io_done(CpuCtx& c, IoRequest& q) override { tb.done.push_back({&q, c.local_time()}); }
+  } recorder{*this};
 
   SyncBench(const SyncDriverParams& p, const Raid0Geometry& g, std::vector<DiskRoute> r, int n_adapters,
             sc_core::sc_module_name n = "tb")
-      : TestBase(n), pio(kReadLatency, kWriteCost), hp(host_params()), os("host", hp, &pio), sp(p), geo(g),
-        routes(std::move(r)), adapters(n_adapters), drv("tb.sd", os, sp, geo, routes, bases(n_adapters)),
+      : TestBase(n), pio(kReadLatency, kWriteCost), hp(host_params()), os("host", hp), sp(p), geo(g),
+        routes(std::move(r)), adapters(n_adapters), drv("sd", os, sp, geo, routes, bases(n_adapters)),
         replies(size_t(n_adapters)), adapter_out(size_t(n_adapters)), adapter_max(size_t(n_adapters)),
         dev_out(routes.size()), dev_max(routes.size()) {
+    os.pio.bind(pio);
+    drv.frames.bind(frames);
+    drv.done.bind(recorder);
     pio.on_write = [this](uint64_t addr, const uint8_t* d, unsigned len) { return fifo_write(addr, d, len); };
     pio.on_read = [this](uint64_t addr, unsigned len, uint64_t& v) { return fifo_read(addr, len, v); };
   }
@@ -64,7 +74,7 @@ struct SyncBench : TestBase {
   }
   // What the host wrote into the request frame at `frame` (the chip would
   // fetch it by DMA).
-  const IoRequest& frame_at(uint64_t frame) const { return *drv.frames().at(frame); }
+  const MptFrame& frame_at(uint64_t frame) const { return frames.read(frame); }
 
   // ---- the fake adapters
   struct Posted {
@@ -91,9 +101,13 @@ struct SyncBench : TestBase {
         std::memcpy(&frame, d, 4);
         Posted p;
         p.adapter = a;
-        p.cmd = frame_at(frame);
-        p.cmd.on_done = nullptr;
-        p.context = uint32_t(p.cmd.tag);
+        const MptFrame& f = frame_at(frame);
+        p.cmd.op = f.op;
+        p.cmd.target = f.target;
+        p.cmd.lba = f.lba;
+        p.cmd.blocks = f.blocks;
+        p.cmd.host_buffer = f.buffer;
+        p.context = f.context;
         p.dev = dev_of(a, p.cmd.target);
         p.at = sc_core::sc_time_stamp();
         posted.push_back(p);
@@ -127,7 +141,7 @@ struct SyncBench : TestBase {
     p.replied = true;
     replies[size_t(p.adapter)].push_back(i);
     const int a = p.adapter;
-    os.raise_irq([this, a](CpuCtx& c) { drv.isr(c, a); });
+    os.irq_line(a).raise();  // the driver's ISR for adapter a is on line a
   }
   // A disk that serves posted commands one at a time in posting order,
   // `service` each, until n have been served.
@@ -154,7 +168,7 @@ struct SyncBench : TestBase {
   void submit_all(sc_time* t_entry = nullptr) {
     os.wake(os.create_task("p"), [this, t_entry](CpuCtx& c) {
       if (t_entry) *t_entry = c.local_time();
-      for (auto& r : reqs) drv.submit(c, *r, [this](CpuCtx& c2, IoRequest& q) { done.push_back({&q, c2.local_time()}); });
+      for (auto& r : reqs) drv.submit(c, *r);
       os.exit(c);
     });
   }
