@@ -1,23 +1,13 @@
 #include "sim/key_figures.hpp"
 
 #include <algorithm>
-#include <functional>
-#include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 namespace iosim {
 
 namespace {
-
-std::vector<std::string> split(const std::string& k) {
-  std::vector<std::string> parts;
-  std::stringstream ss(k);
-  for (std::string p; std::getline(ss, p, '.');) parts.push_back(p);
-  return parts;
-}
-
-bool starts(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
 
 struct Agg {
   double sum = 0, max = 0;
@@ -26,42 +16,65 @@ struct Agg {
   double mean() const { return n ? sum / n : 0; }
 };
 
+// Typed reading of a results file: groups by the model type they report as
+// (`groups` in the JSON, model/stats/stats.hpp), statistics by name. A group
+// type the platform does not have (no host in a storage-only run) reads as
+// absent; a statistic missing from a group that exists is an error.
+class Results {
+public:
+  explicit Results(const nlohmann::json& j) : st_(j.at("stats")), groups_(j.at("groups")) {}
+  std::vector<std::string> of_type(const char* type) const {
+    std::vector<std::string> out;
+    for (const auto& [path, t] : groups_.items())
+      if (t == type) out.push_back(path);
+    return out;
+  }
+  double stat(const std::string& group, const char* name) const {
+    const std::string k = group + "." + name;
+    if (!st_.contains(k)) throw std::runtime_error("results have group '" + group + "' but no statistic '" + k + "'");
+    return st_[k].at("value").get<double>();
+  }
+  // The statistic of every group of a type, aggregated.
+  Agg all(const char* type, const char* name) const {
+    Agg a;
+    for (const auto& g : of_type(type)) a.add(stat(g, name));
+    return a;
+  }
+  // The one group of a type (or none: 0).
+  double one(const char* type, const char* name) const {
+    const auto g = of_type(type);
+    if (g.size() > 1) throw std::runtime_error(std::string("results have ") + std::to_string(g.size()) + " " + type);
+    return g.empty() ? 0.0 : stat(g[0], name);
+  }
+
+private:
+  const nlohmann::json& st_;
+  const nlohmann::json& groups_;
+};
+
 }  // namespace
 
 KeyFigures key_figures(const nlohmann::json& results) {
-  const auto& st = results.at("stats");
-  auto get = [&](const char* k) { return st.contains(k) ? st[k].at("value").get<double>() : 0.0; };
+  const Results r(results);
+  if (r.of_type("workload").size() != 1) throw std::runtime_error("results have no workload group");
   KeyFigures f;
-  f.iops = get("top.workload.iops");
-  f.mbps = get("top.workload.mbps");
-  f.lat_mean_ms = get("top.workload.latency.mean");
-  f.lat_p99_ms = get("top.workload.latency.p99");
-  f.outstanding = get("top.workload.outstanding");
-  f.pci_util = get("top.pci.util");
-  f.host_busy = get("top.host.busy");
-  f.requests_issued = get("run.requests_issued");
-  // Per-instance figures by name pattern: top.scsiB.diskK.busy,
-  // top.scsiB.bus.busy, top.hbaH.iop_busy; the module counts come from the
-  // platform, so match the names rather than assume them.
-  Agg disk, queue, bus, iop;
-  for (const auto& [k, v] : st.items()) {
-    const double x = v.at("value").get<double>();
-    const auto p = split(k);
-    if (p.size() == 4 && p[0] == "top" && starts(p[1], "scsi") && starts(p[2], "disk")) {
-      if (p[3] == "busy") disk.add(x);
-      if (p[3] == "queue_depth") queue.add(x);
-    }
-    if (p.size() == 4 && p[0] == "top" && starts(p[1], "scsi") && p[2] == "bus" && p[3] == "busy") bus.add(x);
-    if (p.size() == 3 && p[0] == "top" && starts(p[1], "hba") && p[2] == "iop_busy") iop.add(x);
-  }
+  f.iops = r.one("workload", "iops");
+  f.mbps = r.one("workload", "mbps");
+  f.lat_mean_ms = r.one("workload", "latency.mean");
+  f.lat_p99_ms = r.one("workload", "latency.p99");
+  f.outstanding = r.one("workload", "outstanding");
+  f.pci_util = r.one("pci_bus", "util");
+  f.host_busy = r.one("host_os", "busy");
+  f.requests_issued = r.one("run", "requests_issued");
+  const Agg disk = r.all("disk", "busy"), queue = r.all("disk", "queue_depth");
   f.disk_busy = disk.mean();
   f.disk_busy_max = disk.max;
   f.disk_queue = queue.mean();
-  f.scsi_bus_busy = bus.max;
-  f.card_cpu_busy = st.contains("top.card.fw.busy") ? get("top.card.fw.busy") : iop.mean();
+  f.scsi_bus_busy = r.all("scsi_bus", "busy").max;
+  // async: the card's firmware CPU; sync: the HBAs' I/O processors (mean).
+  f.card_cpu_busy = r.of_type("firmware").empty() ? r.all("lsi53c1030", "iop_busy").mean() : r.one("firmware", "busy");
   return f;
 }
-
 nlohmann::ordered_json to_json(const KeyFigures& k) {
   return {{"iops", k.iops},
           {"mbps", k.mbps},

@@ -21,8 +21,13 @@ nlohmann::ordered_json results_json(const Scenario& sc, const RunResult& r) {
                    {"rate_per_s", sc.workload.rate},
                    {"queue_depth", sc.workload.queue_depth}};
   j["run"] = {{"seed", sc.run.seed}, {"warmup_s", sc.run.warmup_s}, {"duration_s", sc.run.duration_s}};
+  // Each module's group with the model type it reports as (readers find
+  // groups by type: sim/key_figures.cpp), then every statistic.
+  auto& g = j["groups"];
+  for (const auto& [path, type] : r.stats.groups()) g[path] = type;
   auto& s = j["stats"];
-  for (const auto& [k, v] : r.stats.all()) s[k] = {{"value", v.value}, {"unit", v.unit}};
+  for (const auto& [k, v] : r.stats.all())
+    s[k] = {{"value", v.value}, {"unit", v.unit}, {"kind", to_string(v.kind)}, {"desc", v.desc}};
   return j;
 }
 
@@ -32,9 +37,10 @@ void write_results(const std::string& dir, const Scenario& sc, const RunResult& 
   std::ofstream js(fs::path(dir) / "results.json");
   js << results_json(sc, r).dump(2) << "\n";
   std::ofstream csv(fs::path(dir) / "results.csv");
-  csv << "statistic,value,unit,description\n";
+  csv << "statistic,value,unit,kind,description\n";
   for (const auto& [k, v] : r.stats.all())
-    csv << k << "," << fmt::format("{:.9g}", v.value) << "," << v.unit << ",\"" << v.desc << "\"\n";
+    csv << k << "," << fmt::format("{:.9g}", v.value) << "," << v.unit << "," << to_string(v.kind) << ",\"" << v.desc
+        << "\"\n";
   if (!js || !csv) throw std::runtime_error("cannot write results in " + dir);
 }
 

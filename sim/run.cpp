@@ -67,10 +67,13 @@ RunResult run_scenario(const Scenario& sc, const RunOptions& opt) {
   res.issued = ledger.issued();
   res.failed = ledger.failed();
   res.completed_total = ledger.issued() - ledger.outstanding();
-  res.stats.put("run.requests_issued", double(res.issued), "count", "over the whole run, warm-up and drain included");
-  res.stats.put("run.requests_completed", double(res.completed_total), "count", "over the whole run; equals issued (else the ledger check fails the run)");
-  res.stats.put("run.requests_failed", double(res.failed), "count", "completed with an error status");
-  res.stats.put("run.simulated", res.sim_s, "s", "simulated time, drain included");
+  res.stats.group("run", "run")
+      .add("requests_issued", double(res.issued), "count", StatKind::Counter,
+           "over the whole run, warm-up and drain included")
+      .add("requests_completed", double(res.completed_total), "count", StatKind::Counter,
+           "over the whole run; equals issued (else the ledger check fails the run)")
+      .add("requests_failed", double(res.failed), "count", StatKind::Counter, "completed with an error status")
+      .add("simulated", res.sim_s, "s", StatKind::Setting, "simulated time, drain included");
   res.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
   return res;
 }

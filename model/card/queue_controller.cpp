@@ -154,20 +154,18 @@ void QueueController::reset_stats() {
 void QueueController::report(Stats& out, double window_s) const {
   const std::string n = name();
   const double cycles = double(core_->cycles() - cycles_at_reset_);
-  out.put(n + ".cycles", cycles, "count", "clock edges evaluated (idle time skipped)");
+  out.group(n, "queue_controller").add("cycles", cycles, "count", StatKind::Counter, "clock edges evaluated (idle time skipped)");
   if (window_s > 0)
-    out.put(n + ".clocked", 100.0 * cycles / (window_s * 1e12 / double(period_ps_)), "%",
-            "edges evaluated / edges of a free-running clock");
+    out.group(n, "queue_controller").add("clocked", 100.0 * cycles / (window_s * 1e12 / double(period_ps_)), "%", StatKind::Fraction, "edges evaluated / edges of a free-running clock");
   const char* op[kPorts] = {"req_push", "req_pop", "cpl_push", "cpl_pop"};
   for (int i = 0; i < kPorts; ++i) {
-    out.put(n + "." + op[i] + "_ok", double(accepted_[i]), "count", "operations accepted");
-    out.put(n + "." + op[i] + "_refused", double(refused_[i]), "count",
-            "operations refused (ring full on push, empty on pop)");
+    out.group(n, "queue_controller").add(std::string() + op[i] + "_ok", double(accepted_[i]), "count", StatKind::Counter, "operations accepted");
+    out.group(n, "queue_controller").add(std::string() + op[i] + "_refused", double(refused_[i]), "count", StatKind::Counter, "operations refused (ring full on push, empty on pop)");
   }
-  out.put(n + ".req_occupancy_mean", req_occ_.mean(), "records", "time-weighted valid requests");
-  out.put(n + ".req_occupancy_max", req_occ_.max(), "records", "");
-  out.put(n + ".cpl_occupancy_mean", cpl_occ_.mean(), "records", "time-weighted valid completions");
-  out.put(n + ".cpl_occupancy_max", cpl_occ_.max(), "records", "");
+  out.group(n, "queue_controller").add("req_occupancy_mean", req_occ_.mean(), "records", StatKind::Level, "time-weighted valid requests");
+  out.group(n, "queue_controller").add("req_occupancy_max", req_occ_.max(), "records", StatKind::Level, "");
+  out.group(n, "queue_controller").add("cpl_occupancy_mean", cpl_occ_.mean(), "records", StatKind::Level, "time-weighted valid completions");
+  out.group(n, "queue_controller").add("cpl_occupancy_max", cpl_occ_.max(), "records", StatKind::Level, "");
 }
 
 } // namespace iosim

@@ -121,11 +121,11 @@ void Lsi53c1030::reset_stats() {
 
 void Lsi53c1030::report(Stats& out, double window_s) const {
   const std::string n = name();
-  out.put(n + ".requests", double(requests_) / window_s, "1/s", "request frames processed");
-  out.put(n + ".interrupts", double(interrupts_) / window_s, "1/s", "interrupts raised");
-  out.put(n + ".iop_busy", 100 * iop_busy_.mean(), "%", "I/O processor busy fetching and starting commands");
-  out.put(n + ".reply_busy", 100 * reply_busy_.mean(), "%", "moving read data to the host and posting replies");
-  out.put(n + ".outstanding", outstanding_.mean(), "count", "mean commands inside the chip");
+  out.group(n, "lsi53c1030").add("requests", double(requests_) / window_s, "1/s", StatKind::Rate, "request frames processed");
+  out.group(n, "lsi53c1030").add("interrupts", double(interrupts_) / window_s, "1/s", StatKind::Rate, "interrupts raised");
+  out.group(n, "lsi53c1030").add("iop_busy", 100 * iop_busy_.mean(), "%", StatKind::Fraction, "I/O processor busy fetching and starting commands");
+  out.group(n, "lsi53c1030").add("reply_busy", 100 * reply_busy_.mean(), "%", StatKind::Fraction, "moving read data to the host and posting replies");
+  out.group(n, "lsi53c1030").add("outstanding", outstanding_.mean(), "count", StatKind::Level, "mean commands inside the chip");
 }
 
 } // namespace iosim

@@ -98,13 +98,12 @@ void AsyncDriver::reset_stats() { submitted_ = full_ = polls_ = drained_ = 0; ba
 
 void AsyncDriver::report(Stats& out, double window_s) const {
   const std::string name_ = name();
-  out.put(name_ + ".submitted", double(submitted_) / window_s, "1/s", "records put on the request ring");
-  out.put(name_ + ".ring_full", double(full_) / window_s, "1/s", "submits that found the request ring full");
-  out.put(name_ + ".polls", double(polls_) / window_s, "1/s", "polling thread wake-ups");
-  out.put(name_ + ".batch_mean", batch_.mean(), "count", "completions drained per wake-up");
-  out.put(name_ + ".batch_max", batch_.max(), "count", "");
-  out.put(name_ + ".lock_contended", ring_lock_.acquisitions ? 100.0 * double(ring_lock_.contended) / double(ring_lock_.acquisitions) : 0,
-          "%", "submits that found the ring lock held");
+  out.group(name_, "async_driver").add("submitted", double(submitted_) / window_s, "1/s", StatKind::Rate, "records put on the request ring");
+  out.group(name_, "async_driver").add("ring_full", double(full_) / window_s, "1/s", StatKind::Rate, "submits that found the request ring full");
+  out.group(name_, "async_driver").add("polls", double(polls_) / window_s, "1/s", StatKind::Rate, "polling thread wake-ups");
+  out.group(name_, "async_driver").add("batch_mean", batch_.mean(), "count", StatKind::Distribution, "completions drained per wake-up");
+  out.group(name_, "async_driver").add("batch_max", batch_.max(), "count", StatKind::Distribution, "");
+  out.group(name_, "async_driver").add("lock_contended", ring_lock_.acquisitions ? 100.0 * double(ring_lock_.contended) / double(ring_lock_.acquisitions) : 0, "%", StatKind::Fraction, "submits that found the ring lock held");
 }
 
 } // namespace iosim

@@ -95,9 +95,9 @@ unsigned HostMemory::transport_dbg(tlm::tlm_generic_payload& gp) {
 
 void HostMemory::report(Stats& out, double window_s) const {
   const std::string b = name();
-  out.put(b + ".dma_write_MBps", window_s > 0 ? double(bytes_w_) / window_s / 1e6 : 0, "MB/s", "DMA into host RAM");
-  out.put(b + ".dma_read_MBps", window_s > 0 ? double(bytes_r_) / window_s / 1e6 : 0, "MB/s", "DMA from host RAM");
-  out.put(b + ".write_stall_us", stall_s_ * 1e6, "us", "DMA writes waiting for posted-write buffer space");
+  out.group(b, "host_memory").add("dma_write_MBps", window_s > 0 ? double(bytes_w_) / window_s / 1e6 : 0, "MB/s", StatKind::Rate, "DMA into host RAM");
+  out.group(b, "host_memory").add("dma_read_MBps", window_s > 0 ? double(bytes_r_) / window_s / 1e6 : 0, "MB/s", StatKind::Rate, "DMA from host RAM");
+  out.group(b, "host_memory").add("write_stall_us", stall_s_ * 1e6, "us", StatKind::Distribution, "DMA writes waiting for posted-write buffer space");
 }
 
 } // namespace iosim

@@ -277,19 +277,18 @@ void PcixBus::report(Stats& out, double window_s) const {
     const auto& s = stats_[i];
     const std::string mn = b + "." + (i < master_names_.size() && !master_names_[i].empty() ? master_names_[i]
                                                                                            : "m" + std::to_string(i));
-    out.put(mn + ".bytes", double(s.bytes), "B", "bytes moved by this master");
-    out.put(mn + ".transactions", double(s.transactions), "count", "bus transactions (4 KB pieces)");
-    out.put(mn + ".splits", double(s.splits), "count", "PCI-X split reads");
-    out.put(mn + ".retries", double(s.retries), "count", "PCI delayed-read retries");
-    out.put(mn + ".errors", double(s.errors), "count", "master / target aborts");
-    out.put(mn + ".arb_wait_us", s.arbitrations ? 1e6 * s.arb_wait_s / double(s.arbitrations) : 0, "us",
-            "mean wait from bus request to FRAME#");
-    out.put(mn + ".MBps", window_s > 0 ? double(s.bytes) / window_s / 1e6 : 0, "MB/s", "achieved");
+    out.group(mn, "pci_master").add("bytes", double(s.bytes), "B", StatKind::Counter, "bytes moved by this master");
+    out.group(mn, "pci_master").add("transactions", double(s.transactions), "count", StatKind::Counter, "bus transactions (4 KB pieces)");
+    out.group(mn, "pci_master").add("splits", double(s.splits), "count", StatKind::Counter, "PCI-X split reads");
+    out.group(mn, "pci_master").add("retries", double(s.retries), "count", StatKind::Counter, "PCI delayed-read retries");
+    out.group(mn, "pci_master").add("errors", double(s.errors), "count", StatKind::Counter, "master / target aborts");
+    out.group(mn, "pci_master").add("arb_wait_us", s.arbitrations ? 1e6 * s.arb_wait_s / double(s.arbitrations) : 0, "us", StatKind::Distribution, "mean wait from bus request to FRAME#");
+    out.group(mn, "pci_master").add("MBps", window_s > 0 ? double(s.bytes) / window_s / 1e6 : 0, "MB/s", StatKind::Rate, "achieved");
     bytes += s.bytes;
   }
-  out.put(b + ".util", window_s > 0 ? 100.0 * busy_s_ / window_s : 0, "%", "busy fraction of bus clocks");
-  out.put(b + ".MBps", window_s > 0 ? double(bytes) / window_s / 1e6 : 0, "MB/s", "achieved, all masters");
-  out.put(b + ".peak_MBps", p_.peak_bytes_per_s() / 1e6, "MB/s", "width x clock");
+  out.group(b, "pci_bus").add("util", window_s > 0 ? 100.0 * busy_s_ / window_s : 0, "%", StatKind::Fraction, "busy fraction of bus clocks");
+  out.group(b, "pci_bus").add("MBps", window_s > 0 ? double(bytes) / window_s / 1e6 : 0, "MB/s", StatKind::Rate, "achieved, all masters");
+  out.group(b, "pci_bus").add("peak_MBps", p_.peak_bytes_per_s() / 1e6, "MB/s", StatKind::Setting, "width x clock");
 }
 
 } // namespace iosim

@@ -91,12 +91,11 @@ void Raid0Volume::reset_stats() { requests_ = split_ = pieces_issued_ = errors_ 
 void Raid0Volume::report(Stats& out, double window_s) const {
   (void)window_s;
   const std::string name_ = name();
-  out.put(name_ + ".requests", double(requests_), "count", "parent requests submitted");
-  out.put(name_ + ".requests_split", double(split_), "count", "parents that crossed a stripe boundary");
-  out.put(name_ + ".pieces", double(pieces_issued_), "count", "member requests issued");
-  out.put(name_ + ".pieces_per_request", requests_ ? double(pieces_issued_) / double(requests_) : 0.0, "1",
-          "mean member requests per parent");
-  out.put(name_ + ".errors", double(errors_), "count", "parents or pieces completed with an error");
+  out.group(name_, "raid0").add("requests", double(requests_), "count", StatKind::Counter, "parent requests submitted");
+  out.group(name_, "raid0").add("requests_split", double(split_), "count", StatKind::Counter, "parents that crossed a stripe boundary");
+  out.group(name_, "raid0").add("pieces", double(pieces_issued_), "count", StatKind::Counter, "member requests issued");
+  out.group(name_, "raid0").add("pieces_per_request", requests_ ? double(pieces_issued_) / double(requests_) : 0.0, "1", StatKind::Distribution, "mean member requests per parent");
+  out.group(name_, "raid0").add("errors", double(errors_), "count", StatKind::Counter, "parents or pieces completed with an error");
 }
 
 } // namespace iosim

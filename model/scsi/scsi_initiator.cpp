@@ -96,15 +96,15 @@ void ScsiInitiator::reset_stats() {
 void ScsiInitiator::report(Stats& out, double window_s) const {
   (void)window_s;
   const std::string n = name();
-  out.put(n + ".issued", double(issued_), "count", "commands sent to targets");
-  out.put(n + ".completed", double(completed_), "count", "commands completed");
+  out.group(n, "scsi_initiator").add("issued", double(issued_), "count", StatKind::Counter, "commands sent to targets");
+  out.group(n, "scsi_initiator").add("completed", double(completed_), "count", StatKind::Counter, "commands completed");
   for (int id = 0; id < ScsiBus::kMaxIds; ++id) {
     if (!views_[id] && !addressed_[id]) continue;  // targets this port was wired to or sent to
     const std::string t = n + ".t" + std::to_string(id);
-    out.put(t + ".queued_mean", queued_lvl_[id].mean(), "count", "commands waiting in the port");
-    out.put(t + ".queued_max", queued_lvl_[id].max(), "count", "");
-    out.put(t + ".outstanding_mean", outstanding_lvl_[id].mean(), "count", "commands at the target");
-    out.put(t + ".outstanding_max", outstanding_lvl_[id].max(), "count", "");
+    out.group(t, "scsi_port_target").add("queued_mean", queued_lvl_[id].mean(), "count", StatKind::Level, "commands waiting in the port");
+    out.group(t, "scsi_port_target").add("queued_max", queued_lvl_[id].max(), "count", StatKind::Level, "");
+    out.group(t, "scsi_port_target").add("outstanding_mean", outstanding_lvl_[id].mean(), "count", StatKind::Level, "commands at the target");
+    out.group(t, "scsi_port_target").add("outstanding_max", outstanding_lvl_[id].max(), "count", StatKind::Level, "");
   }
 }
 

@@ -9,14 +9,31 @@
 
 namespace iosim {
 
-void Stats::put(const std::string& name, double value, std::string unit, std::string desc) {
-  map_[name] = Stat{value, std::move(unit), std::move(desc)};
+StatGroup Stats::group(const std::string& path, const std::string& type) {
+  auto [it, fresh] = groups_.emplace(path, type);
+  if (!fresh && it->second != type)
+    throw std::logic_error("statistics group '" + path + "' reported as both " + it->second + " and " + type);
+  return StatGroup(*this, path);
 }
 
-double Stats::get(const std::string& name) const {
+StatGroup& StatGroup::add(const std::string& stat, double value, std::string unit, StatKind kind, std::string desc) {
+  s_->map_[path_ + "." + stat] = Stat{value, std::move(unit), kind, std::move(desc)};
+  return *this;
+}
+
+const Stat& Stats::stat(const std::string& name) const {
   auto it = map_.find(name);
   if (it == map_.end()) throw std::out_of_range("no statistic named '" + name + "'");
-  return it->second.value;
+  return it->second;
+}
+
+double Stats::get(const std::string& name) const { return stat(name).value; }
+
+std::vector<std::string> Stats::groups_of(const std::string& type) const {
+  std::vector<std::string> out;
+  for (const auto& [path, t] : groups_)
+    if (t == type) out.push_back(path);
+  return out;
 }
 
 void LevelTracker::advance() {

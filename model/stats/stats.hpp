@@ -1,7 +1,13 @@
 #pragma once
-// Statistics: one flat registry keyed by hierarchical module name
-// ("top.scsi0.disk3.busy"), each value with its unit. Modules collect with the
-// small trackers below and write into the registry at the end of a run.
+// Statistics: a tree of groups, one per module, named after the module
+// hierarchy ("top.scsi0.disk3") and typed by the model it reports for
+// ("disk"); each statistic has a name, a value, a unit, a kind and a
+// description ("top.scsi0.disk3.busy": 91.5 %, fraction, "time serving a
+// command"). Modules collect with the small trackers below and write their
+// group at the end of a run. Readers find groups by type (every "disk"), not
+// by matching names, and a missing statistic is an error, never a silent 0.
+#include "model/common/enum_names.hpp"
+
 #include <systemc>
 #include <map>
 #include <string>
@@ -9,21 +15,59 @@
 
 namespace iosim {
 
+// What a figure is, so readers can aggregate it correctly.
+enum class StatKind {
+  Counter,       // events or bytes in the window (sums across instances)
+  Rate,          // per second over the window
+  Level,         // a time-weighted level of the window (mean or max of a queue, occupancy)
+  Distribution,  // a statistic of samples (mean, percentile, max of latencies or service times)
+  Fraction,      // a share of time or of events, in %
+  Setting        // a configured or derived constant (peak bandwidth)
+};
+template <> struct EnumNames<StatKind> {
+  static constexpr std::array<std::pair<StatKind, const char*>, 6> table{
+      {{StatKind::Counter, "counter"}, {StatKind::Rate, "rate"}, {StatKind::Level, "level"},
+       {StatKind::Distribution, "distribution"}, {StatKind::Fraction, "fraction"}, {StatKind::Setting, "setting"}}};
+};
+
 struct Stat {
   double value = 0;
   std::string unit;  // "1/s", "ms", "MB/s", "%", "count", ...
+  StatKind kind = StatKind::Counter;
   std::string desc;
+};
+
+class Stats;
+
+// One module's statistics: out.group(name(), "disk").add("busy", ...).
+class StatGroup {
+public:
+  StatGroup& add(const std::string& stat, double value, std::string unit, StatKind kind, std::string desc);
+  const std::string& path() const { return path_; }
+
+private:
+  friend class Stats;
+  StatGroup(Stats& s, std::string path) : s_(&s), path_(std::move(path)) {}
+  Stats* s_;
+  std::string path_;
 };
 
 class Stats {
 public:
-  void put(const std::string& name, double value, std::string unit, std::string desc = "");
+  // The group of the module at `path` (its hierarchical name), reporting as a
+  // model of `type`. A path keeps one type.
+  StatGroup group(const std::string& path, const std::string& type);
   bool has(const std::string& name) const { return map_.count(name) != 0; }
   double get(const std::string& name) const;  // throws std::out_of_range naming the key
+  const Stat& stat(const std::string& name) const;  // idem
   const std::map<std::string, Stat>& all() const { return map_; }
+  const std::map<std::string, std::string>& groups() const { return groups_; }  // path -> type
+  std::vector<std::string> groups_of(const std::string& type) const;  // paths, in name order
 
 private:
+  friend class StatGroup;
   std::map<std::string, Stat> map_;
+  std::map<std::string, std::string> groups_;
 };
 
 // Time-weighted level (queue depth, busy flag): integrates value x dt in

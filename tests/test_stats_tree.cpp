@@ -1,0 +1,51 @@
+// The typed statistics tree: groups typed by model, kinds, errors on misuse,
+// and key figures found by group type rather than by name patterns.
+#include <catch2/catch.hpp>
+
+#include "model/stats/stats.hpp"
+#include "sim/key_figures.hpp"
+
+#include <stdexcept>
+
+using namespace iosim;
+
+TEST_CASE("stats: groups keep one type, statistics carry unit, kind and description", "[stats]") {
+  Stats s;
+  s.group("top.scsi0.disk0", "disk").add("busy", 90, "%", StatKind::Fraction, "time serving a command");
+  s.group("top.scsi0.disk1", "disk").add("busy", 80, "%", StatKind::Fraction, "");
+  s.group("top.scsi0.bus", "scsi_bus").add("busy", 10, "%", StatKind::Fraction, "");
+  CHECK(s.groups_of("disk") == std::vector<std::string>{"top.scsi0.disk0", "top.scsi0.disk1"});
+  CHECK(s.stat("top.scsi0.disk0.busy").kind == StatKind::Fraction);
+  CHECK(s.stat("top.scsi0.disk0.busy").desc == "time serving a command");
+  CHECK_THROWS_AS(s.group("top.scsi0.bus", "disk"), std::logic_error);  // one path, one type
+  CHECK_THROWS_AS(s.get("top.scsi0.disk2.busy"), std::out_of_range);    // missing: an error, not 0
+  CHECK(std::string(to_string(StatKind::Distribution)) == "distribution");
+}
+
+TEST_CASE("key figures: disks are the groups of type disk, whatever their names", "[stats]") {
+  // A bus named like a disk and a disk named unlike one: types decide.
+  nlohmann::json j;
+  j["groups"] = {{"top.workload", "workload"}, {"run", "run"},          {"top.scsi0.disk0", "scsi_bus"},
+                 {"top.d", "disk"},            {"top.e", "disk"},        {"top.hba0", "lsi53c1030"}};
+  auto put = [&](const char* k, double v) { j["stats"][k] = {{"value", v}, {"unit", ""}}; };
+  for (const char* k : {"iops", "mbps", "latency.mean", "latency.p99", "outstanding"})
+    put((std::string("top.workload.") + k).c_str(), 1);
+  put("run.requests_issued", 7);
+  put("top.scsi0.disk0.busy", 5);
+  put("top.d.busy", 90);
+  put("top.d.queue_depth", 2);
+  put("top.e.busy", 70);
+  put("top.e.queue_depth", 4);
+  put("top.hba0.iop_busy", 30);
+  const KeyFigures f = key_figures(j);
+  CHECK(f.disk_busy == Approx(80));
+  CHECK(f.disk_busy_max == Approx(90));
+  CHECK(f.disk_queue == Approx(3));
+  CHECK(f.scsi_bus_busy == Approx(5));
+  CHECK(f.card_cpu_busy == Approx(30));
+  CHECK(f.host_busy == 0);  // no host_os group: a storage-only platform
+  CHECK(f.requests_issued == 7);
+  // A group that exists but lacks a statistic the reader needs is an error.
+  j["stats"].erase("top.e.queue_depth");
+  CHECK_THROWS_AS(key_figures(j), std::runtime_error);
+}
