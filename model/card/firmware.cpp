@@ -14,6 +14,14 @@ Firmware::Firmware(sc_module_name name, const FirmwareParams& p, CardMemory& mem
   SC_THREAD(run);
   for (int i = 0; i < p_.dma_channels; ++i)
     sc_core::sc_spawn([this] { dma_engine(); }, sc_core::sc_gen_unique_name("dma"));
+  // What ends an idle wait, built once (an `a | b` list is built per wait).
+  wake_ |= mem_.request_posted();
+  wake_ |= scsi_ev_;
+  wake_ |= dma_done_ev_;
+  wake_or_slot_ |= mem_.request_posted();
+  wake_or_slot_ |= scsi_ev_;
+  wake_or_slot_ |= dma_done_ev_;
+  wake_or_slot_ |= mem_.completion_taken();
   busy_.trace(this->name(), "busy", 1);  // waveform (--vcd) only
   in_card_.trace(this->name(), "in_card", 16);
 }
@@ -39,9 +47,10 @@ void Firmware::take_request() {
   ++jobs_;
   in_card_.add(1);
   spend(p_.map_cycles);
-  std::vector<IoRequest*> pieces;
-  split_request(j, raid0_map(raid_, j.lba, j.blocks), commands_, pieces);
-  for (IoRequest* cmd : pieces) {
+  raid0_map(raid_, j.lba, j.blocks, map_);
+  pieces_.clear();
+  split_request(j, map_, commands_, pieces_);
+  for (IoRequest* cmd : pieces_) {
     spend(p_.issue_cycles);
     cmd->on_done = [this](IoRequest& c) { scsi_done_.push_back(&c); scsi_ev_.notify(SC_ZERO_TIME); };
     ++commands_issued_;
@@ -96,9 +105,7 @@ void Firmware::run() {
     // Idle: the loop keeps re-reading the status at P_SR every poll interval.
     // Rather than simulate each empty poll, sleep until something changes and
     // resume at the next poll instant.
-    if (!to_post_.empty() || throttled)
-      wait(mem_.request_posted() | scsi_ev_ | dma_done_ev_ | mem_.completion_taken());
-    else wait(mem_.request_posted() | scsi_ev_ | dma_done_ev_);
+    wait(!to_post_.empty() || throttled ? wake_or_slot_ : wake_);
     const double now = sc_time_stamp().to_seconds();
     const double next = std::ceil(now / p_.poll_interval_s) * p_.poll_interval_s;
     if (next > now) wait(sc_time(next - now, SC_SEC));

@@ -74,7 +74,12 @@ private:
   IoPool commands_;     // SCSI commands, one per RAID0 piece
   std::deque<IoRequest*> scsi_done_;
   std::deque<IoRequest*> to_dma_, to_post_;
+  std::vector<Raid0Piece> map_;     // scratch of take_request (one thread: run)
+  std::vector<IoRequest*> pieces_;  // idem
   sc_core::sc_event scsi_ev_, dma_req_ev_, dma_done_ev_;
+  // Idle: a request posted, a SCSI command back, a DMA done (and, when a
+  // completion waits for a free slot or the ring is throttled, a slot freed).
+  sc_core::sc_event_or_list wake_, wake_or_slot_;
   LevelTracker busy_, in_card_;
   uint64_t taken_ = 0, posted_ = 0, commands_issued_ = 0, polls_ = 0;
   int jobs_ = 0;  // descriptors in use

@@ -27,11 +27,11 @@ bool SyncDriver::submit(CpuCtx& c, IoRequest& req) {
   const double pages = double((req.bytes() + 4095) / 4096);
   c.compute(k.request_setup + k.request_per_page * pages, CpuCat::System);
   c.compute(p_.md_map_cycles, CpuCat::System);
-  const auto map = raid0_map(raid_, req.lba, req.blocks);
-  c.lock(io_request_lock_);
-  std::vector<IoRequest*> pieces;
-  split_request(req, map, pieces_, pieces);
-  for (IoRequest* pc : pieces) {
+  c.lock(io_request_lock_);  // the scratch vectors are used under the lock only
+  raid0_map(raid_, req.lba, req.blocks, map_);
+  split_.clear();
+  split_request(req, map_, pieces_, split_);
+  for (IoRequest* pc : split_) {
     const uint32_t m = pc->ext<MemberIndex>().member;
     Device& d = devs_[m];
     c.compute(p_.elevator_cycles + p_.elevator_per_entry * double(d.elevator.size()), CpuCat::System);
@@ -39,7 +39,7 @@ bool SyncDriver::submit(CpuCtx& c, IoRequest& req) {
     d.elevator.emplace(pc->lba, pc);
     d.queued.set(double(d.elevator.size()));
   }
-  for (const auto& x : map) dispatch(c, int(x.member));
+  for (size_t i = 0; i < split_.size(); ++i) dispatch(c, int(map_[i].member));
   c.unlock(io_request_lock_);
   return true;
 }
@@ -89,7 +89,12 @@ void SyncDriver::isr(CpuCtx& c, int ai) {
   ++isr_runs_;
   c.compute(p_.isr_cycles, CpuCat::Irq);
   c.pio_read(a.reg_base + mpt::kIntStatus, 4);
+  // Two ISRs (one per CPU) may be in flight at once: each takes its own list.
   std::vector<IoRequest*> back;
+  if (!spare_lists_.empty()) {
+    back = std::move(spare_lists_.back());
+    spare_lists_.pop_back();
+  }
   for (;;) {
     const uint32_t v = uint32_t(c.pio_read(a.reg_base + mpt::kReplyFifo, 4));
     if (v == mpt::kEmpty) break;
@@ -111,6 +116,8 @@ void SyncDriver::isr(CpuCtx& c, int ai) {
   }
   kick_adapter(c, ai);
   c.unlock(io_request_lock_);
+  back.clear();
+  spare_lists_.push_back(std::move(back));
 }
 
 void SyncDriver::reset_stats() {

@@ -79,6 +79,9 @@ private:
   std::vector<Device> devs_;
   std::vector<Adapter> adapters_;
   IoPool pieces_;           // the md layer's per-member pieces (buffer heads)
+  std::vector<Raid0Piece> map_;      // submit's scratch, under io_request_lock_
+  std::vector<IoRequest*> split_;    // idem
+  std::vector<std::vector<IoRequest*>> spare_lists_;  // the ISRs' reply lists, reused
   ContextTable contexts_;   // MsgContext -> piece at the adapter
   SpinLock io_request_lock_;  // 2.4's global block-layer lock, held by submit, dispatch and the bottom half
   uint64_t dispatched_ = 0, isr_runs_ = 0, replies_ = 0;

@@ -21,11 +21,17 @@ Raid0Geometry make_raid0_geometry(const std::vector<uint64_t>& caps, uint64_t st
 }
 
 std::vector<Raid0Piece> raid0_map(const Raid0Geometry& g, uint64_t lba, uint32_t blocks) {
+  std::vector<Raid0Piece> out;
+  raid0_map(g, lba, blocks, out);
+  return out;
+}
+
+void raid0_map(const Raid0Geometry& g, uint64_t lba, uint32_t blocks, std::vector<Raid0Piece>& out) {
+  out.clear();
   if (g.members == 0 || g.stripe_blocks == 0) throw std::invalid_argument("raid0: empty geometry");
   if (lba > g.capacity_blocks() || blocks > g.capacity_blocks() - lba)
     throw std::out_of_range("raid0: request [" + std::to_string(lba) + ", +" + std::to_string(blocks) +
                             ") beyond capacity " + std::to_string(g.capacity_blocks()));
-  std::vector<Raid0Piece> out;
   uint64_t pos = lba, done = 0;
   while (done < blocks) {
     const uint64_t unit = pos / g.stripe_blocks, within = pos % g.stripe_blocks;
@@ -38,7 +44,6 @@ std::vector<Raid0Piece> raid0_map(const Raid0Geometry& g, uint64_t lba, uint32_t
     pos += p.blocks;
     done += p.blocks;
   }
-  return out;
 }
 
 Raid0Volume::Raid0Volume(sc_core::sc_module_name name, const std::vector<uint64_t>& caps, uint64_t stripe_bytes)

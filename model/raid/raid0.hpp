@@ -48,6 +48,8 @@ struct Raid0Piece {
 // Splits [lba, lba + blocks) at stripe-unit boundaries, in logical order.
 // Throws std::out_of_range if the range leaves the volume.
 std::vector<Raid0Piece> raid0_map(const Raid0Geometry& g, uint64_t lba, uint32_t blocks);
+// The same into `out` (cleared first): a caller on a hot path keeps its vector.
+void raid0_map(const Raid0Geometry& g, uint64_t lba, uint32_t blocks, std::vector<Raid0Piece>& out);
 
 class Raid0Volume : public sc_core::sc_module, public BlockDevice, public Reporter {
 public:
