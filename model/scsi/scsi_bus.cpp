@@ -2,6 +2,7 @@
 
 #include "model/stats/vcd.hpp"
 
+#include <cmath>
 #include <stdexcept>
 #include <string>
 
@@ -71,11 +72,52 @@ sc_time ScsiBus::iu_time(uint64_t payload) const {
   return tp_ * double(transfers);
 }
 
-void ScsiBus::spend(Phase ph, const sc_time& t) {
+uint64_t ScsiBus::ps(const sc_time& t) {
+  return uint64_t(std::llround(t / sc_time(1, sc_core::SC_PS)));
+}
+
+void ScsiBus::trace_at(Phase ph, const sc_time& at) {
+  VcdWriter* w = vcd_writer();
+  if (!w) return;
+  if (at == sc_core::sc_time_stamp()) return trace(ph);
+  // A phase of the plan, ahead of simulated time: written when time gets there.
+  w->schedule(v_busy_, ph != kBusFree, ps(at));
+  w->schedule(v_phase_, uint64_t(ph), ps(at));
+}
+
+void ScsiBus::book(Phase ph, const sc_time& at, double s) {
+  if (at <= sc_core::sc_time_stamp()) phase_s_[ph] += s;
+  else booked_.push_back(Booking{at, ph, s});
+}
+
+void ScsiBus::settle_accounts() const {
+  if (booked_.empty()) return;
+  const sc_time now = sc_core::sc_time_stamp();
+  size_t keep = 0;
+  for (const Booking& b : booked_) {
+    if (b.at <= now) phase_s_[b.ph] += b.s;
+    else booked_[keep++] = b;
+  }
+  booked_.resize(keep);
+}
+
+void ScsiBus::plan_start() {
+  settle_accounts();  // the previous plan has been spent: everything booked is due
+  cursor_ = sc_core::sc_time_stamp();
+}
+
+// What one wait per phase did: book the phase's time at its start, show it in
+// the waveform from its start, then (in run_plan) wait.
+void ScsiBus::plan(Phase ph, const sc_time& t) {
   if (t == sc_core::SC_ZERO_TIME) return;
-  phase_s_[ph] += t.to_seconds();
-  trace(ph);
-  wait(t);
+  book(ph, cursor_, t.to_seconds());
+  trace_at(ph, cursor_);
+  cursor_ += t;
+}
+
+void ScsiBus::run_plan() {
+  const sc_time now = sc_core::sc_time_stamp();
+  if (cursor_ > now) wait(cursor_ - now);
 }
 
 bool ScsiBus::eligible(int id) {
@@ -112,16 +154,20 @@ void ScsiBus::arbiter() {
   bool qas_handover = false;
   for (;;) {
     while (pending_.empty()) wait(request_ev_);
-    sc_time now = sc_core::sc_time_stamp();
+    const sc_time now = sc_core::sc_time_stamp();
+    plan_start();
     if (!qas_handover && used_) {  // a bus never used has been free "forever"
       const sc_time ready = t_free_ + secs(p_.bus_free_delay_s);
-      if (now < ready) spend(kBusFree, ready - now);
+      if (now < ready) plan(kBusFree, ready - now);
     }
     // Devices that asserted their id by the start of arbitration take part;
-    // later ones see BSY and wait for the next round.
-    const sc_time t_start = sc_core::sc_time_stamp();
-    spend(kArbitration, qas_handover ? secs(p_.qas_release_delay_s + p_.qas_arbitration_delay_s)
-                                     : secs(p_.arbitration_delay_s));
+    // later ones see BSY and wait for the next round. Requests made while
+    // the bus free delay and the arbitration delay run are filtered by
+    // their time below, so both delays are spent in one wait.
+    const sc_time t_start = cursor_;
+    plan(kArbitration, qas_handover ? secs(p_.qas_release_delay_s + p_.qas_arbitration_delay_s)
+                                    : secs(p_.arbitration_delay_s));
+    run_plan();
     std::vector<Waiter*> contenders;
     for (auto* w : pending_)
       if (w->t_req <= t_start && eligible(w->id)) contenders.push_back(w);
@@ -153,8 +199,10 @@ void ScsiBus::acquire(int id) {
   trace(kSelection, id);
   ++connections_;
   // (Re)selection, then the selected device answers and the bus settles
-  // before the first information transfer phase.
-  spend(kSelection, secs(p_.bus_set_delay_s + p_.bus_settle_delay_s));
+  // before the first information transfer phase. From here on the
+  // connection's phases are fixed: planned by the caller, spent in one wait.
+  plan_start();
+  plan(kSelection, secs(p_.bus_set_delay_s + p_.bus_settle_delay_s));
 }
 
 void ScsiBus::release(int owner, const IoRequest* req) {
@@ -170,7 +218,7 @@ void ScsiBus::dt_phase_start(int initiator_id, int target_id, bool to_initiator)
   const int pair = initiator_id * kMaxIds + target_id;
   const auto key = std::make_pair(pair, to_initiator ? 1 : 0);
   if (!p_.retain_training || !trained_.count(key)) {
-    spend(kTraining, tp_ * double(p_.training_periods));
+    plan(kTraining, tp_ * double(p_.training_periods));
     trained_.insert(key);
   }
 }
@@ -180,7 +228,8 @@ void ScsiBus::send_command(int initiator_id, IoRequest& req) {
   if (!t) throw std::logic_error(std::string(name()) + ": command for absent target " + std::to_string(req.target));
   acquire(initiator_id);
   dt_phase_start(initiator_id, req.target, false);
-  spend(kIuOverhead, iu_time(p_.lq_iu_bytes) + iu_time(p_.command_iu_bytes));
+  plan(kIuOverhead, iu_time(p_.lq_iu_bytes) + iu_time(p_.command_iu_bytes));
+  run_plan();
   owner_[&req] = initiator_id;
   ++commands_;
   release(initiator_id, nullptr);
@@ -192,14 +241,16 @@ void ScsiBus::transfer(int target_id, IoRequest& req, uint64_t bytes) {
   const int init = it == owner_.end() ? 7 : it->second;
   acquire(target_id);
   dt_phase_start(init, target_id, req.is_read());
-  spend(kInitiator, secs(p_.initiator_latency_s));
+  plan(kInitiator, secs(p_.initiator_latency_s));
   const sc_time payload = tp_ * (double(bytes) / double(p_.width_bytes));
   const sc_time iu = iu_time(bytes);
-  phase_s_[kData] += payload.to_seconds();
-  phase_s_[kIuOverhead] += (iu - payload).to_seconds();
-  spend(kIuOverhead, iu_time(p_.lq_iu_bytes));
-  trace(kData);
-  wait(iu);
+  // The data IU's split (payload vs pad + iuCRC) is booked when its L_Q starts.
+  book(kData, cursor_, payload.to_seconds());
+  book(kIuOverhead, cursor_, (iu - payload).to_seconds());
+  plan(kIuOverhead, iu_time(p_.lq_iu_bytes));
+  trace_at(kData, cursor_);
+  cursor_ += iu;
+  run_plan();
   data_bytes_ += bytes;
   release(target_id, &req);
 }
@@ -213,14 +264,16 @@ void ScsiBus::complete(int target_id, IoRequest& req) {
     busy_ = true;
     hold_id_ = -1;
     hold_req_ = nullptr;
+    plan_start();
   } else {
     acquire(target_id);
     dt_phase_start(init < 0 ? 7 : init, target_id, true);
-    spend(kInitiator, secs(p_.initiator_latency_s));
+    plan(kInitiator, secs(p_.initiator_latency_s));
   }
   sc_time t = iu_time(p_.lq_iu_bytes);
   if (req.status != 0) t += iu_time(p_.status_iu_bytes + p_.sense_bytes);
-  spend(kIuOverhead, t);
+  plan(kIuOverhead, t);
+  run_plan();
   ++completions_;
   if (it != owner_.end()) owner_.erase(it);
   release(target_id, nullptr);
@@ -229,12 +282,14 @@ void ScsiBus::complete(int target_id, IoRequest& req) {
 }
 
 void ScsiBus::reset_stats() {
+  settle_accounts();  // phases started by now count before the reset, as when each was waited for
   phase_s_.fill(0);
   data_bytes_ = commands_ = completions_ = connections_ = 0;
   arb_waits_.clear();
 }
 
 void ScsiBus::report(Stats& out, double window_s) const {
+  settle_accounts();
   const std::string n = name();
   double busy = 0;
   for (int ph = kArbitration; ph < kPhases; ++ph) busy += phase_s_[ph];

@@ -114,7 +114,7 @@ public:
 
   // Raw counters (for tests and the integrator).
   enum Phase { kBusFree, kArbitration, kSelection, kTraining, kInitiator, kIuOverhead, kData, kPhases };
-  double phase_seconds(Phase ph) const { return phase_s_[ph]; }
+  double phase_seconds(Phase ph) const { settle_accounts(); return phase_s_[ph]; }
   uint64_t data_bytes() const { return data_bytes_; }
   uint64_t commands() const { return commands_; }
   uint64_t connections() const { return connections_; }
@@ -131,10 +131,22 @@ private:
     sc_core::sc_event granted;
   };
   void arbiter();
-  void acquire(int id);        // blocks until this id owns the bus (arbitration + selection done)
+  // Blocks until this id has won arbitration; starts a plan of the
+  // connection's phases with (re)selection + settle (not yet waited for).
+  void acquire(int id);
   void release(int owner, const IoRequest* req);
-  void spend(Phase ph, const sc_core::sc_time& t);
+  // A connection's (or an arbitration's) phases after the point where the
+  // outcome is known are a fixed sequence: plan() books each phase at the
+  // time it would start (statistics and waveform), and run_plan() spends
+  // the whole sequence in one wait. Same times as one wait per phase.
+  void plan_start();
+  void plan(Phase ph, const sc_core::sc_time& t);
+  void run_plan();
+  void book(Phase ph, const sc_core::sc_time& at, double s);
+  static uint64_t ps(const sc_core::sc_time& t);
+  void settle_accounts() const;  // books phase time of phases started by now
   void trace(Phase ph, int id = -1);  // to the VCD, if one is being written
+  void trace_at(Phase ph, const sc_core::sc_time& at);
   bool eligible(int id);
   Waiter* pick(const std::vector<Waiter*>& contenders);
   void note_win(int id, const std::vector<Waiter*>& contenders);
@@ -160,8 +172,22 @@ private:
   int hold_id_ = -1;
   const IoRequest* hold_req_ = nullptr;
 
+  // The plan being built: where the next phase starts.
+  sc_core::sc_time cursor_;
+  // Phase time booked for phases starting in the future; moved into
+  // phase_s_ once simulated time reaches their start, as the per-phase waits
+  // did (so a statistics reset in the middle of a connection splits it the
+  // same way). In time order per phase: each phase is spent by one process
+  // at a time.
+  struct Booking {
+    sc_core::sc_time at;
+    Phase ph;
+    double s;
+  };
+  mutable std::vector<Booking> booked_;
+
   // Statistics.
-  std::array<double, kPhases> phase_s_{};
+  mutable std::array<double, kPhases> phase_s_{};
   uint64_t data_bytes_ = 0, commands_ = 0, completions_ = 0, connections_ = 0;
   Samples arb_waits_;
   bool record_grants_ = false;
