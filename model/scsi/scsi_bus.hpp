@@ -124,21 +124,34 @@ public:
   const std::vector<int>& grants() const { return grants_; }
 
 private:
+  // A device asking for the bus, and the connection it will make once it
+  // wins: from then on every phase is fixed, so the arbiter plans them all at
+  // the grant and the device wakes once, at the end of the connection.
+  enum Conn { kCommand, kTransfer, kStatus };
   struct Waiter {
     int id;
     uint64_t seq;
     sc_core::sc_time t_req;
-    sc_core::sc_event granted;
+    sc_core::sc_event granted;  // notified for the end of the connection
+    Conn conn;
+    int init;            // initiator of the nexus (training is per I_T pair and direction)
+    int target;          // target of the nexus
+    bool to_initiator;   // direction of the DT DATA phase
+    uint64_t bytes = 0;  // kTransfer: data IU payload
+    bool bad_status = false;  // kStatus: non-GOOD status (status IU + sense data follow the L_Q)
   };
   void arbiter();
-  // Blocks until this id has won arbitration; starts a plan of the
-  // connection's phases with (re)selection + settle (not yet waited for).
-  void acquire(int id);
+  // Blocks until this device has won arbitration and its connection's phases
+  // have elapsed (the connection is still open: release() ends it).
+  void acquire(Waiter& w);
+  void connect(Waiter& w);  // at the grant: plans the connection
+  void status_phases(bool bad_status);
   void release(int owner, const IoRequest* req);
   // A connection's (or an arbitration's) phases after the point where the
   // outcome is known are a fixed sequence: plan() books each phase at the
-  // time it would start (statistics and waveform), and run_plan() spends
-  // the whole sequence in one wait. Same times as one wait per phase.
+  // time it would start (statistics and waveform), and the whole sequence is
+  // spent in one wait (run_plan(), or the waiter's wait for its grant event).
+  // Same times as one wait per phase.
   void plan_start();
   void plan(Phase ph, const sc_core::sc_time& t);
   void run_plan();
@@ -161,6 +174,10 @@ private:
 
   // Arbitration state.
   std::deque<Waiter*> pending_;
+  std::vector<Waiter*> contenders_;  // reused each round
+  enum ArbState { kIdle, kArbitrating, kConnected } arb_state_ = kIdle;
+  sc_core::sc_time arb_t_start_;  // start of the arbitration under way
+  bool qas_handover_ = false;
   uint64_t seq_ = 0;
   sc_core::sc_event request_ev_, release_ev_;
   bool busy_ = false, used_ = false;
