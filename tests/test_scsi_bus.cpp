@@ -83,6 +83,48 @@ TEST_CASE("scsi bus: one read command adds up to the closed form", "[scsi]") {
   CHECK(bus.data_bytes() == 65536);
 }
 
+TEST_CASE("scsi bus: a connection spent in one wait books each phase when it starts", "[scsi]") {
+  // A connection's phases are spent in one wait, but phase_seconds (and so a
+  // statistics reset at the end of warm-up) must still see each phase from
+  // the time it starts, as when every phase was a wait of its own.
+  ScsiBusParams p;
+  ScsiBus bus("bus", p);
+  test::FakeDiskParams dp;
+  dp.media_bytes_per_s = 0;
+  dp.burst_bytes = 65536;
+  test::FakeDisk disk("disk", dp);
+  bus.attach(&disk, 0);
+  OneCommand cmd("cmd", bus, 0, 128);  // the 64 KiB read of the closed-form test above
+
+  const double tp = p.transfer_period_s, train = 256 * tp;
+  auto iu = [&](double payload) { return (payload + 4) / 2 * tp; };
+  const double select = p.bus_set_delay_s + p.bus_settle_delay_s;
+  const double c1 = p.arbitration_delay_s + select + train + 2 * iu(20);  // command connection, 6.15 us
+  // Data connection: bus free + arbitration, then selection, training and
+  // the nexus lookup; the L_Q (and with it the data IU's split) starts at
+  const double t_lq = c1 + p.bus_free_delay_s + p.arbitration_delay_s + select + train +
+                      p.initiator_latency_s;  // 14.45 us
+  const double payload = 65536 / 320e6;
+
+  // Halfway through the nexus lookup: the reconnection's training has been
+  // booked, the data not yet.
+  sc_core::sc_start(sc_time((t_lq - p.initiator_latency_s / 2) * 1e6, SC_US));
+  CHECK(bus.phase_seconds(ScsiBus::kTraining) == Approx(2 * train).epsilon(1e-9));
+  CHECK(bus.phase_seconds(ScsiBus::kInitiator) == Approx(p.initiator_latency_s).epsilon(1e-9));
+  CHECK(bus.phase_seconds(ScsiBus::kData) == 0);
+  // A reset now drops what has started, keeps what has not.
+  bus.reset_stats();
+  sc_core::sc_start();
+  CHECK(cmd.done == 1);
+  CHECK(bus.phase_seconds(ScsiBus::kTraining) == 0);
+  CHECK(bus.phase_seconds(ScsiBus::kSelection) == 0);
+  CHECK(bus.phase_seconds(ScsiBus::kInitiator) == 0);
+  CHECK(bus.phase_seconds(ScsiBus::kData) == Approx(payload).epsilon(1e-9));
+  // L_Q + the data IU's pad and iuCRC + the status L_Q.
+  CHECK(bus.phase_seconds(ScsiBus::kIuOverhead) ==
+        Approx(iu(20) + (iu(65536) - payload) + iu(20)).epsilon(1e-9));
+}
+
 TEST_CASE("scsi bus: status sent later costs its own reconnection", "[scsi]") {
   ScsiBusParams p;
   p.retain_training = true;  // train once per I_T nexus and direction

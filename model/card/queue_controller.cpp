@@ -17,7 +17,9 @@ QueueController::QueueController(sc_module_name name, const QueueControllerParam
   core_ = make_queue_ctrl_core(p_.core, p_.depth);
   if (!p_.rtl_vcd_path.empty()) core_->trace_open(p_.rtl_vcd_path);
   register_vcd();
-  SC_THREAD(clock_thread);
+  SC_METHOD(settle_method);
+  sensitive << settle_ev_;
+  dont_initialize();
 }
 
 QueueController::~QueueController() { core_->trace_close(); }
@@ -32,42 +34,54 @@ bool QueueController::card_push_completion() { return request(kCardCpl); }
 bool QueueController::host_pop_completion() { return request(kHostCpl); }
 
 bool QueueController::request(Port port) {
+  const uint64_t now = now_ps();
   // Strictly after now: calls at one simulated time share an edge whatever
   // their delta cycle, which keeps the result independent of process order.
-  Call call{now_ps() / period_ps_ + 1};
+  // One strobe per port per edge: behind the port's previous call, which is
+  // the edge a clock serving each port's calls in order would give it (every
+  // edge after a busy one is clocked).
+  Call call{std::max(now / period_ps_ + 1, port_edge_[port] + 1)};
+  port_edge_[port] = call.edge;
+  // The first call for an edge waits for the edge's time; the others wait
+  // for the edge to be evaluated (edge_ev_, notified at once). So the calls
+  // of one edge wake in an order fixed by the order they were made, not by
+  // the kernel's order among equal-time timeouts.
+  bool first = true;
+  for (const auto& q : waiting_)
+    for (const Call* c : q) first = first && c->edge != call.edge;
   waiting_[port].push_back(&call);
-  work_ev_.notify(SC_ZERO_TIME);
+  if (first) {
+    wait(sc_time(double(call.edge * period_ps_ - now), SC_PS));
+    catch_up_now();  // this edge, unless another process got here first
+  }
   while (!call.done) wait(edge_ev_);
   return call.ok;
 }
 
-void QueueController::clock_thread() {
+void QueueController::catch_up() const {
+  // Only edges whose time has passed: what a clock thread would have done by
+  // now. Logically const (the present state); the core is advanced in place.
+  const_cast<QueueController*>(this)->catch_up_now();
+}
+
+void QueueController::catch_up_now() {
+  const uint64_t now = now_ps();
   for (;;) {
     uint64_t k = UINT64_MAX;
     for (const auto& q : waiting_)
       if (!q.empty()) k = std::min(k, q.front()->edge);
     if (settle_pending_) k = std::min(k, last_edge_ + 1);
-    if (k == UINT64_MAX) {  // idle: no edges until someone calls
-      wait(work_ev_);
-      continue;
-    }
+    if (k == UINT64_MAX) return;  // idle: no edges until someone calls
     k = std::max(k, last_edge_ + 1);
-    const uint64_t t = k * period_ps_, now = now_ps();
-    if (t > now) wait(sc_time(double(t - now), SC_PS));
+    if (k * period_ps_ > now) return;
     clock_edge(k);
-    if (VcdWriter* w = tracing_ ? vcd_writer() : nullptr) {
-      // Clock low and strobes off at half period, only for the waveform.
-      // Scheduled, not waited for: a wait here would change which process
-      // runs first at later edges, and a traced run would differ from an
-      // untraced one.
-      const uint64_t half = t + period_ps_ / 2;
-      w->schedule(v_clk_, 0, half);
-      for (int i = 0; i < kPorts; ++i) w->schedule(v_in_[i], 0, half);
-    }
   }
 }
 
+void QueueController::settle_method() { catch_up_now(); }
+
 void QueueController::clock_edge(uint64_t k) {
+  const uint64_t t = k * period_ps_;
   std::array<Call*, kPorts> served{};
   QcInputs in;
   bool* strobe[kPorts] = {&in.h_req_push, &in.c_req_pop, &in.c_cpl_push, &in.h_cpl_pop};
@@ -92,9 +106,20 @@ void QueueController::clock_edge(uint64_t k) {
   }
   req_occ_.set(o.req_count);
   cpl_occ_.set(o.cpl_count);
-  core_->trace_dump(now_ps());
+  core_->trace_dump(t);
   trace_edge(in, true);
-  if (any) edge_ev_.notify();  // immediate: the callers run in this evaluation phase
+  if (VcdWriter* w = tracing_ ? vcd_writer() : nullptr) {
+    // Clock low and strobes off at half period, only for the waveform.
+    const uint64_t half = t + period_ps_ / 2;
+    w->schedule(v_clk_, 0, half);
+    for (int i = 0; i < kPorts; ++i) w->schedule(v_in_[i], 0, half);
+  }
+  if (any) edge_ev_.notify();  // immediate: the edge's other callers run in this evaluation phase
+  // The settle edge is clocked at its time by settle_method (one method
+  // activation, no thread switch), traced or not: a waveform run must not
+  // differ from a plain one, and which process runs first among equal-time
+  // timeouts depends on what else the kernel has queued.
+  if (any) settle_ev_.notify(at_ps(t + period_ps_) - sc_time_stamp());
 }
 
 void QueueController::register_vcd() {
@@ -122,6 +147,7 @@ void QueueController::register_vcd() {
   trace_edge(QcInputs{}, false);
 }
 
+// At sc_time_stamp(): every edge is evaluated at its time (its first caller or settle_method).
 void QueueController::trace_edge(const QcInputs& in, bool clk) {
   VcdWriter* w = vcd_writer();
   if (!w || !tracing_) return;
@@ -144,6 +170,7 @@ void QueueController::trace_edge(const QcInputs& in, bool clk) {
 }
 
 void QueueController::reset_stats() {
+  catch_up_now();  // edges up to now belong before the reset
   cycles_at_reset_ = core_->cycles();
   accepted_ = {};
   refused_ = {};
@@ -152,6 +179,7 @@ void QueueController::reset_stats() {
 }
 
 void QueueController::report(Stats& out, double window_s) const {
+  catch_up();
   const std::string n = name();
   const double cycles = double(core_->cycles() - cycles_at_reset_);
   out.group(n, "queue_controller").add("cycles", cycles, "count", StatKind::Counter, "clock edges evaluated (idle time skipped)");

@@ -5,16 +5,24 @@
 // "No free-running clocks").
 //
 // Callers (SC_THREADs: host driver and poller, card firmware) ask for one
-// operation; the call waits for the next clock edge strictly after now, its
-// strobe is sampled there together with every other call made at the same
-// simulated time (one strobe per port per edge; a second call on the same
-// port takes the following edge), and the caller wakes at that edge with the
-// core's ok flag.
+// operation; the call's strobe is sampled at the next clock edge strictly
+// after now, together with every other call made before that edge (one strobe
+// per port per edge; a second call on the same port takes the following
+// edge), and the caller wakes at that edge with the core's ok flag.
+//
+// No clock process: the caller computes its edge and waits once: the edge's
+// first caller until the edge's time, the others until it is evaluated. The
+// first process to reach an edge's time (that caller, or anyone reading
+// state()) evaluates the core for every edge due by then, in order. An edge's strobes
+// are all known by its time (later calls go to later edges), so evaluating it
+// then gives what a clock thread evaluating it at that time gave.
 //
 // Exactness: after a busy edge one more edge is clocked with no strobes so the
 // registered ok flags return to 0; from then on an edge without strobes leaves
 // every output unchanged, so skipping idle edges gives exactly the outputs a
 // free-running clock would (the test replays the edges on a free-running core).
+// That settle edge is evaluated at its time by a method (cheaper than a
+// thread switch), the same whether or not a waveform is written.
 #include "model/card/queue_ctrl_core.hpp"
 #include "model/stats/stats.hpp"
 
@@ -49,11 +57,12 @@ public:
   bool card_push_completion();  // fill completion at P_SC
   bool host_pop_completion();   // take completion at P_HC
 
-  const QcOutputs& state() const { return core_->outputs(); }  // status read, no edge
-  const QueueCtrlCore& core() const { return *core_; }
+  // Status read, no edge of its own (edges due by now are evaluated first).
+  const QcOutputs& state() const { catch_up(); return core_->outputs(); }
+  const QueueCtrlCore& core() const { catch_up(); return *core_; }
   const QueueControllerParams& params() const { return p_; }
   sc_core::sc_time period() const { return sc_core::sc_time(double(period_ps_), sc_core::SC_PS); }
-  uint64_t cycles_clocked() const { return core_->cycles(); }  // since construction
+  uint64_t cycles_clocked() const { catch_up(); return core_->cycles(); }  // since construction
 
   void reset_stats() override;
   void report(Stats& out, double window_s) const override;
@@ -61,23 +70,29 @@ public:
 private:
   enum Port { kHostPush, kCardPop, kCardCpl, kHostCpl, kPorts };
   struct Call {
-    uint64_t edge;  // earliest edge index that may sample this call
+    uint64_t edge;  // the edge that samples this call
     bool done = false, ok = false;
   };
   bool request(Port port);
-  void clock_thread();
+  // Evaluates every edge due by now. Const because reads (state()) call it:
+  // edges whose time has passed are part of the present state.
+  void catch_up() const;
+  void catch_up_now();
+  void settle_method();  // the settle edge, at its own time
   void clock_edge(uint64_t k);
   void register_vcd();
   void trace_edge(const QcInputs& in, bool clk);
   uint64_t now_ps() const;
+  sc_core::sc_time at_ps(uint64_t t_ps) const { return sc_core::sc_time(double(t_ps), sc_core::SC_PS); }
 
   QueueControllerParams p_;
   uint64_t period_ps_;
   std::unique_ptr<QueueCtrlCore> core_;
-  std::array<std::deque<Call*>, kPorts> waiting_;
-  sc_core::sc_event work_ev_, edge_ev_;
+  std::array<std::deque<Call*>, kPorts> waiting_;  // per port, in edge order
+  std::array<uint64_t, kPorts> port_edge_{};       // last edge given to a call on the port (0: none)
   uint64_t last_edge_ = 0;      // index of the last clocked edge (edge k at k * period)
   bool settle_pending_ = false; // last edge had strobes: clock one more to clear ok flags
+  sc_core::sc_event settle_ev_, edge_ev_;
 
   // statistics over the measurement window
   uint64_t cycles_at_reset_ = 0;

@@ -2,6 +2,7 @@
 
 #include "model/stats/vcd.hpp"
 
+#include <cmath>
 #include <stdexcept>
 #include <string>
 
@@ -21,7 +22,7 @@ ScsiBus::ScsiBus(sc_core::sc_module_name name, const ScsiBusParams& p)
   if (p_.width_bytes == 0 || p_.transfer_period_s <= 0)
     throw std::invalid_argument(std::string(this->name()) + ": bad data path parameters");
   SC_HAS_PROCESS(ScsiBus);
-  SC_THREAD(arbiter);
+  SC_METHOD(arbiter);  // runs once at start: idle, waits for a request
   if (VcdWriter* w = vcd_writer()) {  // waveform (--vcd) only
     v_busy_ = w->add(this->name(), "busy", 1);
     v_phase_ = w->add(this->name(), "phase", 3);  // Phase: 0 bus free .. 6 data
@@ -71,11 +72,52 @@ sc_time ScsiBus::iu_time(uint64_t payload) const {
   return tp_ * double(transfers);
 }
 
-void ScsiBus::spend(Phase ph, const sc_time& t) {
+uint64_t ScsiBus::ps(const sc_time& t) {
+  return uint64_t(std::llround(t / sc_time(1, sc_core::SC_PS)));
+}
+
+void ScsiBus::trace_at(Phase ph, const sc_time& at) {
+  VcdWriter* w = vcd_writer();
+  if (!w) return;
+  if (at == sc_core::sc_time_stamp()) return trace(ph);
+  // A phase of the plan, ahead of simulated time: written when time gets there.
+  w->schedule(v_busy_, ph != kBusFree, ps(at));
+  w->schedule(v_phase_, uint64_t(ph), ps(at));
+}
+
+void ScsiBus::book(Phase ph, const sc_time& at, double s) {
+  if (at <= sc_core::sc_time_stamp()) phase_s_[ph] += s;
+  else booked_.push_back(Booking{at, ph, s});
+}
+
+void ScsiBus::settle_accounts() const {
+  if (booked_.empty()) return;
+  const sc_time now = sc_core::sc_time_stamp();
+  size_t keep = 0;
+  for (const Booking& b : booked_) {
+    if (b.at <= now) phase_s_[b.ph] += b.s;
+    else booked_[keep++] = b;
+  }
+  booked_.resize(keep);
+}
+
+void ScsiBus::plan_start() {
+  settle_accounts();  // the previous plan has been spent: everything booked is due
+  cursor_ = sc_core::sc_time_stamp();
+}
+
+// What one wait per phase did: book the phase's time at its start, show it in
+// the waveform from its start, then (in run_plan) wait.
+void ScsiBus::plan(Phase ph, const sc_time& t) {
   if (t == sc_core::SC_ZERO_TIME) return;
-  phase_s_[ph] += t.to_seconds();
-  trace(ph);
-  wait(t);
+  book(ph, cursor_, t.to_seconds());
+  trace_at(ph, cursor_);
+  cursor_ += t;
+}
+
+void ScsiBus::run_plan() {
+  const sc_time now = sc_core::sc_time_stamp();
+  if (cursor_ > now) wait(cursor_ - now);
 }
 
 bool ScsiBus::eligible(int id) {
@@ -106,55 +148,112 @@ void ScsiBus::note_win(int id, const std::vector<Waiter*>& contenders) {
     if (w->id != id) fair_wait_[id].insert(w->id);
 }
 
-// One arbitration round per loop; with QAS, a connection ending while devices
-// wait is followed directly by QAS arbitration (no BUS FREE phase).
+// The arbiter is a method (a few hundred instructions per activation instead
+// of a thread switch), woken by a request when idle, at the end of an
+// arbitration, and at the end of a connection. One arbitration round at a
+// time; with QAS, a connection ending while devices wait is followed directly
+// by QAS arbitration (no BUS FREE phase).
 void ScsiBus::arbiter() {
-  bool qas_handover = false;
   for (;;) {
-    while (pending_.empty()) wait(request_ev_);
-    sc_time now = sc_core::sc_time_stamp();
-    if (!qas_handover && used_) {  // a bus never used has been free "forever"
-      const sc_time ready = t_free_ + secs(p_.bus_free_delay_s);
-      if (now < ready) spend(kBusFree, ready - now);
+    if (arb_state_ == kArbitrating) {
+      // Devices that asserted their id by the start of arbitration take part;
+      // later ones see BSY and wait for the next round.
+      std::vector<Waiter*>& contenders = contenders_;
+      contenders.clear();
+      for (auto* w : pending_)
+        if (w->t_req <= arb_t_start_ && eligible(w->id)) contenders.push_back(w);
+      qas_handover_ = false;
+      arb_state_ = kIdle;
+      if (!contenders.empty()) {
+        Waiter* win = pick(contenders);
+        note_win(win->id, contenders);
+        for (auto it = pending_.begin(); it != pending_.end(); ++it)
+          if (*it == win) { pending_.erase(it); break; }
+        busy_ = true;
+        used_ = true;
+        connect(*win);
+        arb_state_ = kConnected;
+        next_trigger(release_ev_);  // connection in progress
+        return;
+      }
+    } else if (arb_state_ == kConnected) {  // release_ev_: the connection ended
+      hold_id_ = -1;
+      hold_req_ = nullptr;
+      if (p_.qas && !pending_.empty()) qas_handover_ = true;
+      arb_state_ = kIdle;
     }
-    // Devices that asserted their id by the start of arbitration take part;
-    // later ones see BSY and wait for the next round.
-    const sc_time t_start = sc_core::sc_time_stamp();
-    spend(kArbitration, qas_handover ? secs(p_.qas_release_delay_s + p_.qas_arbitration_delay_s)
+    if (pending_.empty()) {
+      next_trigger(request_ev_);
+      return;
+    }
+    const sc_time now = sc_core::sc_time_stamp();
+    plan_start();
+    if (!qas_handover_ && used_) {  // a bus never used has been free "forever"
+      const sc_time ready = t_free_ + secs(p_.bus_free_delay_s);
+      if (now < ready) plan(kBusFree, ready - now);
+    }
+    // Requests made while the bus free delay and the arbitration delay run
+    // are filtered by their time, so both delays are spent in one wait.
+    arb_t_start_ = cursor_;
+    plan(kArbitration, qas_handover_ ? secs(p_.qas_release_delay_s + p_.qas_arbitration_delay_s)
                                      : secs(p_.arbitration_delay_s));
-    std::vector<Waiter*> contenders;
-    for (auto* w : pending_)
-      if (w->t_req <= t_start && eligible(w->id)) contenders.push_back(w);
-    qas_handover = false;
-    if (contenders.empty()) continue;
-    Waiter* win = pick(contenders);
-    note_win(win->id, contenders);
-    for (auto it = pending_.begin(); it != pending_.end(); ++it)
-      if (*it == win) { pending_.erase(it); break; }
-    busy_ = true;
-    used_ = true;
-    win->granted.notify();
-    wait(release_ev_);  // connection in progress
-    hold_id_ = -1;
-    hold_req_ = nullptr;
-    if (p_.qas && !pending_.empty()) qas_handover = true;
+    arb_state_ = kArbitrating;
+    if (cursor_ > now) {
+      next_trigger(cursor_ - now);
+      return;
+    }
   }
 }
 
-void ScsiBus::acquire(int id) {
-  Waiter w;
-  w.id = id;
+void ScsiBus::acquire(Waiter& w) {
   w.seq = seq_++;
   w.t_req = sc_core::sc_time_stamp();
   pending_.push_back(&w);
   request_ev_.notify(sc_core::SC_ZERO_TIME);
   wait(w.granted);
+}
+
+void ScsiBus::connect(Waiter& w) {
   arb_waits_.add((sc_core::sc_time_stamp() - w.t_req).to_seconds());
-  trace(kSelection, id);
+  trace(kSelection, w.id);
   ++connections_;
   // (Re)selection, then the selected device answers and the bus settles
   // before the first information transfer phase.
-  spend(kSelection, secs(p_.bus_set_delay_s + p_.bus_settle_delay_s));
+  plan_start();
+  plan(kSelection, secs(p_.bus_set_delay_s + p_.bus_settle_delay_s));
+  dt_phase_start(w.init, w.target, w.to_initiator);
+  switch (w.conn) {
+    case kCommand:  // SPI L_Q IU + command IU
+      plan(kIuOverhead, iu_time(p_.lq_iu_bytes) + iu_time(p_.command_iu_bytes));
+      break;
+    case kTransfer: {  // nexus lookup, L_Q IU, data IU
+      plan(kInitiator, secs(p_.initiator_latency_s));
+      const sc_time payload = tp_ * (double(w.bytes) / double(p_.width_bytes));
+      const sc_time iu = iu_time(w.bytes);
+      // The data IU's split (payload vs pad + iuCRC) is booked when its L_Q starts.
+      book(kData, cursor_, payload.to_seconds());
+      book(kIuOverhead, cursor_, (iu - payload).to_seconds());
+      plan(kIuOverhead, iu_time(p_.lq_iu_bytes));
+      trace_at(kData, cursor_);
+      cursor_ += iu;
+      break;
+    }
+    case kStatus:  // nexus lookup, then the status
+      plan(kInitiator, secs(p_.initiator_latency_s));
+      status_phases(w.bad_status);
+      break;
+  }
+  const sc_time d = cursor_ - sc_core::sc_time_stamp();
+  if (d == sc_core::SC_ZERO_TIME) w.granted.notify();
+  else w.granted.notify(d);
+}
+
+void ScsiBus::status_phases(bool bad_status) {
+  // GOOD status is an L_Q of data length 0; anything else adds a status IU
+  // with sense data.
+  sc_time t = iu_time(p_.lq_iu_bytes);
+  if (bad_status) t += iu_time(p_.status_iu_bytes + p_.sense_bytes);
+  plan(kIuOverhead, t);
 }
 
 void ScsiBus::release(int owner, const IoRequest* req) {
@@ -170,7 +269,7 @@ void ScsiBus::dt_phase_start(int initiator_id, int target_id, bool to_initiator)
   const int pair = initiator_id * kMaxIds + target_id;
   const auto key = std::make_pair(pair, to_initiator ? 1 : 0);
   if (!p_.retain_training || !trained_.count(key)) {
-    spend(kTraining, tp_ * double(p_.training_periods));
+    plan(kTraining, tp_ * double(p_.training_periods));
     trained_.insert(key);
   }
 }
@@ -178,9 +277,13 @@ void ScsiBus::dt_phase_start(int initiator_id, int target_id, bool to_initiator)
 void ScsiBus::send_command(int initiator_id, IoRequest& req) {
   ScsiTarget* t = target(req.target);
   if (!t) throw std::logic_error(std::string(name()) + ": command for absent target " + std::to_string(req.target));
-  acquire(initiator_id);
-  dt_phase_start(initiator_id, req.target, false);
-  spend(kIuOverhead, iu_time(p_.lq_iu_bytes) + iu_time(p_.command_iu_bytes));
+  Waiter w;
+  w.id = initiator_id;
+  w.conn = kCommand;
+  w.init = initiator_id;
+  w.target = req.target;
+  w.to_initiator = false;
+  acquire(w);
   owner_[&req] = initiator_id;
   ++commands_;
   release(initiator_id, nullptr);
@@ -189,17 +292,14 @@ void ScsiBus::send_command(int initiator_id, IoRequest& req) {
 
 void ScsiBus::transfer(int target_id, IoRequest& req, uint64_t bytes) {
   auto it = owner_.find(&req);
-  const int init = it == owner_.end() ? 7 : it->second;
-  acquire(target_id);
-  dt_phase_start(init, target_id, req.is_read());
-  spend(kInitiator, secs(p_.initiator_latency_s));
-  const sc_time payload = tp_ * (double(bytes) / double(p_.width_bytes));
-  const sc_time iu = iu_time(bytes);
-  phase_s_[kData] += payload.to_seconds();
-  phase_s_[kIuOverhead] += (iu - payload).to_seconds();
-  spend(kIuOverhead, iu_time(p_.lq_iu_bytes));
-  trace(kData);
-  wait(iu);
+  Waiter w;
+  w.id = target_id;
+  w.conn = kTransfer;
+  w.init = it == owner_.end() ? 7 : it->second;
+  w.target = target_id;
+  w.to_initiator = req.is_read();
+  w.bytes = bytes;
+  acquire(w);
   data_bytes_ += bytes;
   release(target_id, &req);
 }
@@ -213,28 +313,35 @@ void ScsiBus::complete(int target_id, IoRequest& req) {
     busy_ = true;
     hold_id_ = -1;
     hold_req_ = nullptr;
+    plan_start();
+    status_phases(req.status != 0);
+    run_plan();
   } else {
-    acquire(target_id);
-    dt_phase_start(init < 0 ? 7 : init, target_id, true);
-    spend(kInitiator, secs(p_.initiator_latency_s));
+    Waiter w;
+    w.id = target_id;
+    w.conn = kStatus;
+    w.init = init < 0 ? 7 : init;
+    w.target = target_id;
+    w.to_initiator = true;
+    w.bad_status = req.status != 0;
+    acquire(w);
   }
-  sc_time t = iu_time(p_.lq_iu_bytes);
-  if (req.status != 0) t += iu_time(p_.status_iu_bytes + p_.sense_bytes);
-  spend(kIuOverhead, t);
   ++completions_;
-  if (it != owner_.end()) owner_.erase(it);
+  owner_.erase(&req);  // by key: commands sent meanwhile may have rehashed the map
   release(target_id, nullptr);
   if (init >= 0 && initiators_[init]) initiators_[init]->command_complete(req);
   else req.on_done(req);
 }
 
 void ScsiBus::reset_stats() {
+  settle_accounts();  // phases started by now count before the reset, as when each was waited for
   phase_s_.fill(0);
   data_bytes_ = commands_ = completions_ = connections_ = 0;
   arb_waits_.clear();
 }
 
 void ScsiBus::report(Stats& out, double window_s) const {
+  settle_accounts();
   const std::string n = name();
   double busy = 0;
   for (int ph = kArbitration; ph < kPhases; ++ph) busy += phase_s_[ph];

@@ -114,7 +114,7 @@ public:
 
   // Raw counters (for tests and the integrator).
   enum Phase { kBusFree, kArbitration, kSelection, kTraining, kInitiator, kIuOverhead, kData, kPhases };
-  double phase_seconds(Phase ph) const { return phase_s_[ph]; }
+  double phase_seconds(Phase ph) const { settle_accounts(); return phase_s_[ph]; }
   uint64_t data_bytes() const { return data_bytes_; }
   uint64_t commands() const { return commands_; }
   uint64_t connections() const { return connections_; }
@@ -124,17 +124,42 @@ public:
   const std::vector<int>& grants() const { return grants_; }
 
 private:
+  // A device asking for the bus, and the connection it will make once it
+  // wins: from then on every phase is fixed, so the arbiter plans them all at
+  // the grant and the device wakes once, at the end of the connection.
+  enum Conn { kCommand, kTransfer, kStatus };
   struct Waiter {
     int id;
     uint64_t seq;
     sc_core::sc_time t_req;
-    sc_core::sc_event granted;
+    sc_core::sc_event granted;  // notified for the end of the connection
+    Conn conn;
+    int init;            // initiator of the nexus (training is per I_T pair and direction)
+    int target;          // target of the nexus
+    bool to_initiator;   // direction of the DT DATA phase
+    uint64_t bytes = 0;  // kTransfer: data IU payload
+    bool bad_status = false;  // kStatus: non-GOOD status (status IU + sense data follow the L_Q)
   };
   void arbiter();
-  void acquire(int id);        // blocks until this id owns the bus (arbitration + selection done)
+  // Blocks until this device has won arbitration and its connection's phases
+  // have elapsed (the connection is still open: release() ends it).
+  void acquire(Waiter& w);
+  void connect(Waiter& w);  // at the grant: plans the connection
+  void status_phases(bool bad_status);
   void release(int owner, const IoRequest* req);
-  void spend(Phase ph, const sc_core::sc_time& t);
+  // A connection's (or an arbitration's) phases after the point where the
+  // outcome is known are a fixed sequence: plan() books each phase at the
+  // time it would start (statistics and waveform), and the whole sequence is
+  // spent in one wait (run_plan(), or the waiter's wait for its grant event).
+  // Same times as one wait per phase.
+  void plan_start();
+  void plan(Phase ph, const sc_core::sc_time& t);
+  void run_plan();
+  void book(Phase ph, const sc_core::sc_time& at, double s);
+  static uint64_t ps(const sc_core::sc_time& t);
+  void settle_accounts() const;  // books phase time of phases started by now
   void trace(Phase ph, int id = -1);  // to the VCD, if one is being written
+  void trace_at(Phase ph, const sc_core::sc_time& at);
   bool eligible(int id);
   Waiter* pick(const std::vector<Waiter*>& contenders);
   void note_win(int id, const std::vector<Waiter*>& contenders);
@@ -149,6 +174,10 @@ private:
 
   // Arbitration state.
   std::deque<Waiter*> pending_;
+  std::vector<Waiter*> contenders_;  // reused each round
+  enum ArbState { kIdle, kArbitrating, kConnected } arb_state_ = kIdle;
+  sc_core::sc_time arb_t_start_;  // start of the arbitration under way
+  bool qas_handover_ = false;
   uint64_t seq_ = 0;
   sc_core::sc_event request_ev_, release_ev_;
   bool busy_ = false, used_ = false;
@@ -160,8 +189,22 @@ private:
   int hold_id_ = -1;
   const IoRequest* hold_req_ = nullptr;
 
+  // The plan being built: where the next phase starts.
+  sc_core::sc_time cursor_;
+  // Phase time booked for phases starting in the future; moved into
+  // phase_s_ once simulated time reaches their start, as the per-phase waits
+  // did (so a statistics reset in the middle of a connection splits it the
+  // same way). In time order per phase: each phase is spent by one process
+  // at a time.
+  struct Booking {
+    sc_core::sc_time at;
+    Phase ph;
+    double s;
+  };
+  mutable std::vector<Booking> booked_;
+
   // Statistics.
-  std::array<double, kPhases> phase_s_{};
+  mutable std::array<double, kPhases> phase_s_{};
   uint64_t data_bytes_ = 0, commands_ = 0, completions_ = 0, connections_ = 0;
   Samples arb_waits_;
   bool record_grants_ = false;
