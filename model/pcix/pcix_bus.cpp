@@ -114,10 +114,17 @@ uint64_t PcixBus::acquire(int master) {
     owned_ = true;
   } else {
     if (chain_.live) cut_chain();
-    Waiter w;
-    (wait_tail_ ? wait_tail_->next : wait_head_) = &w;
-    wait_tail_ = &w;
-    wait(w.granted);  // hand_over() grants the bus; arbitration was hidden
+    if (free_waiters_.empty()) {
+      waiters_.emplace_back(new Waiter);
+      free_waiters_.push_back(waiters_.back().get());
+    }
+    Waiter* w = free_waiters_.back();
+    free_waiters_.pop_back();
+    w->next = nullptr;
+    (wait_tail_ ? wait_tail_->next : wait_head_) = w;
+    wait_tail_ = w;
+    wait(w->granted);  // hand_over() grants the bus; arbitration was hidden
+    free_waiters_.push_back(w);
   }
   uint64_t k = std::max(edge_at_or_after(sc_core::sc_time_stamp().value()), free_edge_);
   if (idle) k += p_.arb_cycles;

@@ -151,6 +151,10 @@ private:
   bool owned_ = false;
   uint64_t free_edge_ = 0;  // first edge after the last transaction's turnaround
   Waiter *wait_head_ = nullptr, *wait_tail_ = nullptr;  // FIFO of masters waiting for a grant
+  // Waiters are reused: an sc_event made and destroyed per wait costs more
+  // than the wait (and allocates its process list each time).
+  std::vector<std::unique_ptr<Waiter>> waiters_;
+  std::vector<Waiter*> free_waiters_;
   mutable Chain chain_;
   uint64_t chains_ = 0, chain_cuts_ = 0;
   mutable double busy_s_ = 0;
