@@ -35,9 +35,13 @@ TEST_CASE("pcix chain: a master arriving mid-chain is granted at the end of the 
   REQUIRE(idle_piece == 70);
   // B asks in the middle of A's third piece (edges 141..210).
   const sc_time t_b = edge(p, 150) + sc_time(1, sc_core::SC_PS);
-  const uint64_t e0 = 1400;  // A's second DMA starts on this edge, long after its first
+  const uint64_t e0 = 9500;  // A's second DMA starts on this edge, long after its first
+  sc_time t_alone;
   Runner a("a", PciMasterParams::device(), [&](PciMaster& m) {
-    REQUIRE(m.dma_write(0x1000, 4096));  // the first transfer also teaches the bus the target can be planned
+    // Alone, 64 KB: 128 pieces, more than one plan holds (PcixBus::kHorizon).
+    // The first piece also teaches the bus that the target can be planned.
+    REQUIRE(m.dma_write(0x1000, 65536));
+    t_alone = sc_core::sc_time_stamp();
     sc_core::wait(edge(p, e0) - sc_core::sc_time_stamp());
     REQUIRE(m.dma_write(0x1000, 4096));
   });
@@ -54,24 +58,26 @@ TEST_CASE("pcix chain: a master arriving mid-chain is granted at the end of the 
   // piece follows B's (hidden too), the last four arbitrate on an idle bus.
   CHECK(b.done_at == edge(p, e0 + 3 * idle_piece + hidden_piece));
   CHECK(a.done_at == edge(p, e0 + 3 * idle_piece + 2 * hidden_piece + 4 * idle_piece));
-  CHECK(bus.chains() >= 2);
+  CHECK(t_alone == edge(p, 128 * idle_piece));
+  CHECK(bus.chains() >= 3);
   CHECK(bus.chain_cuts() == 1);
   const auto& sa = bus.master_stats(0);
   const auto& sb = bus.master_stats(1);
-  CHECK(sa.transactions == 16);
-  CHECK(sa.arbitrations == 16);
-  CHECK(sa.bytes == 8192);
+  CHECK(sa.transactions == 128 + 8);
+  CHECK(sa.arbitrations == 128 + 8);
+  CHECK(sa.bytes == 65536 + 4096);
   CHECK(sb.transactions == 1);
   CHECK(sb.bytes == 512);
   CHECK(same_time(sc_time(sb.arb_wait_s, SC_SEC), edge(p, e0 + 3 * idle_piece) - edge(p, e0) - t_b));
-  // A waited: 15 idle arbitrations of one cycle and one for B's piece.
-  CHECK(same_time(sc_time(sa.arb_wait_s, SC_SEC), edge(p, 15 * p.arb_cycles + hidden_piece)));
+  // A waited: 135 idle arbitrations of one cycle and one for B's piece.
+  CHECK(same_time(sc_time(sa.arb_wait_s, SC_SEC), edge(p, 135 * p.arb_cycles + hidden_piece)));
   // Busy: every piece from its first address clock to its turnaround.
-  CHECK(same_time(sc_time(bus.busy_seconds(), SC_SEC), edge(p, 17 * hidden_piece)));
-  CHECK(mem.bytes_written() == 8192 + 512);
+  CHECK(same_time(sc_time(bus.busy_seconds(), SC_SEC), edge(p, 137 * hidden_piece)));
+  CHECK(mem.bytes_written() == 65536 + 4096 + 512);
 }
 
-// The same traffic on two buses: one into host memory (chains planned), one
+// The same traffic on two buses: one into host memory (planned: each master's
+// pieces interleaved with the others' as FIFO arbitration interleaves them), one
 // into a plain memory target with the same timing (the bus calls it one piece
 // at a time, as it always did). Finish times and statistics must agree
 // exactly, whatever the contention.
@@ -90,8 +96,9 @@ TEST_CASE("pcix chain: planned chains time exactly as one wait per piece under r
     for (int j = 0; j < kOps; ++j)
       // Gaps of k ns + 1 ps never fall on a 7.5 ns edge, so no request ties
       // with a piece boundary (where the order of same-time processes decides).
+      // Every fifth transfer up to 64 KB: more pieces than one plan holds (PcixBus::kHorizon).
       ops[size_t(i)].push_back({(rng() % 3000) * 1000 + 1, (uint64_t(i) << 18) + (rng() % 64) * 512,
-                                1 + rng() % 8192, rng() % 4 == 0});
+                                1 + rng() % (j % 5 == 0 ? 65536 : 8192), rng() % 4 == 0});
   std::vector<std::vector<sc_time>> done(2, std::vector<sc_time>(kMasters * kOps));
   std::vector<std::unique_ptr<Runner>> runners;
   for (int bus = 0; bus < 2; ++bus)

@@ -107,25 +107,29 @@ void PcixBus::wait_edge(uint64_t edge) {
 // FIFO among waiting masters: each master's request waits behind the ones
 // made before it, so masters that keep requesting get equal turns (the
 // PCI 2.3 arbiter only has to be "fair"; FIFO is the simplest fair policy).
-uint64_t PcixBus::acquire(int master) {
-  const uint64_t t_req = sc_core::sc_time_stamp().value();
-  const bool idle = !owned_;
-  if (idle) {
-    owned_ = true;
-  } else {
-    if (chain_.live) cut_chain();
-    if (free_waiters_.empty()) {
-      waiters_.emplace_back(new Waiter);
-      free_waiters_.push_back(waiters_.back().get());
+uint64_t PcixBus::acquire(int master, Job* job) {
+  for (;;) {
+    uint64_t t_req = sc_core::sc_time_stamp().value();
+    if (job) job->req_t = t_req;
+    const bool idle = !owned_;
+    if (idle) {
+      owned_ = true;
+    } else {
+      if (chain_.live) cut_plan();
+      Waiter* w = take_waiter();
+      w->job = job;
+      if (job) job->w = w;
+      enqueue(w);
+      const Turn t = wait_turn(w);
+      if (t == Turn::Done) return kByPlan;
+      if (t == Turn::Again) continue;
+      if (job) t_req = job->req_t;  // a plan may have queued it again after moving some of it
     }
-    Waiter* w = free_waiters_.back();
-    free_waiters_.pop_back();
-    w->next = nullptr;
-    (wait_tail_ ? wait_tail_->next : wait_head_) = w;
-    wait_tail_ = w;
-    wait(w->granted);  // hand_over() grants the bus; arbitration was hidden
-    free_waiters_.push_back(w);
+    return grant(master, t_req, idle);
   }
+}
+
+uint64_t PcixBus::grant(int master, uint64_t t_req, bool idle) {
   uint64_t k = std::max(edge_at_or_after(sc_core::sc_time_stamp().value()), free_edge_);
   if (idle) k += p_.arb_cycles;
   if (vcd_writer()) trace_grant(master, k);
@@ -133,6 +137,43 @@ uint64_t PcixBus::acquire(int master) {
   s.arb_wait_s += sc_time::from_value(ticks_of(k) - t_req).to_seconds();
   ++s.arbitrations;
   return k;
+}
+
+PcixBus::Waiter* PcixBus::take_waiter() {
+  if (free_waiters_.empty()) {
+    waiters_.emplace_back(new Waiter);
+    free_waiters_.push_back(waiters_.back().get());
+  }
+  Waiter* w = free_waiters_.back();
+  free_waiters_.pop_back();
+  w->next = nullptr;
+  w->job = nullptr;
+  w->st = Waiter::Queued;
+  w->in_plan = false;
+  return w;
+}
+
+void PcixBus::enqueue(Waiter* w) {
+  w->next = nullptr;
+  w->st = Waiter::Queued;
+  (wait_tail_ ? wait_tail_->next : wait_head_) = w;
+  wait_tail_ = w;
+}
+
+PcixBus::Turn PcixBus::wait_turn(Waiter* w) {
+  wait(w->granted);  // hand_over() grants the bus (arbitration hidden), or a plan wakes it
+  Job* job = w->job;
+  if (job) job->w = nullptr;
+  free_waiters_.push_back(w);
+  if (w->st == Waiter::Granted) return Turn::Granted;
+  // Woken by a plan at the end of the job's last planned piece.
+  for (auto& mb : chain_.members)
+    if (mb.w == w) mb.gone = true;
+  const bool last = job->release;
+  job->release = false;
+  if (last) end_plan();
+  // Not done: the plan stopped after this piece; the master asks again.
+  return job->at >= job->off + job->len ? Turn::Done : Turn::Again;
 }
 
 void PcixBus::release(uint64_t start, uint64_t end) {
@@ -153,22 +194,23 @@ void PcixBus::hand_over() {
   Waiter* w = wait_head_;
   wait_head_ = w->next;
   if (!wait_head_) wait_tail_ = nullptr;
+  w->st = Waiter::Granted;
   w->granted.notify(SC_ZERO_TIME);
 }
 
 // --- tenure chains ---------------------------------------------------------
 // Statistics of a planned piece land when simulated time reaches the moment the
-// one-wait-per-piece bus counted them: arbitration when the piece asked for the
-// bus, the transaction and its bytes at the claim edge, busy time at its end.
+// one-wait-per-piece bus counted them: arbitration when the piece was granted,
+// the transaction and its bytes at the claim edge, busy time at its end.
 void PcixBus::settle() const {
-  Chain& c = chain_;
+  Plan& c = chain_;
   if (c.settled >= c.n) return;
   const uint64_t now = sc_core::sc_time_stamp().value();
   for (; c.settled < c.n; ++c.settled) {
     Piece& pc = c.pieces[c.settled];
-    MasterStats& s = stats_[size_t(c.master)];
+    MasterStats& s = stats_[size_t(c.members[size_t(pc.mem)].master)];
     if (pc.stage < 1) {
-      if (pc.req_t > now) return;
+      if (pc.arb_t > now) return;
       s.arb_wait_s += sc_time::from_value(ticks_of(pc.k0) - pc.req_t).to_seconds();
       ++s.arbitrations;
       pc.stage = 1;
@@ -185,21 +227,86 @@ void PcixBus::settle() const {
   }
 }
 
-// FIFO arbitration grants a newcomer at the end of the piece in flight: the
-// first planned piece ending at or after now (a request at exactly a piece's
-// end is granted there, before the owner asks again). Later pieces are taken
-// back from the target and the owner wakes at that end.
-void PcixBus::cut_chain() {
-  Chain& c = chain_;
+void PcixBus::end_plan() {
+  Plan& c = chain_;
+  settle();
+  c.live = false;
+  for (auto& mb : c.members)
+    if (mb.w && !mb.gone) mb.w->in_plan = false;
+  for (Waiter* w : c.stop_queue) w->in_plan = false;
+  free_edge_ = c.pieces[c.n - 1].ke;
+  hand_over();
+}
+
+// A newcomer is granted where FIFO arbitration grants it: behind the masters
+// already waiting at the end of the piece in flight (the first planned piece
+// ending at or after now; a request at exactly a piece's end counts as made
+// before that piece's master asks again). The plan stops there: later pieces
+// are taken back from their targets, the masters they belonged to wait in the
+// queue in the order the plan had them, and the piece's master ends the plan
+// (releases the bus) at its end.
+void PcixBus::cut_plan() {
+  Plan& c = chain_;
   const uint64_t now = sc_core::sc_time_stamp().value();
   const auto it = std::lower_bound(c.pieces.begin() + long(c.settled), c.pieces.begin() + long(c.n), now,
                                    [](const Piece& pc, uint64_t t) { return pc.end_t < t; });
   const size_t j = size_t(it - c.pieces.begin());
-  if (j + 1 >= c.n) return;  // the chain ends there anyway (or was cut already)
-  c.target->ahead_rewind(c.pieces[j + 1].mark);
-  c.n = j + 1;
-  c.end.notify(sc_time::from_value(c.pieces[j].end_t - now));  // earlier than the pending one: replaces it
+  if (j + 1 >= c.n) return;  // the plan ends there anyway
   ++chain_cuts_;
+  // Targets back to their state before the first piece taken back.
+  PciAheadTarget* done[4] = {};
+  size_t nd = 0;
+  for (size_t i = j + 1; i < c.n; ++i) {
+    PciAheadTarget* t = c.pieces[i].target;
+    if (std::find(done, done + nd, t) != done + nd) continue;
+    t->ahead_rewind(c.pieces[i].mark);
+    if (nd < 4) done[nd++] = t;
+  }
+  // Each member's progress and request time as of piece j.
+  for (auto& mb : c.members)
+    if (!mb.gone && mb.job) {
+      mb.job->at = mb.at0;
+      mb.job->req_t = mb.req0;
+      mb.job->release = false;
+    }
+  for (size_t i = 0; i <= j; ++i) {
+    Member& mb = c.members[size_t(c.pieces[i].mem)];
+    if (mb.gone) continue;
+    mb.job->at = c.pieces[i].next;
+    mb.job->req_t = c.pieces[i].end_t;
+  }
+  const int P = c.pieces[j].mem;
+  // Queue at the end of piece j: members in the order their next pieces came in
+  // the plan, then those queued where the plan stopped; the newcomers after them.
+  std::vector<Waiter*>& order = order_;
+  order.clear();
+  auto add = [&](Waiter* w) {
+    if (w && std::find(order.begin(), order.end(), w) == order.end()) order.push_back(w);
+  };
+  for (size_t i = j + 1; i < c.n; ++i)
+    if (c.pieces[i].mem != P) add(c.members[size_t(c.pieces[i].mem)].w);
+  for (Waiter* w : c.stop_queue)
+    if (w != c.members[size_t(P)].w) add(w);
+  std::vector<Waiter*>& fresh = fresh_;
+  fresh.clear();
+  for (Waiter* w = wait_head_; w; w = w->next)
+    if (!w->in_plan) fresh.push_back(w);
+  wait_head_ = wait_tail_ = nullptr;
+  for (Waiter* w : order) {
+    w->granted.cancel();  // the plan no longer wakes it: a grant will
+    enqueue(w);
+  }
+  for (Waiter* w : fresh) enqueue(w);
+  c.n = j + 1;
+  Member& pm = c.members[size_t(P)];
+  if (pm.gone) {
+    end_plan();  // its master already left, at this very end: release now
+    return;
+  }
+  pm.job->release = true;
+  pm.w->st = Waiter::Planned;
+  pm.w->granted.cancel();
+  pm.w->granted.notify(sc_time::from_value(c.pieces[j].end_t - now));
 }
 
 tlm::tlm_generic_payload& PcixBus::piece_payload(int master, tlm::tlm_generic_payload& gp, uint64_t at, uint64_t n,
@@ -220,61 +327,144 @@ tlm::tlm_generic_payload& PcixBus::piece_payload(int master, tlm::tlm_generic_pa
   return sub;
 }
 
-uint64_t PcixBus::run_chain(int master, const Mapping& m, tlm::tlm_generic_payload& gp, uint64_t off, uint64_t len,
-                            uint64_t burst, uint64_t at, uint64_t k0) {
-  PciAheadTarget* tgt = ahead_[size_t(m.target)];
-  if (!tgt || vcd_writer() || gp.get_byte_enable_ptr()) return 0;  // waveforms: one grant line change per wait
-  Chain& c = chain_;
-  c.pieces.clear();
+// The sequence FIFO arbitration produces, computed in one go: the job's piece,
+// then each waiting master's next piece in queue order (each master asking
+// again at the end of its piece, behind the others), a master alone on the bus
+// re-arbitrating on the idle bus. It stops at a piece that cannot be planned
+// (that master is then granted the bus and runs it one wait at a time).
+int PcixBus::run_plan(Job& job, uint64_t& k0) {
+  if (vcd_writer() || !job.len) return 0;  // waveforms: one grant line change per wait
+  Plan& c = chain_;
   const uint64_t now = sc_core::sc_time_stamp().value();
-  const uint64_t B = p_.boundary_bytes, W = p_.width_bytes, end_off = off + len;
-  uint64_t k = k0, req_t = now;
-  for (uint64_t o = at; o < end_off;) {
-    const uint64_t a = gp.get_address() + o;
-    uint64_t n = std::min(end_off - o, B - a % B);
-    if (burst) n = std::min(n, burst - o % burst);
-    const uint64_t addr_phase = p_.addr_cycles + (a >> 32 ? p_.dac_cycles : 0) + (p_.pcix() ? p_.attr_cycles : 0);
-    const uint64_t kc = k + addr_phase + p_.decode_cycles, claim_t = ticks_of(kc);
-    tlm::tlm_generic_payload& pl = piece_payload(master, gp, o, n, burst, m.base);
-    const PciAheadTarget::Mark mark = tgt->ahead_mark();
-    const sc_time ahead = sc_time::from_value(claim_t - now);
-    sc_time lat = ahead;
-    PciDisconnect dc;
-    pl.set_extension(&dc);
-    isock[m.target]->b_transport(pl, lat);
-    pl.clear_extension(&dc);
-    lat -= ahead;
-    const uint64_t w = ceil_cycles(lat);
-    if (pl.is_response_error() || dc.ahead != tgt || (!pl.is_write() && w > p_.max_initial_latency_cycles)) {
-      tgt->ahead_rewind(mark);  // a piece for the one-wait-at-a-time path
+  const uint64_t B = p_.boundary_bytes, W = p_.width_bytes;
+  c.pieces.clear();
+  c.members.clear();
+  c.stop_queue.clear();
+  c.members.push_back({&job, nullptr, job.master, job.at, job.req_t, false});
+  // The queue as the plan goes: member indices (-1 - i: nonmember i, a
+  // waiter the plan cannot foresee).
+  std::vector<int>& q = simq_;
+  q.clear();
+  std::vector<Waiter*>& nonmember = fresh_;
+  nonmember.clear();
+  for (Waiter* w = wait_head_; w; w = w->next) {
+    if (w->job) {
+      c.members.push_back({w->job, w, w->job->master, w->job->at, w->job->req_t, false});
+      q.push_back(int(c.members.size() - 1));
+    } else {
+      nonmember.push_back(w);
+      q.push_back(-int(nonmember.size()));
+    }
+  }
+  std::vector<uint64_t>& at = sim_at_;    // each member's progress in the plan
+  std::vector<uint64_t>& req = sim_req_;  // and when it last asked for the bus
+  at.clear();
+  req.clear();
+  for (auto& mb : c.members) {
+    at.push_back(mb.at0);
+    req.push_back(mb.req0);
+  }
+  int cur = 0;
+  uint64_t k = k0, arb_t = now;
+  bool first = true;
+  for (;;) {
+    Job& jb = *c.members[size_t(cur)].job;
+    PciAheadTarget* tgt = ahead_[size_t(jb.m->target)];
+    const uint64_t end_off = jb.off + jb.len, o = at[size_t(cur)];
+    bool planned = false;
+    if (tgt && !jb.gp->get_byte_enable_ptr()) {
+      const uint64_t a = jb.gp->get_address() + o;
+      uint64_t n = std::min(end_off - o, B - a % B);
+      if (jb.burst) n = std::min(n, jb.burst - o % jb.burst);
+      const uint64_t addr_phase = p_.addr_cycles + (a >> 32 ? p_.dac_cycles : 0) + (p_.pcix() ? p_.attr_cycles : 0);
+      const uint64_t kc = k + addr_phase + p_.decode_cycles, claim_t = ticks_of(kc);
+      tlm::tlm_generic_payload& pl = piece_payload(jb.master, *jb.gp, o, n, jb.burst, jb.m->base);
+      const PciAheadTarget::Mark mark = tgt->ahead_mark();
+      const sc_time ahead = sc_time::from_value(claim_t - now);
+      sc_time lat = ahead;
+      PciDisconnect dc;
+      pl.set_extension(&dc);
+      isock[jb.m->target]->b_transport(pl, lat);
+      pl.clear_extension(&dc);
+      lat -= ahead;
+      const uint64_t w = ceil_cycles(lat);
+      if (pl.is_response_error() || dc.ahead != tgt || (!pl.is_write() && w > p_.max_initial_latency_cycles)) {
+        tgt->ahead_rewind(mark);  // a piece for the one-wait-at-a-time path
+      } else {
+        uint64_t moved = n;
+        if (dc.accepted < n && pl.is_write()) moved = std::max<uint64_t>(dc.accepted, 1);
+        const uint64_t phases = (a % W + moved + W - 1) / W;
+        const uint64_t ke = kc + w + phases + p_.turnaround_cycles;
+        c.pieces.push_back({cur, arb_t, req[size_t(cur)], k, ke, claim_t, ticks_of(ke), std::min(moved, n), o + moved,
+                            tgt, mark, uint8_t(first)});
+        at[size_t(cur)] = o + moved;
+        planned = true;
+      }
+    }
+    if (!planned) {
+      if (first) return 0;
+      q.insert(q.begin(), cur);  // granted here, but runs this piece itself
       break;
     }
-    uint64_t moved = n;
-    if (dc.accepted < n && pl.is_write()) moved = std::max<uint64_t>(dc.accepted, 1);
-    const uint64_t phases = (a % W + moved + W - 1) / W;
-    const uint64_t ke = kc + w + phases + p_.turnaround_cycles;
-    c.pieces.push_back({req_t, k, ke, claim_t, ticks_of(ke), std::min(moved, n), o + moved, mark, uint8_t(o == at)});
-    o += moved;
-    if (wait_head_) break;  // a master already waits: it gets the bus when this piece ends
-    // The bus is idle at the end of the piece: the next one arbitrates again.
-    req_t = c.pieces.back().end_t;
-    k = ke + p_.arb_cycles;
+    first = false;
+    const Piece& pc = c.pieces.back();
+    if (at[size_t(cur)] < end_off) {  // asks again at the end of its piece, behind the others
+      q.push_back(cur);
+      req[size_t(cur)] = pc.end_t;
+    }
+    if (q.empty() || q.front() < 0) break;  // every job done, or a request the plan cannot foresee is next
+    if (c.pieces.size() >= kHorizon) break;  // the rest in a later plan
+    const int nxt = q.front();
+    q.erase(q.begin());
+    k = nxt == cur ? pc.ke + p_.arb_cycles : pc.ke;  // alone: arbitrates again on the idle bus; else hidden
+    arb_t = pc.end_t;
+    cur = nxt;
   }
-  if (c.pieces.empty()) return 0;
   ++chains_;
   c.live = true;
-  c.master = master;
-  c.target = tgt;
   c.n = c.pieces.size();
   c.settled = 0;
-  c.end.notify(sc_time::from_value(c.pieces.back().end_t - now));
-  wait(c.end);  // cut_chain() may move this to an earlier piece's end
-  settle();
-  c.live = false;
-  const Piece& last = c.pieces[c.n - 1];
-  free_edge_ = last.ke;
-  hand_over();
-  return last.next - at;
+  // The job's own thread sleeps in the bus like the waiters.
+  Waiter* own = take_waiter();
+  own->job = &job;
+  job.w = own;
+  c.members[0].w = own;
+  // Where the plan stops: the queue in order, less the last piece's master
+  // (it ends the plan, then asks again if it has more).
+  const int last = c.pieces[c.n - 1].mem;
+  for (int i : q)
+    if (i != last) c.stop_queue.push_back(i >= 0 ? c.members[size_t(i)].w : nonmember[size_t(-1 - i)]);
+  wait_head_ = wait_tail_ = nullptr;
+  for (Waiter* w : c.stop_queue) {
+    enqueue(w);
+    w->in_plan = true;
+  }
+  // Progress and wake-ups: a member whose job ends in the plan, and the last
+  // piece's master, wake at the end of their last piece.
+  std::vector<size_t>& lastp = last_piece_;
+  lastp.assign(c.members.size(), SIZE_MAX);
+  for (size_t i = 0; i < c.n; ++i) lastp[size_t(c.pieces[i].mem)] = i;
+  for (size_t i = 0; i < c.members.size(); ++i) {
+    Member& mb = c.members[i];
+    if (lastp[i] == SIZE_MAX) continue;
+    const Piece& pc = c.pieces[lastp[i]];
+    mb.job->at = pc.next;
+    mb.job->req_t = pc.end_t;
+    mb.w->in_plan = true;
+    if (int(i) == last || pc.next >= mb.job->off + mb.job->len) {
+      mb.job->release = int(i) == last;
+      mb.w->st = Waiter::Planned;
+      mb.w->granted.cancel();
+      mb.w->granted.notify(sc_time::from_value(pc.end_t - now));
+    }
+  }
+  switch (wait_turn(own)) {
+    case Turn::Done: return 1;
+    case Turn::Again: return 3;
+    case Turn::Granted: break;
+  }
+  k0 = grant(job.master, job.req_t, false);
+  return 2;
 }
 
 // --- transport -------------------------------------------------------------
@@ -316,32 +506,37 @@ void PcixBus::b_transport(int master, tlm::tlm_generic_payload& gp, sc_time& del
 // through as is.
 bool PcixBus::move(int master, const Mapping& m, tlm::tlm_generic_payload& gp, uint64_t off, uint64_t len,
                    uint64_t burst) {
-  const uint64_t B = p_.boundary_bytes, addr = gp.get_address(), total = std::max<uint64_t>(len, 1);
-  for (uint64_t done = 0; done < total;) {
-    const uint64_t a = addr + off + done;
-    uint64_t piece = std::min(total - done, B - a % B);
-    if (burst) piece = std::min(piece, burst - (off + done) % burst);
-    const bool whole = off == 0 && done == 0 && piece >= gp.get_data_length();
+  const uint64_t B = p_.boundary_bytes, addr = gp.get_address(), end = off + std::max<uint64_t>(len, 1);
+  Job job{master, &gp, &m, off, len, burst, off};
+  uint64_t k0 = 0;
+  bool granted = false;  // a plan handed the bus back with k0
+  while (job.at < end) {
+    const uint64_t a = addr + job.at;
+    uint64_t piece = std::min(end - job.at, B - a % B);
+    if (burst) piece = std::min(piece, burst - job.at % burst);
+    const bool whole = job.at == 0 && piece >= gp.get_data_length();
     if (!whole && gp.get_byte_enable_ptr()) {  // cutting byte-enable patterns is not supported
       gp.set_response_status(tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
       return false;
     }
-    const uint64_t k0 = acquire(master);
-    if (len) {
-      if (const uint64_t n = run_chain(master, m, gp, off, len, burst, off + done, k0)) {
-        done += n;
-        continue;
-      }
+    if (!granted) {
+      k0 = acquire(master, &job);
+      if (k0 == kByPlan) continue;  // waiting, it was planned to the end
+    }
+    granted = false;
+    if (const int r = run_plan(job, k0)) {
+      granted = r == 2;  // 3: asks again
+      continue;
     }
     if (whole) {
       gp.set_address(a - m.base);
-      done = transaction(master, m, gp, a, k0);
+      job.at += transaction(master, m, gp, a, k0);
       gp.set_address(addr);
       if (gp.is_response_error()) return false;
       continue;
     }
-    tlm::tlm_generic_payload& sub = piece_payload(master, gp, off + done, piece, burst, m.base);
-    done += transaction(master, m, sub, a, k0);
+    tlm::tlm_generic_payload& sub = piece_payload(master, gp, job.at, piece, burst, m.base);
+    job.at += transaction(master, m, sub, a, k0);
     if (sub.is_response_error()) {
       gp.set_response_status(sub.get_response_status());
       return false;

@@ -83,26 +83,54 @@ public:
 
 private:
   struct Mapping { int target; uint64_t base, size; std::string name; };
-  struct Waiter { sc_core::sc_event granted; Waiter* next = nullptr; };
-  // One planned piece of a chain. Times are edges; *_t are in kernel ticks (ps).
+  struct Waiter;
+  // One transfer in progress (lives in move()'s frame while its master's
+  // thread is in the bus).
+  struct Job {
+    int master;
+    tlm::tlm_generic_payload* gp;
+    const Mapping* m;
+    uint64_t off, len, burst;  // bytes [off, off + len) of gp, cut every `burst`
+    uint64_t at;               // next offset to move
+    uint64_t req_t = 0;        // when it last asked for the bus (ticks)
+    Waiter* w = nullptr;       // while its thread sleeps in the bus
+    bool release = false;      // wakes at the plan's last piece: ends the plan
+  };
+  struct Waiter {
+    sc_core::sc_event granted;
+    Waiter* next = nullptr;
+    Job* job = nullptr;        // null: a request the plan cannot foresee (abort, split completion)
+    enum State : uint8_t { Queued, Planned, Granted } st = Queued;
+    bool in_plan = false;      // put in the queue by the live plan (not a newcomer)
+  };
+  // One planned piece. Times are edges; *_t are in kernel ticks (ps).
   struct Piece {
-    uint64_t req_t;     // when it asked for the bus (arbitration statistics)
+    int mem;            // member of the plan that moves it
+    uint64_t arb_t;     // when its arbitration is counted (its grant)
+    uint64_t req_t;     // when its master asked for the bus
     uint64_t k0, ke;    // grant (first address clock) and end edges; [k0, ke) is busy
     uint64_t claim_t, end_t;
     uint64_t bytes;     // counted as moved
     uint64_t next;      // transfer offset after this piece
+    PciAheadTarget* target;
     PciAheadTarget::Mark mark;  // target state before this piece's call
     uint8_t stage;      // statistics applied: 1 arbitration, 2 + transaction, 3 + busy time
   };
-  struct Chain {
-    bool live = false;
-    int master = -1;
-    PciAheadTarget* target = nullptr;
-    std::vector<Piece> pieces;  // [0, n) still happen; capacity is kept
-    size_t n = 0, settled = 0;  // pieces before `settled` are fully counted
-    sc_core::sc_event end;      // the owner waits for this
+  struct Member {
+    Job* job;           // not to be touched once `gone`
+    Waiter* w;
+    int master;
+    uint64_t at0, req0; // progress and request time when the plan started
+    bool gone;          // its thread has left the bus
   };
-
+  // The masters' tenure chains, interleaved as FIFO arbitration interleaves them.
+  struct Plan {
+    bool live = false;
+    std::vector<Piece> pieces;    // [0, n) still happen; capacity is kept
+    std::vector<Member> members;
+    std::vector<Waiter*> stop_queue;  // FIFO order where the plan stops (last piece's owner excluded)
+    size_t n = 0, settled = 0;    // pieces before `settled` are fully counted
+  };
   void end_of_elaboration() override;
   void b_transport(int master, tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
   unsigned transport_dbg(int master, tlm::tlm_generic_payload& gp);
@@ -115,18 +143,35 @@ private:
   // Payload for the piece at `at` (transfer offset) of `n` bytes.
   tlm::tlm_generic_payload& piece_payload(int master, tlm::tlm_generic_payload& gp, uint64_t at, uint64_t n,
                                           uint64_t burst, uint64_t base);
-  // Plans pieces from offset `at` on, the first granted at edge k0, waits for
-  // them; returns the bytes they moved (0: the first piece cannot be planned).
-  uint64_t run_chain(int master, const Mapping& m, tlm::tlm_generic_payload& gp, uint64_t off, uint64_t len,
-                     uint64_t burst, uint64_t at, uint64_t k0);
-  void cut_chain();     // a master asks for the bus while a chain is planned
+  // Plans the job's pieces from its grant at edge k0 on, interleaved with the
+  // waiting masters' (FIFO), and sleeps: returns false if the job's first piece
+  // cannot be planned, else true once the job is done or granted the bus again
+  // (*k0 then holds the new grant edge).
+  // 0: not planned; 1: done; 2: granted again at k0; 3: must ask again.
+  int run_plan(Job& job, uint64_t& k0);
+  void cut_plan();      // a master asks for the bus while a plan is live
+  void end_plan();      // the plan's last piece has ended: release the bus
   void settle() const;  // apply planned pieces' statistics up to simulated time
+  Waiter* take_waiter();
+  void enqueue(Waiter* w);
+  // Sleeps until granted, or until a plan wakes it: its job done, or the plan
+  // stopped after its piece (it must ask again).
+  enum class Turn { Granted, Done, Again };
+  Turn wait_turn(Waiter* w);
+  uint64_t grant(int master, uint64_t t_req, bool idle);  // grant edge; arbitration statistics
+  // Pieces per plan at most: a master arriving mid-plan makes the bus plan the
+  // pieces after its grant again, so a long horizon wastes work under
+  // contention; 64 pieces (32 KB of 512 B disconnects) keep that small while
+  // a 1 MiB DMA still takes a few dozen activations instead of thousands.
+  static constexpr size_t kHorizon = 64;
   // One bus transaction granted at edge k0; returns the bytes moved (fewer if the target disconnected).
   uint64_t transaction(int master, const Mapping& m, tlm::tlm_generic_payload& gp, uint64_t bus_addr, uint64_t k0);
   void master_abort(int master);
 
-  // Arbitration: returns the clock edge at which the winner drives FRAME#.
-  uint64_t acquire(int master);
+  // Arbitration: returns the clock edge at which the winner drives FRAME#, or
+  // kByPlan when a plan moved the rest of `job` meanwhile.
+  static constexpr uint64_t kByPlan = ~uint64_t(0);
+  uint64_t acquire(int master, Job* job = nullptr);
   // Caller is at time_of(end); [start, end) counts as busy.
   void release(uint64_t start, uint64_t end);
   void hand_over();  // the bus to the first waiter, or idle
@@ -155,7 +200,11 @@ private:
   // than the wait (and allocates its process list each time).
   std::vector<std::unique_ptr<Waiter>> waiters_;
   std::vector<Waiter*> free_waiters_;
-  mutable Chain chain_;
+  mutable Plan chain_;
+  std::vector<int> simq_;  // scratch for planning and cutting, capacity kept
+  std::vector<Waiter*> fresh_, order_;
+  std::vector<uint64_t> sim_at_, sim_req_;
+  std::vector<size_t> last_piece_;
   uint64_t chains_ = 0, chain_cuts_ = 0;
   mutable double busy_s_ = 0;
   sc_core::sc_time window_start_;
