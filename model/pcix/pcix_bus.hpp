@@ -23,17 +23,20 @@
 // A target may disconnect a write early through the PciDisconnect extension.
 //
 // Tenure chains: a DMA (or any transfer) is a chain of pieces, each its own
-// bus transaction. When the target allows calls ahead of time (PciAheadTarget,
-// pci_chain.hpp) and no VCD is being written, the bus plans the whole chain
-// when it starts (back-to-back pieces, each re-arbitrating on the idle bus) and
-// the master's thread waits once, for the chain's end. A master asking for the
-// bus meanwhile cuts the chain where FIFO arbitration grants it today, at the
-// end of the piece in flight (or ending exactly then): the planned pieces after
-// that are taken back and planned again once the master gets the bus back.
-// Statistics of planned pieces count when simulated time reaches them, so
-// results are the same as with one activation per piece. Pieces the plan cannot
-// foresee (split / delayed reads, aborts, targets without PciAheadTarget) run
-// one wait at a time as before.
+// bus transaction, and FIFO arbitration interleaves the chains of masters that
+// contend. When the targets allow calls ahead of time (PciAheadTarget,
+// pci_chain.hpp) and no VCD is being written, the bus computes that sequence
+// in one go when a master is granted: its pieces and those of every master
+// already waiting, each master asking again at the end of its piece, a master
+// alone re-arbitrating on the idle bus; up to kHorizon pieces per plan. Each
+// master's thread then waits once, until its transfer is done; the master of
+// the plan's last piece releases the bus. A master asking for the bus meanwhile
+// cuts the plan where FIFO arbitration grants it, at the end of the piece in
+// flight (or ending exactly then): the pieces planned after it are taken back
+// from the targets and planned again once the queue gets there. Statistics of
+// planned pieces count when simulated time reaches them, so results are those
+// of one activation per piece. Pieces a plan cannot foresee (split / delayed
+// reads, aborts, targets without PciAheadTarget) run one wait at a time.
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/multi_passthrough_initiator_socket.h>
