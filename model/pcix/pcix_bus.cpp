@@ -65,6 +65,45 @@ void PcixBus::trace_grant(int master, uint64_t k) {
   gnt_ = master;
 }
 
+// A plan schedules its grant lines when it is made; a cut takes pieces back,
+// but not values already handed to the VCD writer. So the cut schedules the
+// lines back to idle at the taken-back pieces' starts and remembers those
+// times and the pieces' ends (where an idle value was scheduled too); a piece
+// that later holds the bus across one of them schedules its lines again there
+// (a zero-width glitch at most).
+void PcixBus::vcd_hold(int master, uint64_t from_t, uint64_t to_t) {
+  VcdWriter* w = vcd_writer();
+  if (!w || size_t(master) >= v_gnt_.size() || vcd_stale_.empty()) return;
+  const uint64_t now = sc_core::sc_time_stamp().value();
+  size_t keep = 0;
+  for (uint64_t t : vcd_stale_) {
+    if (t < now) continue;
+    vcd_stale_[keep++] = t;
+    if (t > from_t && t < to_t) {
+      w->schedule(v_busy_, 1, vcd_ps(sc_time::from_value(t)));
+      w->schedule(v_gnt_[size_t(master)], 1, vcd_ps(sc_time::from_value(t)));
+    }
+  }
+  vcd_stale_.resize(keep);
+}
+
+void PcixBus::vcd_piece(int master, uint64_t k0_t, uint64_t end_t, bool open) {
+  VcdWriter* w = vcd_writer();
+  if (!w || size_t(master) >= v_gnt_.size()) return;
+  if (open) {
+    w->schedule(v_busy_, 1, vcd_ps(sc_time::from_value(k0_t)));
+    w->schedule(v_gnt_[size_t(master)], 1, vcd_ps(sc_time::from_value(k0_t)));
+  }
+  vcd_hold(master, k0_t, end_t);
+  w->schedule(v_busy_, 0, vcd_ps(sc_time::from_value(end_t)));
+  w->schedule(v_gnt_[size_t(master)], 0, vcd_ps(sc_time::from_value(end_t)));
+}
+
+void PcixBus::wait_busy(int master, uint64_t k0, uint64_t edge) {
+  vcd_hold(master, ticks_of(k0), ticks_of(edge));
+  wait_edge(edge);
+}
+
 PcixBus::MasterStats& PcixBus::ms(int master) { return stats_.at(master); }
 
 const PcixBus::MasterStats& PcixBus::master_stats(int master) const {
@@ -262,6 +301,21 @@ void PcixBus::cut_plan() {
     t->ahead_rewind(c.pieces[i].mark);
     if (nd < 4) done[nd++] = t;
   }
+  if (VcdWriter* w = vcd_writer())
+    for (size_t i = j + 1; i < c.n; ++i) {
+      const int m = c.members[size_t(c.pieces[i].mem)].master;
+      if (size_t(m) >= v_gnt_.size()) continue;
+      const uint64_t t0 = ticks_of(c.pieces[i].k0), t1 = c.pieces[i].end_t;
+      // Idle at its start, and where it had put its lines up again.
+      for (size_t s = 0, ns = vcd_stale_.size(); s <= ns; ++s) {
+        const uint64_t t = s < ns ? vcd_stale_[s] : t0;
+        if (s < ns && !(t > t0 && t < t1)) continue;
+        w->schedule(v_busy_, 0, vcd_ps(sc_time::from_value(t)));
+        w->schedule(v_gnt_[size_t(m)], 0, vcd_ps(sc_time::from_value(t)));
+      }
+      vcd_stale_.push_back(t0);
+      vcd_stale_.push_back(t1);
+    }
   // Each member's progress and request time as of piece j.
   for (auto& mb : c.members)
     if (!mb.gone && mb.job) {
@@ -333,7 +387,7 @@ tlm::tlm_generic_payload& PcixBus::piece_payload(int master, tlm::tlm_generic_pa
 // re-arbitrating on the idle bus. It stops at a piece that cannot be planned
 // (that master is then granted the bus and runs it one wait at a time).
 int PcixBus::run_plan(Job& job, uint64_t& k0) {
-  if (vcd_writer() || !job.len) return 0;  // waveforms: one grant line change per wait
+  if (!job.len) return 0;
   Plan& c = chain_;
   const uint64_t now = sc_core::sc_time_stamp().value();
   const uint64_t B = p_.boundary_bytes, W = p_.width_bytes;
@@ -424,6 +478,9 @@ int PcixBus::run_plan(Job& job, uint64_t& k0) {
   c.live = true;
   c.n = c.pieces.size();
   c.settled = 0;
+  if (vcd_writer())
+    for (size_t i = 0; i < c.n; ++i)  // the first piece's grant was traced by acquire()
+      vcd_piece(c.members[size_t(c.pieces[i].mem)].master, ticks_of(c.pieces[i].k0), c.pieces[i].end_t, i > 0);
   // The job's own thread sleeps in the bus like the waiters.
   Waiter* own = take_waiter();
   own->job = &job;
@@ -548,7 +605,7 @@ bool PcixBus::move(int master, const Mapping& m, tlm::tlm_generic_payload& gp, u
 void PcixBus::master_abort(int master) {
   const uint64_t k0 = acquire(master);
   const uint64_t k = k0 + p_.addr_cycles + p_.master_abort_cycles + p_.turnaround_cycles;
-  wait_edge(k);
+  wait_busy(master, k0, k);
   ++ms(master).errors;
   release(k0, k);
 }
@@ -561,7 +618,7 @@ uint64_t PcixBus::transaction(int master, const Mapping& m, tlm::tlm_generic_pay
   const uint64_t head = addr_phase + p_.decode_cycles;
 
   uint64_t k = k0 + head;
-  wait_edge(k);  // the target claims the transaction here; data phases start
+  wait_busy(master, k0, k);  // the target claims the transaction here; data phases start
   sc_time lat = SC_ZERO_TIME;
   const sc_time t_claim = sc_core::sc_time_stamp();
   PciDisconnect dc;
@@ -576,7 +633,7 @@ uint64_t PcixBus::transaction(int master, const Mapping& m, tlm::tlm_generic_pay
   if (gp.is_response_error()) {  // target abort: one data phase with STOP#, no data
     ++s.errors;
     k += 1 + p_.turnaround_cycles;
-    wait_edge(k);
+    wait_busy(master, k0, k);
     release(k0, k);
     return 0;
   }
@@ -585,7 +642,7 @@ uint64_t PcixBus::transaction(int master, const Mapping& m, tlm::tlm_generic_pay
   if (w <= p_.max_initial_latency_cycles || gp.is_write()) {
     // Target answers in time (or a posted write: the target inserts wait states).
     k += w + phases + p_.turnaround_cycles;
-    wait_edge(k);
+    wait_busy(master, k0, k);
     release(k0, k);
     return len;
   }
@@ -596,19 +653,19 @@ uint64_t PcixBus::transaction(int master, const Mapping& m, tlm::tlm_generic_pay
     // carrying the requester ID, decode by the requester, data phases).
     ++s.splits;
     k += p_.split_response_cycles + p_.turnaround_cycles;
-    wait_edge(k);
+    wait_busy(master, k0, k);
     release(k0, k);
     if (ready > sc_core::sc_time_stamp()) wait(ready - sc_core::sc_time_stamp());
     const uint64_t c0 = acquire(master);
     const uint64_t c = c0 + p_.addr_cycles + p_.attr_cycles + p_.decode_cycles + phases + p_.turnaround_cycles;
-    wait_edge(c);
+    wait_busy(master, c0, c);
     release(c0, c);
     return len;
   }
   // Conventional PCI delayed transaction: Retry now, the target fetches the
   // data meanwhile, the master repeats the read until it completes.
   k += p_.retry_cycles + p_.turnaround_cycles;
-  wait_edge(k);
+  wait_busy(master, k0, k);
   release(k0, k);
   for (;;) {
     wait(cycles(p_.retry_gap_cycles));
@@ -616,13 +673,13 @@ uint64_t PcixBus::transaction(int master, const Mapping& m, tlm::tlm_generic_pay
     uint64_t r = r0 + head;
     if (time_of(r) >= ready) {
       r += phases + p_.turnaround_cycles;
-      wait_edge(r);
+      wait_busy(master, r0, r);
       release(r0, r);
       return len;
     }
     ++s.retries;
     r += p_.retry_cycles + p_.turnaround_cycles;
-    wait_edge(r);
+    wait_busy(master, r0, r);
     release(r0, r);
   }
 }

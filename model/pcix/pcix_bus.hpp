@@ -37,6 +37,8 @@
 // planned pieces count when simulated time reaches them, so results are those
 // of one activation per piece. Pieces a plan cannot foresee (split / delayed
 // reads, aborts, targets without PciAheadTarget) run one wait at a time.
+// The VCD's grant lines are scheduled when a plan is made; where a cut takes
+// pieces back they may show a zero-width glitch.
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/multi_passthrough_initiator_socket.h>
@@ -188,6 +190,10 @@ private:
   uint64_t ceil_cycles(const sc_core::sc_time& d) const;
   MasterStats& ms(int master);
   void trace_grant(int master, uint64_t k);  // to the VCD, if one is being written
+  void vcd_piece(int master, uint64_t k0_t, uint64_t end_t, bool open);  // a planned piece's grant lines
+  void vcd_hold(int master, uint64_t from_t, uint64_t to_t);  // lines up again where a cut left them idle
+  void wait_busy(int master, uint64_t k0, uint64_t edge);     // wait_edge, the bus held since k0
+  std::vector<uint64_t> vcd_stale_;  // ticks where a cut scheduled idle lines
 
   PcixBusParams p_;
   uint64_t period_t_ = 0;  // clock period in ticks if whole, else 0
