@@ -293,13 +293,13 @@ void PcixBus::cut_plan() {
   if (j + 1 >= c.n) return;  // the plan ends there anyway
   ++chain_cuts_;
   // Targets back to their state before the first piece taken back.
-  PciAheadTarget* done[4] = {};
-  size_t nd = 0;
+  std::vector<PciAheadTarget*>& done = rewound_;
+  done.clear();
   for (size_t i = j + 1; i < c.n; ++i) {
     PciAheadTarget* t = c.pieces[i].target;
-    if (std::find(done, done + nd, t) != done + nd) continue;
+    if (std::find(done.begin(), done.end(), t) != done.end()) continue;
     t->ahead_rewind(c.pieces[i].mark);
-    if (nd < 4) done[nd++] = t;
+    done.push_back(t);
   }
   if (VcdWriter* w = vcd_writer())
     for (size_t i = j + 1; i < c.n; ++i) {

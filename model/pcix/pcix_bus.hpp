@@ -214,6 +214,7 @@ private:
   std::vector<Waiter*> fresh_, order_;
   std::vector<uint64_t> sim_at_, sim_req_;
   std::vector<size_t> last_piece_;
+  std::vector<PciAheadTarget*> rewound_;
   uint64_t chains_ = 0, chain_cuts_ = 0;
   mutable double busy_s_ = 0;
   sc_core::sc_time window_start_;
