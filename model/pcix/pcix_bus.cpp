@@ -426,7 +426,7 @@ int PcixBus::run_plan(Job& job, uint64_t& k0) {
     PciAheadTarget* tgt = ahead_[size_t(jb.m->target)];
     const uint64_t end_off = jb.off + jb.len, o = at[size_t(cur)];
     bool planned = false;
-    if (tgt && !jb.gp->get_byte_enable_ptr()) {
+    if (tgt && jb.len && !jb.gp->get_byte_enable_ptr()) {  // (an empty transfer still takes one data phase)
       const uint64_t a = jb.gp->get_address() + o;
       uint64_t n = std::min(end_off - o, B - a % B);
       if (jb.burst) n = std::min(n, jb.burst - o % jb.burst);
