@@ -9,7 +9,10 @@
 //  * reads wait `read_latency` (bridge + FSB snoop + DRAM access) after the
 //    DRAM has drained what was posted before them, and use DRAM bandwidth too.
 // With `store` false (bulk data) the bytes are only timed, not kept; reads
-// then return zeros.
+// then return zeros, and the bus may call it ahead of time for the pieces of a
+// DMA (PciAheadTarget, pci_chain.hpp): such an access is timed at the claim
+// edge it was given, and it shows in the statistics only once simulated time
+// has reached that edge, as if it had been made then.
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/simple_target_socket.h>
@@ -17,7 +20,9 @@
 #include <array>
 #include <cstdint>
 #include <unordered_map>
+#include <vector>
 
+#include "model/pcix/pci_chain.hpp"
 #include "model/stats/stats.hpp"
 
 namespace iosim {
@@ -44,7 +49,7 @@ struct HostMemoryParams {
   bool store = false;  // keep the bytes (request frames, tests) or only time them
 };
 
-class HostMemory : public sc_core::sc_module, public Reporter {
+class HostMemory : public sc_core::sc_module, public Reporter, public PciAheadTarget {
 public:
   tlm_utils::simple_target_socket<HostMemory> socket;
 
@@ -55,12 +60,16 @@ public:
   void write(uint64_t addr, const void* data, uint64_t len);
   void read(uint64_t addr, void* data, uint64_t len) const;
 
-  uint64_t bytes_written() const { return bytes_w_; }
-  uint64_t bytes_read() const { return bytes_r_; }
+  // Accesses whose claim edge simulated time has reached.
+  uint64_t bytes_written() const { return seen().w; }
+  uint64_t bytes_read() const { return seen().r; }
   const HostMemoryParams& params() const { return p_; }
 
-  void reset_stats() override { bytes_w_ = bytes_r_ = 0; stall_s_ = 0; }
+  void reset_stats() override;
   void report(Stats& out, double window_s) const override;
+
+  Mark ahead_mark() const override { return {drained_at_.value(), seq_}; }
+  void ahead_rewind(const Mark& m) override;
 
 private:
   static constexpr uint64_t kPage = 4096;
@@ -69,11 +78,23 @@ private:
   void copy_in(uint64_t addr, const uint8_t* src, uint64_t len);
   void copy_out(uint64_t addr, uint8_t* dst, uint64_t len) const;
 
+  // Statistics of accesses made ahead of time wait here until simulated time
+  // reaches them (then they count, in time order) or a rewind drops them.
+  struct Access { uint64_t t_ps, seq, bytes; double stall_s; bool write; };
+  struct Totals { uint64_t w = 0, r = 0; double stall_s = 0; };
+  void count(const Access& a, Totals& t) const;
+  void settle();            // count the accesses simulated time has reached
+  Totals seen() const;      // totals with those counted, without changing state
+
   HostMemoryParams p_;
   std::unordered_map<uint64_t, std::array<uint8_t, kPage>> pages_;
   sc_core::sc_time drained_at_;  // DRAM has absorbed every accepted byte by then
-  uint64_t bytes_w_ = 0, bytes_r_ = 0;
-  double stall_s_ = 0;  // time DMA writes waited for buffer space
+  sc_core::sc_time write_lat_, read_lat_, xfer_;  // p_ latencies; xfer_ = xfer_len_ bytes at bandwidth
+  uint64_t xfer_len_ = 0;
+  Totals tot_;                   // time DMA writes waited for buffer space is tot_.stall_s
+  std::vector<Access> ahead_;    // [ahead_head_, end): not reached yet, in time order
+  size_t ahead_head_ = 0;
+  uint64_t seq_ = 0;             // accesses so far (marks)
 };
 
 } // namespace iosim

@@ -5,7 +5,12 @@
 // of a write burst (a host bridge whose write buffer is full) stores the first
 // `accepted` bytes and says so here. The bus ends the transaction after those
 // data phases and the master re-arbitrates for the rest.
+//
+// The same extension carries the target's answer to "may the bus call you
+// ahead of time?" (see pci_chain.hpp): a target that allows it sets `ahead`.
 #include <tlm>
+
+#include "model/pcix/pci_chain.hpp"
 
 #include <cstdint>
 #include <limits>
@@ -14,10 +19,12 @@ namespace iosim {
 
 struct PciDisconnect : tlm::tlm_extension<PciDisconnect> {
   uint64_t accepted = std::numeric_limits<uint64_t>::max();  // untouched: the whole burst
+  PciAheadTarget* ahead = nullptr;                            // set by a target the bus may call ahead of time
 
   tlm::tlm_extension_base* clone() const override { return new PciDisconnect(*this); }
   void copy_from(const tlm::tlm_extension_base& e) override {
     accepted = static_cast<const PciDisconnect&>(e).accepted;
+    ahead = static_cast<const PciDisconnect&>(e).ahead;
   }
 };
 

@@ -15,34 +15,45 @@ PciMaster::PciMaster(sc_core::sc_module_name name, const PciMasterParams& p)
   if (p_.max_burst_bytes == 0 || p_.max_read_bytes == 0 || p_.post_buffer_entries == 0)
     throw std::invalid_argument(std::string(this->name()) + ": burst sizes and posting buffer must be > 0");
   scratch_.assign(std::max(p_.max_burst_bytes, p_.max_read_bytes), 0);
+  half_bridge_ = sc_time(p_.host_bridge_latency / 2, SC_SEC);
+  post_cost_ = sc_time(p_.posted_write_cost, SC_SEC);
+  posted_.resize(p_.post_buffer_entries);
   SC_HAS_PROCESS(PciMaster);
   SC_THREAD(poster);
 }
 
-// One generic payload per burst, reused; the bus cuts again at 4 KB boundaries
-// if the burst crosses one.
+// The whole transfer in one payload; the bus cuts it into `burst`-byte bursts
+// (and again at 4 KB boundaries and target disconnects). An error in any piece
+// abandons the rest.
 bool PciMaster::transfer(tlm::tlm_command cmd, uint64_t addr, uint64_t bytes, uint8_t* data, uint64_t burst) {
-  tlm::tlm_generic_payload gp;
-  for (uint64_t done = 0; done < bytes;) {
-    const uint64_t n = std::min(bytes - done, burst);
-    gp.set_command(cmd);
-    gp.set_address(addr + done);
-    gp.set_data_ptr(data ? data + done : scratch_.data());
-    gp.set_data_length(unsigned(n));
-    gp.set_streaming_width(unsigned(n));
-    gp.set_byte_enable_ptr(nullptr);
-    gp.set_dmi_allowed(false);
-    gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-    sc_time delay = SC_ZERO_TIME;
-    socket->b_transport(gp, delay);
-    if (delay > SC_ZERO_TIME) wait(delay);
-    if (gp.is_response_error()) {
-      ++errors_;
-      return false;
-    }
-    done += n;
+  if (bytes == 0) return true;
+  if (free_.empty()) {
+    slots_.emplace_back(new Slot);
+    slots_.back()->gp.set_extension(&slots_.back()->burst);  // stays attached for the slot's life
+    free_.push_back(slots_.back().get());
   }
-  return true;
+  Slot* s = free_.back();
+  free_.pop_back();
+  tlm::tlm_generic_payload& gp = s->gp;
+  s->burst.burst = burst;
+  s->burst.scratch = scratch_.data();
+  gp.set_command(cmd);
+  gp.set_address(addr);
+  // Timing-only bursts read / write the scratch buffer; one burst carries it
+  // itself, several get it through the extension.
+  gp.set_data_ptr(data ? data : bytes <= burst ? scratch_.data() : nullptr);
+  gp.set_data_length(unsigned(bytes));
+  gp.set_streaming_width(unsigned(bytes));
+  gp.set_byte_enable_ptr(nullptr);
+  gp.set_dmi_allowed(false);
+  gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  sc_time delay = SC_ZERO_TIME;
+  socket->b_transport(gp, delay);
+  if (delay > SC_ZERO_TIME) wait(delay);
+  const bool ok = !gp.is_response_error();
+  free_.push_back(s);
+  if (!ok) ++errors_;
+  return ok;
 }
 
 bool PciMaster::dma_write(uint64_t addr, uint64_t bytes, const uint8_t* data) {
@@ -56,10 +67,9 @@ bool PciMaster::dma_read(uint64_t addr, uint64_t bytes, uint8_t* data) {
 
 bool PciMaster::pio_read(uint64_t addr, void* data, unsigned len) {
   flush();  // reads push posted writes
-  const sc_time half(p_.host_bridge_latency / 2, SC_SEC);
-  wait(half);
+  wait(half_bridge_);
   const bool ok = transfer(tlm::TLM_READ_COMMAND, addr, len, static_cast<uint8_t*>(data), p_.max_read_bytes);
-  wait(half);
+  wait(half_bridge_);
   if (!ok) std::memset(data, 0xff, len);  // master abort reads as all ones
   return ok;
 }
@@ -77,30 +87,34 @@ uint64_t PciMaster::pio_read64(uint64_t addr) {
 }
 
 void PciMaster::pio_write(uint64_t addr, const void* data, unsigned len) {
-  if (posted_.size() >= p_.post_buffer_entries) {
+  if (post_count_ >= posted_.size()) {
     ++post_stalls_;
-    while (posted_.size() >= p_.post_buffer_entries) wait(post_done_);
+    while (post_count_ >= posted_.size()) wait(post_done_);
   }
   const auto* b = static_cast<const uint8_t*>(data);
   // The write reaches the bus side of the bridge half a round trip later;
   // consecutive writes pipeline through the bridge.
-  const sc_time at_bridge = sc_core::sc_time_stamp() + sc_time(p_.host_bridge_latency / 2, SC_SEC);
-  posted_.push_back({addr, std::vector<uint8_t>(b, b + len), at_bridge});
+  Posted& w = posted_[(post_head_ + post_count_) % posted_.size()];
+  w.addr = addr;
+  w.bytes.assign(b, b + len);
+  w.at_bridge = sc_core::sc_time_stamp() + half_bridge_;
+  ++post_count_;
   post_added_.notify(SC_ZERO_TIME);
-  wait(sc_time(p_.posted_write_cost, SC_SEC));
+  wait(post_cost_);
 }
 
 void PciMaster::flush() {
-  while (!posted_.empty()) wait(post_done_);
+  while (post_count_) wait(post_done_);
 }
 
 void PciMaster::poster() {
   for (;;) {
-    while (posted_.empty()) wait(post_added_);
-    Posted& w = posted_.front();
+    while (!post_count_) wait(post_added_);
+    Posted& w = posted_[post_head_];
     if (w.at_bridge > sc_core::sc_time_stamp()) wait(w.at_bridge - sc_core::sc_time_stamp());
     transfer(tlm::TLM_WRITE_COMMAND, w.addr, w.bytes.size(), w.bytes.data(), p_.max_burst_bytes);
-    posted_.pop_front();
+    post_head_ = (post_head_ + 1) % posted_.size();
+    --post_count_;
     post_done_.notify(SC_ZERO_TIME);
   }
 }

@@ -11,14 +11,21 @@
 //    write later, in order. A PIO read first waits for earlier posted writes
 //    (PCI ordering: a read must not pass a posted write, PCI 2.3 ch. 3).
 //
+// A DMA goes to the bus as one payload carrying a PciBurst extension (the bus
+// cuts it into the master's bursts), so the bus can run it as one tenure
+// chain. Payloads and posted-write entries are reused: no heap allocation per
+// transfer once the model is warm.
+//
 // Bind `socket` to PcixBus::tsock. All calls must come from SC_THREADs.
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
 
 #include <cstdint>
-#include <deque>
+#include <memory>
 #include <vector>
+
+#include "model/pcix/pci_chain.hpp"
 
 namespace iosim {
 
@@ -79,13 +86,25 @@ public:
   uint64_t posted_stalls() const { return post_stalls_; }  // CPU found the posting buffer full
 
 private:
-  struct Posted { uint64_t addr; std::vector<uint8_t> bytes; sc_core::sc_time at_bridge; };
+  // A posted write; `bytes` keeps its capacity from one use to the next.
+  struct Posted { uint64_t addr = 0; std::vector<uint8_t> bytes; sc_core::sc_time at_bridge; };
+  // A payload with its burst extension, taken for one transfer (several
+  // threads may use one master: the host CPUs and the posting thread).
+  struct Slot {
+    tlm::tlm_generic_payload gp;
+    PciBurst burst;
+    ~Slot() { gp.clear_extension(&burst); }  // a payload frees the extensions it still holds
+  };
   bool transfer(tlm::tlm_command cmd, uint64_t addr, uint64_t bytes, uint8_t* data, uint64_t burst);
   void poster();  // SC_THREAD: the host bridge draining its posted writes
 
   PciMasterParams p_;
+  sc_core::sc_time half_bridge_, post_cost_;  // from p_, converted once
   std::vector<uint8_t> scratch_;
-  std::deque<Posted> posted_;  // front = on the bus now
+  std::vector<std::unique_ptr<Slot>> slots_;  // all made; free_ lists the unused ones
+  std::vector<Slot*> free_;
+  std::vector<Posted> posted_;  // ring of post_buffer_entries; posted_[post_head_] is on the bus now
+  size_t post_head_ = 0, post_count_ = 0;
   sc_core::sc_event post_added_, post_done_;
   uint64_t errors_ = 0, post_stalls_ = 0;
 };
