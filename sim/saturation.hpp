@@ -107,10 +107,11 @@ void validate(const OpenParams& p);
 //    x_k's own figure, as in the warm search; the points skipped are below it,
 //    so they cannot be the best either.
 //  - open loop: every grow rate below x_k was kept up, and none of those
-//    rates' completed I/O/s beats the best of the rest. The bracket and the
-//    bisection then follow from x_k on. (A kept-up rate r <= x_k / 2 completes
-//    at most what arrived during warm-up + window, ~1.3 r, under the >= 0.97 x_k
-//    that x_k itself completes.)
+//    rates' completed I/O/s reaches the best of the rest (a tie would go to
+//    the earlier, skipped, point). The bracket and the bisection then follow
+//    from x_k on. (A kept-up rate r <= x_k / 2 completes at most what arrived
+//    during warm-up + window, ~1.3 r <= 0.65 x_k, under the >= 0.97 x_k that
+//    x_k itself completes.)
 // The grid is the same whatever the start: x -> max(x + 1, round(x factor))
 // (closed), whole(x factor) (open), so a start on the grid stays on it.
 //

@@ -72,7 +72,8 @@ TEST_CASE("bench: short runs against the same binary: the JSON's shape, ratios n
     CHECK(run["cpu_s"].get<double>() > 0);
     CHECK(run["wall_s"].get<double>() > 0);
   }
-  CHECK(t["runs"][0]["points"] == t["runs"][1]["points"]);
+  // (Points may differ: speculative points start when a worker happens to
+  // idle. The results may not.)
   CHECK(t["csv_identical"] == true);
   CHECK(t["ratio"].get<double>() > 1.0 / 3);
   CHECK(t["ratio"].get<double>() < 3);
