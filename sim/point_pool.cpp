@@ -2,7 +2,6 @@
 
 #include "sim/subprocess.hpp"
 
-#include <chrono>
 #include <stdexcept>
 
 namespace iosim {
@@ -67,9 +66,9 @@ void PointPool::work() {
     }
     PointOutcome o;
     try {
-      const auto t0 = std::chrono::steady_clock::now();
       ChildResult c = run_child(j.argv);
-      o.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      o.wall_s = c.wall_s;
+      o.cpu_s = c.cpu_s;
       o.status = c.status;
       if (c.status == 0) {
         o.result = nlohmann::json::parse(c.out, nullptr, false);

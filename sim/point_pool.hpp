@@ -23,6 +23,7 @@ struct PointOutcome {
   int status = 0;         // the child's exit status
   std::string error;      // its stderr when it failed
   double wall_s = 0;      // wall-clock seconds of the child (terminal / bench only)
+  double cpu_s = 0;       // its CPU seconds, user + system (terminal / bench only)
   bool ok() const { return status == 0; }
 };
 

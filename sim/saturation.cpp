@@ -113,6 +113,8 @@ Result search_open(const OpenParams& p, Evaluator& ev) {
     }
     rate = next;
   }
+  r.knee_x = lo;
+  ev.grown(r);
 
   // Bisect [lo, hi]; lo = 0 when even the first rate was too much.
   for (int i = 0; hi > 0 && i < p.bisection_steps; ++i) {
@@ -137,6 +139,25 @@ Result search_open(const OpenParams& p, Evaluator& ev) {
   r.knee_x = lo;
   r.bracket_hi = hi;
   return r;
+}
+
+double warm_start_closed(const ClosedParams& p, const Result& neighbour) {
+  // Replays the search's decisions over its steps (search_closed above).
+  double start = 0, best = 0;
+  for (size_t i = 0; i < neighbour.steps.size(); ++i) {
+    const double v = neighbour.steps[i].iops;
+    const bool fresh = i == 0 || (v >= best * (1 + p.min_gain) && v > best);
+    if (fresh) start = neighbour.steps[i].x;
+    if (i == 0 || v > best) best = v;
+  }
+  return start;
+}
+
+double warm_start_open(const Result& neighbour) {
+  double start = 0;
+  for (const Step& s : neighbour.steps)
+    if (s.phase == "grow" && s.kept_up) start = s.x;
+  return start;
 }
 
 }  // namespace iosim::saturation

@@ -41,15 +41,6 @@ struct Measure {
   double offered = 0;  // open loop: requests/s that arrived (<= 0: the nominal rate x)
 };
 
-class Evaluator {
-public:
-  virtual ~Evaluator() = default;
-  // The point at x (processes, or nominal requests/s). May block.
-  virtual Measure eval(double x) = 0;
-  // Points the search will probably ask for next, most likely first. An
-  // evaluator with idle workers may start them early; the default ignores them.
-  virtual void hint(const std::vector<double>& /*xs*/) {}
-};
 
 struct ClosedParams {
   int start = 8;          // processes at the first point
@@ -85,11 +76,62 @@ struct Result {
   std::vector<Step> steps;  // the points the search used, in order
 };
 
+class Evaluator {
+public:
+  virtual ~Evaluator() = default;
+  // The point at x (processes, or nominal requests/s). May block.
+  virtual Measure eval(double x) = 0;
+  // Points the search will probably ask for next, most likely first. An
+  // evaluator with idle workers may start them early; the default ignores them.
+  virtual void hint(const std::vector<double>& /*xs*/) {}
+  // Open loop: the growth has stopped; `so_far` holds the grow steps (its
+  // knee_x: the highest rate kept up, 0 if none). Lets a neighbouring row's
+  // search take its warm start (below) before this one's bisection ends.
+  virtual void grown(const Result& /*so_far*/) {}
+};
+
 Result search_closed(const ClosedParams& p, Evaluator& ev);
 Result search_open(const OpenParams& p, Evaluator& ev);
 
 // Throws std::invalid_argument naming the bad parameter.
 void validate(const ClosedParams& p);
 void validate(const OpenParams& p);
+
+// Warm starts (iosim table). A search that starts at a point x_k of its own
+// grid instead of at p.start runs the same steps from x_k on, and returns the
+// same result, as the cold search, if and only if the cold search reaches x_k
+// in the state a fresh start is in:
+//  - closed loop: x_k was the first point or a gain (the miss count back to
+//    0) and its I/O/s is the best so far (strictly: a tie keeps the earlier
+//    N). The later decisions compare with the best so far only, which is then
+//    x_k's own figure, as in the warm search; the points skipped are below it,
+//    so they cannot be the best either.
+//  - open loop: every grow rate below x_k was kept up, and none of those
+//    rates' completed I/O/s reaches the best of the rest (a tie would go to
+//    the earlier, skipped, point). The bracket and the bisection then follow
+//    from x_k on. (A kept-up rate r <= x_k / 2 completes at most what arrived
+//    during warm-up + window, ~1.3 r <= 0.65 x_k, under the >= 0.97 x_k that
+//    x_k itself completes.)
+// The grid is the same whatever the start: x -> max(x + 1, round(x factor))
+// (closed), whole(x factor) (open), so a start on the grid stays on it.
+//
+// The table takes x_k from the neighbouring row with the next larger block
+// (the functions below): the point where that search was last in a fresh
+// state (closed), the highest rate it kept up before bisecting (open). That
+// the cold search of the smaller block reaches the same point in that state
+// is the premise: per process (closed) and per request/s (open) a smaller
+// block costs less of every resource, so its throughput rises at least as far
+// (Table 1: the sync knee falls 66 -> 11 processes and the async knee 5250 ->
+// 219/s as blocks grow from 1 kB to 1 MiB). It is not provable from the
+// neighbour's figures alone (only by running the skipped points), so `iosim
+// table --cold-start` runs every row cold, and tests/test_table.cpp checks
+// that both give the same table.csv, and table.json but for the skipped steps.
+
+// The point a closed-loop search of a neighbouring row may start from: the
+// last step of `neighbour` after which its search was in a fresh state (0:
+// no steps).
+double warm_start_closed(const ClosedParams& p, const Result& neighbour);
+// The highest grow rate `neighbour` kept up (0: none; start cold).
+double warm_start_open(const Result& neighbour);
 
 }  // namespace iosim::saturation

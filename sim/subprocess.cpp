@@ -1,11 +1,13 @@
 #include "sim/subprocess.hpp"
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <fcntl.h>
 #include <poll.h>
 #include <spawn.h>
 #include <stdexcept>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -45,6 +47,7 @@ ChildResult run_child(const std::vector<std::string>& argv) {
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
   pid_t pid = 0;
+  const auto t0 = std::chrono::steady_clock::now();
   const int rc = posix_spawn(&pid, args[0], &fa, nullptr, args.data(), environ);
   posix_spawn_file_actions_destroy(&fa);
   if (rc != 0) throw std::runtime_error("cannot start " + argv[0] + ": " + std::strerror(rc));
@@ -73,7 +76,11 @@ ChildResult run_child(const std::vector<std::string>& argv) {
     }
   }
   int ws = 0;
-  while (waitpid(pid, &ws, 0) < 0 && errno == EINTR) {}
+  rusage ru{};
+  while (wait4(pid, &ws, 0, &ru) < 0 && errno == EINTR) {}
+  r.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  auto secs = [](const timeval& t) { return double(t.tv_sec) + 1e-6 * double(t.tv_usec); };
+  r.cpu_s = secs(ru.ru_utime) + secs(ru.ru_stime);
   r.status = WIFEXITED(ws) ? WEXITSTATUS(ws) : WIFSIGNALED(ws) ? 128 + WTERMSIG(ws) : -1;
   return r;
 }

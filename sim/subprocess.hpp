@@ -10,6 +10,10 @@ namespace iosim {
 struct ChildResult {
   int status = -1;  // exit status; 128 + signal number if killed by a signal
   std::string out, err;
+  // The child's CPU time (user + system, from wait4()'s rusage: the child and
+  // every descendant it waited for, so an `iosim table` child includes its
+  // points) and its wall time. Not deterministic: terminal and bench only.
+  double cpu_s = 0, wall_s = 0;
 };
 
 // argv[0] is the program path (no PATH lookup). Thread-safe. Throws

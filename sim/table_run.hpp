@@ -1,10 +1,20 @@
 #pragma once
 // Runs Table 1: for every block size, a closed-loop saturation search on the
-// sync scenario and an open-loop one on the async scenario. All 2 x blocks
-// searches run at once, each in its own thread, sharing one PointPool of -j
-// workers (the work queue); a search's doubling steps are sequential, so the
+// sync scenario and an open-loop one on the async scenario. Each search runs
+// in its own thread, all sharing one PointPool of -j workers (the work queue)
+// and one memo of the points run (a point, i.e. scenario + overrides + seed,
+// never runs twice in a table); a search's steps are sequential, so the
 // parallelism is across searches, plus speculative points when a worker
 // would otherwise idle.
+//
+// Warm starts (sim/saturation.hpp says when they give the cold result): the
+// rows are chained from the largest block down; a row's sync search starts
+// where the next larger block's sync search was last in a fresh state, once
+// that search has ended, and its async search at the highest rate the next
+// larger block's async search kept up, once that one's growth has ended (its
+// bisection and this row's search then run side by side). The largest block
+// starts cold. Each start depends only on the neighbour's results, never on
+// timing, so the table stays deterministic.
 #include "sim/key_figures.hpp"
 #include "sim/saturation.hpp"
 #include "sim/table_config.hpp"
@@ -33,12 +43,14 @@ struct TableResult {
   double wall_s = 0;
   int points_run = 0;             // including speculative points never used
   double requests_simulated = 0;  // sum of run.requests_issued over the points run
+  double cpu_s = 0;               // CPU seconds (user + system) of the points run
 };
 
 struct TableRunOptions {
   int jobs = 0;                    // 0: the number of cores
   std::vector<std::string> sets;   // scenario overrides for every point
   bool progress = true;            // progress on stderr
+  bool warm_start = true;          // false: every search from the table's start (--cold-start)
 };
 
 // The `--set` arguments of one point (scenario path first).

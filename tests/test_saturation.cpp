@@ -179,3 +179,114 @@ TEST_CASE("search parameters are validated", "[saturation]") {
   CHECK_THROWS_WITH(search_open(o, ev), Catch::Contains("keep_up"));
   CHECK(ev.asked.empty());
 }
+
+namespace {
+
+// A closed-loop curve that rises linearly to `cap` and then by 1% per step:
+// the knee moves with cap / slope, like a smaller block's knee moves right.
+std::function<double(double)> knee_curve(double slope, double cap) {
+  return [=](double n) { return n * slope <= cap ? n * slope : cap * (1 + 0.01 * std::log2(n * slope / cap)); };
+}
+
+}  // namespace
+
+TEST_CASE("warm start, closed loop: from the neighbour's last fresh step, the cold result with fewer points", "[saturation]") {
+  ClosedParams p;
+  p.factor = 1.414;
+  p.min_gain = 0.15;
+  // The "larger block": knee at 2000 / 50 = 40 processes. Its search runs
+  // 8 11 16 23 33 47 (gain) 66 (miss): the last fresh step is 47.
+  Fn big = closed(knee_curve(50, 2000));
+  const Result rb = search_closed(p, big);
+  REQUIRE(rb.steps.size() >= 3);
+  CHECK(rb.steps.back().x == 66);
+  CHECK(warm_start_closed(p, rb) == 47);
+
+  // The "smaller block": knee further right (4000 / 50 = 80).
+  Fn cold = closed(knee_curve(50, 4000)), warm = closed(knee_curve(50, 4000));
+  const Result rc = search_closed(p, cold);
+  ClosedParams w = p;
+  w.start = int(warm_start_closed(p, rb));
+  const Result rw = search_closed(w, warm);
+  CHECK(rw.best_x == rc.best_x);
+  CHECK(rw.best_iops == rc.best_iops);
+  CHECK(rw.capped == rc.capped);
+  // The same grid from 47 on: the warm steps are the cold ones' tail.
+  REQUIRE(rw.steps.size() < rc.steps.size());
+  const size_t skip = rc.steps.size() - rw.steps.size();
+  for (size_t i = 0; i < rw.steps.size(); ++i) CHECK(rw.steps[i].x == rc.steps[skip + i].x);
+  CHECK(warm.asked.size() == cold.asked.size() - skip);
+  // And it hands the next row the same start the cold search would.
+  CHECK(warm_start_closed(p, rw) == warm_start_closed(p, rc));
+}
+
+TEST_CASE("warm start, closed loop: the premise matters (a start past the cold stop changes the result)", "[saturation]") {
+  // Why the table chains from the largest block down: starting a search
+  // beyond the point where its cold search stops gives another figure.
+  ClosedParams p;
+  p.factor = 1.414;
+  p.min_gain = 0.15;
+  Fn cold = closed(knee_curve(50, 1000)), warm = closed(knee_curve(50, 1000));
+  const Result rc = search_closed(p, cold);  // knee at 20 processes
+  ClosedParams w = p;
+  w.start = 47;  // a neighbour with a knee further right
+  const Result rw = search_closed(w, warm);
+  CHECK(rw.best_x != rc.best_x);
+  CHECK(rc.best_x < 47);
+}
+
+TEST_CASE("warm start, closed loop: the last fresh step with patience, a dip, and a capped search", "[saturation]") {
+  // patience 2: 8 16 32 (640) 64 (dip: miss) 128 (2560: gain, fresh)
+  // 256 (4000: fresh) 512 1024 (two misses).
+  auto f = [](double n) { return n == 64 ? 600.0 : std::min(20 * n, 4000.0); };
+  Fn dip = closed(f);
+  ClosedParams p;
+  p.patience = 2;
+  const Result r = search_closed(p, dip);
+  CHECK(warm_start_closed(p, r) == 256);
+  // A search that ran into `max` was fresh at its last step.
+  Fn lin = closed([](double n) { return n; });
+  ClosedParams q;
+  q.max = 1000;
+  CHECK(warm_start_closed(q, search_closed(q, lin)) == 512);
+  CHECK(warm_start_closed(q, Result{}) == 0);
+}
+
+namespace {
+struct Grown : Fn {
+  using Fn::Fn;
+  std::vector<Result> grown_calls;
+  void grown(const Result& r) override { grown_calls.push_back(r); }
+};
+}  // namespace
+
+TEST_CASE("warm start, open loop: from the neighbour's last rate kept up, the cold result with fewer points", "[saturation]") {
+  // The neighbour (larger block) saturates at 2100/s: grow 500 1000 2000 kept
+  // up, 4000 not. The smaller block saturates at 4900/s.
+  Grown big([](double r) { return Measure{std::min(r, 2100.0), r}; });
+  OpenParams p;
+  const Result rb = search_open(p, big);
+  CHECK(warm_start_open(rb) == 2000);
+  // grown() is called once, after the growth, with the grow steps only.
+  REQUIRE(big.grown_calls.size() == 1);
+  CHECK(big.grown_calls[0].knee_x == 2000);
+  CHECK(warm_start_open(big.grown_calls[0]) == 2000);
+  for (const auto& s : big.grown_calls[0].steps) CHECK(s.phase == "grow");
+
+  auto small = [](double r) { return Measure{std::min(r, 4900.0), r}; };
+  Fn cold(small), warm(small);
+  const Result rc = search_open(p, cold);
+  OpenParams w = p;
+  w.start = warm_start_open(rb);
+  const Result rw = search_open(w, warm);
+  CHECK(rw.best_x == rc.best_x);
+  CHECK(rw.best_iops == rc.best_iops);
+  CHECK(rw.knee_x == rc.knee_x);
+  CHECK(rw.bracket_hi == rc.bracket_hi);
+  CHECK(warm.asked.size() + 2 == cold.asked.size());  // 500 and 1000 skipped
+  CHECK(warm_start_open(rw) == warm_start_open(rc));
+
+  // A neighbour that kept up nothing hands down no start.
+  Fn none([](double r) { return Measure{std::min(r, 100.0), r}; });
+  CHECK(warm_start_open(search_open(p, none)) == 0);
+}
