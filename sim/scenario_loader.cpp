@@ -124,7 +124,7 @@ void load_async(const Reader& r, PlatformConfig& p) {
   a.complete_cycles = r.cycles("complete", a.complete_cycles);
   auto& q = p.queue_ctrl;
   q.depth = uint32_t(r.integer("ring_depth", q.depth, 1, kQcMaxDepth));
-  q.core = r.choice("queue_controller", q.core, {"rtl", "model"});
+  q.core = r.choice("queue_controller", q.core);
   q.clock_hz = r.freq("card_clock", q.clock_hz);
   p.card_tags_per_disk = int(r.integer("tags_per_disk", p.card_tags_per_disk, 1, 256));
   const Reader f = r.section("firmware");

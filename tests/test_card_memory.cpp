@@ -37,7 +37,7 @@ struct CardMemoryBench : TestBase {
   }
   static QueueControllerParams qc_params(uint32_t depth) {
     QueueControllerParams q;
-    q.core = "model";
+    q.core = QcCore::Model;
     q.depth = depth;
     return q;
   }
@@ -225,7 +225,7 @@ struct IoCardBench : TestBase {
   }
   static IoCardParams card_params() {
     IoCardParams p;
-    p.queue_ctrl.core = "model";
+    p.queue_ctrl.core = QcCore::Model;
     p.queue_ctrl.depth = 16;
     p.bar_base = 0xF0000000;
     return p;

@@ -48,7 +48,7 @@ struct FirmwareBench : TestBase {
 
   static QueueControllerParams qc_params(uint32_t depth) {
     QueueControllerParams q;
-    q.core = "model";
+    q.core = QcCore::Model;
     q.depth = depth;
     return q;
   }

@@ -78,7 +78,7 @@ struct System {
 
 TEST_CASE("queue controller: calls at the same time share one edge", "[queue_ctrl][sc]") {
   QueueControllerParams p;
-  p.core = "rtl";
+  p.core = QcCore::Rtl;
   p.depth = 4;
   p.clock_hz = 100e6;  // 10 000 ps period, round numbers
   QueueController qc("qc", p);
@@ -146,9 +146,9 @@ TEST_CASE("queue controller: rtl and model cores give identical runs, equal to a
           "[queue_ctrl][sc]") {
   QueueControllerParams p;
   p.depth = 8;  // small rings so they fill: refusals and retries on both
-  p.core = "rtl";
+  p.core = QcCore::Rtl;
   QueueController qc_rtl("qc_rtl", p);
-  p.core = "model";
+  p.core = QcCore::Model;
   QueueController qc_model("qc_model", p);
   System a(qc_rtl, 42), b(qc_model, 42);
   sc_start(40, SC_MS);

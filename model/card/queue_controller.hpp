@@ -36,7 +36,7 @@
 namespace iosim {
 
 struct QueueControllerParams {
-  std::string core = "rtl";  // "rtl" (default for the paper's table, ARCHITECTURE.md) or "model"
+  QcCore core = QcCore::Rtl;  // the RTL by default (the paper's table, ARCHITECTURE.md)
   uint32_t depth = 5000;     // records per ring: both rings 5000 (BRIEF.md, test platform)
   // Card logic clocked from the PCI-X bus, 64-bit/133 MHz (PARAMETERS.md, PCI-X 64/133).
   // The period is rounded to the 1 ps time resolution: 133 MHz -> 7519 ps.

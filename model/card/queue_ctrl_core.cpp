@@ -26,14 +26,19 @@ std::string QcOutputs::str() const {
   return s.str();
 }
 
-std::unique_ptr<QueueCtrlCore> make_queue_ctrl_core(const std::string& kind, uint32_t depth) {
+std::unique_ptr<QueueCtrlCore> make_queue_ctrl_core(QcCore kind, uint32_t depth) {
   if (depth < 1 || depth > kQcMaxDepth)
     throw std::invalid_argument("queue controller: ring depth " + std::to_string(depth) +
                                 " outside 1.." + std::to_string(kQcMaxDepth));
-  if (kind == "rtl") return std::make_unique<QueueCtrlRtl>(depth);
-  if (kind == "model") return std::make_unique<QueueCtrlModel>(depth);
-  throw std::invalid_argument("queue controller: unknown core '" + kind +
-                              "' (expected \"rtl\" or \"model\")");
+  if (kind == QcCore::Rtl) return std::make_unique<QueueCtrlRtl>(depth);
+  return std::make_unique<QueueCtrlModel>(depth);
+}
+
+std::unique_ptr<QueueCtrlCore> make_queue_ctrl_core(const std::string& kind, uint32_t depth) {
+  QcCore k;
+  if (!enum_from_string(kind, k))
+    throw std::invalid_argument("queue controller: unknown core '" + kind + "' (expected \"rtl\" or \"model\")");
+  return make_queue_ctrl_core(k, depth);
 }
 
 } // namespace iosim

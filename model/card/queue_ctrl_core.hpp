@@ -4,6 +4,7 @@
 // tail record, full/empty, occupancy). Two implementations behind this one
 // interface: the Verilated RTL (rtl/queue_ctrl.sv) and a C++ reference model.
 // They must agree on every output of every cycle.
+#include "model/common/enum_names.hpp"
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -54,7 +55,15 @@ public:
   virtual void trace_close() {}
 };
 
-// Factory: kind is "rtl" or "model". Throws std::invalid_argument otherwise.
+// Which implementation: the Verilated RTL or its C++ reference model.
+enum class QcCore { Rtl, Model };
+template <> struct EnumNames<QcCore> {
+  static constexpr std::array<std::pair<QcCore, const char*>, 2> table{{{QcCore::Rtl, "rtl"}, {QcCore::Model, "model"}}};
+};
+
+// Factory. Throws std::invalid_argument on a depth outside 1..kQcMaxDepth.
+std::unique_ptr<QueueCtrlCore> make_queue_ctrl_core(QcCore kind, uint32_t depth);
+// By name ("rtl" or "model"); an unknown name throws std::invalid_argument.
 std::unique_ptr<QueueCtrlCore> make_queue_ctrl_core(const std::string& kind, uint32_t depth);
 
 } // namespace iosim
