@@ -22,25 +22,19 @@ constexpr uint64_t kBar = 0xF0000000;
 const sc_time kReadLatency(1, SC_US), kWriteCost(200, SC_NS);
 
 // The one place the AsyncDriver under test is built.
-struct AsyncBench : TestBase {
+struct AsyncBench : TestBase, HostSide {
   FakePio pio;
   HostParams hp;
   HostOs os;
   AsyncDriverParams ap;
   ring::Layout layout;
   AsyncDriver drv;
-  // The workload's side of the driver's `done` port: records each completion.
-  struct Recorder : IoDoneIf {
-    AsyncBench& tb;
-    explicit Recorder(AsyncBench& t) : tb(t) {}
-    void io_done(CpuCtx& c, IoRequest& r) override { tb.done.push_back({&r, c.local_time()}); }
-  } recorder{*this};
 
   AsyncBench(const AsyncDriverParams& p, uint32_t depth, sc_core::sc_module_name n = "tb")
-      : TestBase(n), pio(kReadLatency, kWriteCost), hp(host_params()), os("host", hp), ap(with_bar(p)),
-        layout(make_layout(depth)), drv("aio", os, ap, layout) {
+      : TestBase(n), HostSide(0x0800'0000, 0x1'0000), pio(kReadLatency, kWriteCost), hp(host_params()), os("host", hp), ap(with_bar(p)),
+        layout(ring_layout(depth)), drv("aio", os, ap, layout) {
     os.pio.bind(pio);
-    drv.done.bind(recorder);
+    drv.done.bind(static_cast<HostSide&>(*this));
   }
   static HostParams host_params() {
     HostParams h;
@@ -52,23 +46,8 @@ struct AsyncBench : TestBase {
     p.bar_base = kBar;
     return p;
   }
-  static ring::Layout make_layout(uint32_t depth) {
-    ring::Layout l;
-    l.depth = depth;
-    return l;
-  }
 
-  // ---- the workload's side
-  std::vector<std::unique_ptr<IoRequest>> reqs;
-  struct Done { IoRequest* req; sc_time at; };
-  std::vector<Done> done;
-  IoRequest& request(uint64_t lba, uint32_t blocks) {
-    reqs.emplace_back(new IoRequest);
-    reqs.back()->lba = lba;
-    reqs.back()->blocks = blocks;
-    reqs.back()->host_buffer = 0x0800'0000 + 0x1'0000 * reqs.size();
-    return *reqs.back();
-  }
+  // ---- the workload's side: HostSide (requests, completions)
   bool submit(CpuCtx& c, IoRequest& r) { return drv.submit(c, r); }
   // A process running `burst` from now.
   void process(const std::string& name, Burst burst) { os.wake(os.create_task(name), std::move(burst)); }

@@ -30,21 +30,10 @@ struct CardMemoryBench : TestBase {
   int posted = 0, taken = 0;
 
   explicit CardMemoryBench(uint32_t depth, sc_core::sc_module_name n = "tb")
-      : TestBase(n), qc("qc", qc_params(depth)), mem("mem", layout(depth), qc, kBarBase), host("host") {
+      : TestBase(n), qc("qc", model_qc_params(depth)), mem("mem", ring_layout(depth), qc, kBarBase), host("host") {
     host.socket.bind(mem.bar);
     spawn([this] { for (;;) { sc_core::wait(mem.request_posted()); ++posted; posted_at = sc_core::sc_time_stamp(); } });
     spawn([this] { for (;;) { sc_core::wait(mem.completion_taken()); ++taken; taken_at = sc_core::sc_time_stamp(); } });
-  }
-  static QueueControllerParams qc_params(uint32_t depth) {
-    QueueControllerParams q;
-    q.core = QcCore::Model;
-    q.depth = depth;
-    return q;
-  }
-  static ring::Layout layout(uint32_t depth) {
-    ring::Layout l;
-    l.depth = depth;
-    return l;
   }
   const ring::Layout& l() const { return mem.layout(); }
   uint8_t read_byte(uint64_t off) { return host.read_as<uint8_t>(off); }

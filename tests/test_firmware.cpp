@@ -38,7 +38,7 @@ struct FirmwareBench : TestBase {
 
   FirmwareBench(const FirmwareParams& p, uint32_t depth, const std::vector<sc_time>& disk_delay,
                 sc_core::sc_module_name n = "tb")
-      : TestBase(n), fp(p), qc("qc", qc_params(depth)), mem("mem", layout(depth), qc, kBarBase),
+      : TestBase(n), fp(p), qc("qc", model_qc_params(depth)), mem("mem", ring_layout(depth), qc, kBarBase),
         host("host"), geo(geometry()), disks(make_disks(disk_delay)), dma(kDmaSetup, kDmaBytesPerS),
         fw("fw", p, mem, qc, geo) {
     host.socket.bind(mem.bar);
@@ -46,17 +46,6 @@ struct FirmwareBench : TestBase {
     fw.dma.bind(dma);
   }
 
-  static QueueControllerParams qc_params(uint32_t depth) {
-    QueueControllerParams q;
-    q.core = QcCore::Model;
-    q.depth = depth;
-    return q;
-  }
-  static ring::Layout layout(uint32_t depth) {
-    ring::Layout l;
-    l.depth = depth;
-    return l;
-  }
   static Raid0Geometry geometry() {
     Raid0Geometry g;
     g.members = kMembers;

@@ -16,8 +16,11 @@
 //    card's BAR, an HBA's registers), a PioPort too, fixed latency per access.
 #include <catch2/catch.hpp>
 
+#include "model/card/queue_controller.hpp"
+#include "model/card/ring_layout.hpp"
 #include "model/common/dma_port.hpp"
 #include "model/common/io_request.hpp"
+#include "model/host/host_io_if.hpp"
 #include "model/host/pio_port.hpp"
 
 #include <systemc>
@@ -30,6 +33,7 @@
 #include <cstring>
 #include <functional>
 #include <map>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -59,6 +63,42 @@ inline uint64_t ceil_to(uint64_t t, uint64_t period) { return (t + period - 1) /
 // built from n costs may therefore differ by a few ps. Tolerance of the time
 // checks, in ps (far below any cost checked: the smallest is ~0.2 us).
 constexpr double kTolPs = 10;
+
+// ---------------------------------------------------------------- small builders
+// The card's queue controller with its C++ core (fast; RTL == model is tested elsewhere).
+inline QueueControllerParams model_qc_params(uint32_t depth) {
+  QueueControllerParams q;
+  q.core = QcCore::Model;
+  q.depth = depth;
+  return q;
+}
+inline ring::Layout ring_layout(uint32_t depth) {
+  ring::Layout l;
+  l.depth = depth;
+  return l;
+}
+
+// ---------------------------------------------------------------- HostSide
+// The workload's side of a host I/O stack: the requests a test made, and the
+// completions the stack delivered through its `done` port (bind it to this).
+struct HostSide : IoDoneIf {
+  HostSide(uint64_t buffer_base, uint64_t buffer_step) : base_(buffer_base), step_(buffer_step) {}
+  std::vector<std::unique_ptr<IoRequest>> reqs;
+  struct Done { IoRequest* req; sc_time at; };
+  std::vector<Done> done;
+  // A new request, with its own host buffer.
+  IoRequest& request(uint64_t lba, uint32_t blocks) {
+    reqs.emplace_back(new IoRequest);
+    reqs.back()->lba = lba;
+    reqs.back()->blocks = blocks;
+    reqs.back()->host_buffer = base_ + step_ * reqs.size();
+    return *reqs.back();
+  }
+  void io_done(CpuCtx& c, IoRequest& r) override { done.push_back({&r, c.local_time()}); }
+
+private:
+  uint64_t base_, step_;
+};
 
 // ---------------------------------------------------------------- TestBase
 // A fixture takes its sc_module_name by value (last parameter, default "tb")

@@ -32,7 +32,7 @@ Raid0Geometry geometry(uint32_t members, uint64_t stripe_blocks) {
 }
 
 // The one place the SyncDriver under test is built.
-struct SyncBench : TestBase {
+struct SyncBench : TestBase, HostSide {
   FakePio pio;
   HostParams hp;
   HostOs os;
@@ -42,22 +42,16 @@ struct SyncBench : TestBase {
   int adapters;
   MptFrameMemory frames{"frames"};
   SyncDriver drv;
-  // The workload's side of the driver's `done` port: records each completion.
-  struct Recorder : IoDoneIf {
-    SyncBench& tb;
-    explicit Recorder(SyncBench& t) : tb(t) {}
-    void io_done(CpuCtx& c, IoRequest& q) override { tb.done.push_back({&q, c.local_time()}); }
-  } recorder{*this};
 
   SyncBench(const SyncDriverParams& p, const Raid0Geometry& g, std::vector<DiskRoute> r, int n_adapters,
             sc_core::sc_module_name n = "tb")
-      : TestBase(n), pio(kReadLatency, kWriteCost), hp(host_params()), os("host", hp), sp(p), geo(g),
+      : TestBase(n), HostSide(0x0400'0000, 0x10'0000), pio(kReadLatency, kWriteCost), hp(host_params()), os("host", hp), sp(p), geo(g),
         routes(std::move(r)), adapters(n_adapters), drv("sd", os, sp, geo, routes, bases(n_adapters)),
         replies(size_t(n_adapters)), adapter_out(size_t(n_adapters)), adapter_max(size_t(n_adapters)),
         dev_out(routes.size()), dev_max(routes.size()) {
     os.pio.bind(pio);
     drv.frames.bind(frames);
-    drv.done.bind(recorder);
+    drv.done.bind(static_cast<HostSide&>(*this));
     pio.on_write = [this](uint64_t addr, const uint8_t* d, unsigned len) { return fifo_write(addr, d, len); };
     pio.on_read = [this](uint64_t addr, unsigned len, uint64_t& v) { return fifo_read(addr, len, v); };
   }
@@ -153,17 +147,7 @@ struct SyncBench : TestBase {
     }
   }
 
-  // ---- the processes' side
-  std::vector<std::unique_ptr<IoRequest>> reqs;
-  struct Done { IoRequest* req; sc_time at; };
-  std::vector<Done> done;
-  IoRequest& request(uint64_t lba, uint32_t blocks) {
-    reqs.emplace_back(new IoRequest);
-    reqs.back()->lba = lba;
-    reqs.back()->blocks = blocks;
-    reqs.back()->host_buffer = 0x0400'0000 + 0x10'0000 * reqs.size();
-    return *reqs.back();
-  }
+  // ---- the processes' side: HostSide (requests, completions)
   // One process submitting every request made so far in one burst.
   void submit_all(sc_time* t_entry = nullptr) {
     os.wake(os.create_task("p"), [this, t_entry](CpuCtx& c) {
