@@ -14,22 +14,47 @@ Firmware::Firmware(sc_module_name name, const FirmwareParams& p, CardMemory& mem
   SC_THREAD(run);
   for (int i = 0; i < p_.dma_channels; ++i)
     sc_core::sc_spawn([this] { dma_engine(); }, sc_core::sc_gen_unique_name("dma"));
-  // What ends an idle wait, built once (an `a | b` list is built per wait).
-  wake_ |= mem_.request_posted();
-  wake_ |= scsi_ev_;
-  wake_ |= dma_done_ev_;
-  wake_or_slot_ |= mem_.request_posted();
-  wake_or_slot_ |= scsi_ev_;
-  wake_or_slot_ |= dma_done_ev_;
-  wake_or_slot_ |= mem_.completion_taken();
+  // An idle firmware is woken at its next poll instant by what it would see.
+  SC_METHOD(on_change);
+  sensitive << mem_.request_posted() << scsi_ev_ << dma_done_ev_;
+  dont_initialize();
+  SC_METHOD(on_slot_freed);
+  sensitive << mem_.completion_taken();
+  dont_initialize();
   busy_.trace(this->name(), "busy", 1);  // waveform (--vcd) only
   in_card_.trace(this->name(), "in_card", 16);
 }
 
-void Firmware::spend(double cycles) {
+// Firmware time accrues step by step (each step rounded to the time
+// resolution, as when it was spent step by step) and is spent in one wait
+// before the next thing another component can see: a queue-controller
+// operation, a SCSI command, a DMA request, a look at what others changed.
+void Firmware::spend(double cycles) { pending_ += sc_time(cycles / p_.cpu_hz, SC_SEC); }
+
+void Firmware::sync() {
+  if (pending_ == SC_ZERO_TIME) return;
   busy_.set(1);
-  wait(sc_time(cycles / p_.cpu_hz, SC_SEC));
+  wait(pending_);
+  pending_ = SC_ZERO_TIME;
   busy_.set(0);
+}
+
+// The idle loop re-reads the status at P_SR every poll interval; rather than
+// simulate each empty poll, a change (request posted, SCSI command back, DMA
+// done) wakes the firmware at the next poll instant.
+void Firmware::wake_at_next_poll() {
+  if (!idle_) return;
+  const double now = sc_time_stamp().to_seconds();
+  const double next = std::ceil(now / p_.poll_interval_s) * p_.poll_interval_s;
+  if (next > now) wake_ev_.notify(sc_time(next - now, SC_SEC));
+  else wake_ev_.notify(SC_ZERO_TIME);
+}
+
+void Firmware::on_change() { wake_at_next_poll(); }
+
+// A freed completion slot matters only to a firmware waiting for one.
+void Firmware::on_slot_freed() {
+  if (wants_slot_) wake_at_next_poll();
 }
 
 void Firmware::take_request() {
@@ -42,6 +67,7 @@ void Firmware::take_request() {
   j.host_buffer = ring::get<uint64_t>(r, ring::req::kBuffer);
   j.ext<RingCallback>().value = ring::get<uint64_t>(r, ring::req::kCallback);
   spend(p_.take_cycles);
+  sync();
   qc_.card_pop_request();  // status := invalid, P_SR++ (in the controller)
   ++taken_;
   ++jobs_;
@@ -53,6 +79,7 @@ void Firmware::take_request() {
   for (IoRequest* cmd : pieces_) {
     spend(p_.issue_cycles);
     cmd->on_done = [this](IoRequest& c) { scsi_done_.push_back(&c); scsi_ev_.notify(SC_ZERO_TIME); };
+    sync();
     ++commands_issued_;
     members[int(cmd->ext<MemberIndex>().member)]->submit(*cmd);
   }
@@ -69,6 +96,7 @@ void Firmware::post_completion(IoRequest& j) {
   ring::put<uint64_t>(r, ring::cpl::kLbn, j.lba);
   ring::put<uint64_t>(r, ring::cpl::kCallback, j.ext<RingCallback>().value);
   spend(p_.post_cycles);
+  sync();
   qc_.card_push_completion();  // status := valid (last), P_SC++
   ++posted_;
   --jobs_;
@@ -91,9 +119,11 @@ void Firmware::run() {
       spend(p_.scsi_done_cycles);
       if (IoRequest* j = join_piece(*c, commands_)) {
         spend(p_.dma_setup_cycles);
+        sync();
         to_dma_.push_back(j);
         dma_req_ev_.notify(SC_ZERO_TIME);
       }
+      sync();  // before looking at the queue again
       worked = true;
     }
     const bool throttled = !qc_.state().req_empty && (!room_for_job() || jobs_ >= p_.max_jobs);
@@ -102,13 +132,11 @@ void Firmware::run() {
       worked = true;
     }
     if (worked) continue;
-    // Idle: the loop keeps re-reading the status at P_SR every poll interval.
-    // Rather than simulate each empty poll, sleep until something changes and
-    // resume at the next poll instant.
-    wait(!to_post_.empty() || throttled ? wake_or_slot_ : wake_);
-    const double now = sc_time_stamp().to_seconds();
-    const double next = std::ceil(now / p_.poll_interval_s) * p_.poll_interval_s;
-    if (next > now) wait(sc_time(next - now, SC_SEC));
+    // Idle until a change wakes it at its next poll instant (wake_at_next_poll).
+    idle_ = true;
+    wants_slot_ = !to_post_.empty() || throttled;
+    wait(wake_ev_);
+    idle_ = wants_slot_ = false;
     ++polls_;
   }
 }

@@ -56,7 +56,11 @@ private:
   struct RingCallback { uint64_t value; };
   void run();
   void dma_engine();
-  void spend(double cycles);
+  void spend(double cycles);  // accrue firmware time
+  void sync();                // spend what accrued
+  void wake_at_next_poll();
+  void on_change();           // SC_METHOD: request posted, SCSI command back, DMA done
+  void on_slot_freed();       // SC_METHOD: the host freed a completion slot
   void take_request();
   void post_completion(IoRequest& job);
   // A request is taken only with a completion slot kept for it: jobs in the
@@ -77,9 +81,9 @@ private:
   std::vector<Raid0Piece> map_;     // scratch of take_request (one thread: run)
   std::vector<IoRequest*> pieces_;  // idem
   sc_core::sc_event scsi_ev_, dma_req_ev_, dma_done_ev_;
-  // Idle: a request posted, a SCSI command back, a DMA done (and, when a
-  // completion waits for a free slot or the ring is throttled, a slot freed).
-  sc_core::sc_event_or_list wake_, wake_or_slot_;
+  sc_core::sc_event wake_ev_;  // an idle firmware's next poll instant with news
+  bool idle_ = false, wants_slot_ = false;
+  sc_core::sc_time pending_;   // firmware time accrued, not yet spent
   LevelTracker busy_, in_card_;
   uint64_t taken_ = 0, posted_ = 0, commands_issued_ = 0, polls_ = 0;
   int jobs_ = 0;  // descriptors in use
