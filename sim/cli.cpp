@@ -91,6 +91,9 @@ int cli_main(int argc, char* argv[]) {
   } catch (const std::exception& e) {
     fmt::print(stderr, "iosim: error: {}\n", e.what());
     return 1;
+  } catch (...) {  // nothing leaves main as an uncaught exception (std::terminate, SIGABRT)
+    fmt::print(stderr, "iosim: error: unknown exception\n");
+    return 1;
   }
 }
 

@@ -1,6 +1,8 @@
 #include "sim/run.hpp"
 
 #include "model/stats/vcd.hpp"
+#include "sim/config/error.hpp"
+#include "sim/config/units.hpp"
 #include "sim/platform.hpp"
 
 #include <fmt/core.h>
@@ -63,6 +65,17 @@ RunResult run_scenario(const Scenario& sc, const RunOptions& opt) {
   if (opt.progress) fmt::print(stderr, "\r{:70}\r", "");
   if (vcd) { vcd->close(); set_vcd_writer(nullptr); }
   ledger.check();  // throws naming the first lost request
+  // A run that issued nothing measured nothing; its "all completed" would be
+  // vacuous. The loader rejects the known causes up front; this is the net
+  // for the rest, reported as bad input (exit 2) against the scenario file.
+  if (ledger.issued() == 0) {
+    auto src = std::make_shared<config::Source>();
+    src->name = sc.source;
+    throw config::ConfigError(config::Mark{src, 0, 0}, "workload",
+                              "the run issued no request in " + config::format_time(sc_time_stamp().to_seconds()) +
+                                  " of simulated time: it measures nothing",
+                              "check workload.rate / workload.processes against run.duration and the clocks");
+  }
   res.sim_s = sc_time_stamp().to_seconds();
   res.issued = ledger.issued();
   res.failed = ledger.failed();

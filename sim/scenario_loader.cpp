@@ -2,9 +2,15 @@
 // unit kind and bounds; config::Reader::finish() then rejects anything left
 // over (typos get a "did you mean"). The key schema is documented in
 // scenarios/README.md.
+#include "model/disk/disk_layout.hpp"
+#include "model/raid/raid0.hpp"
 #include "sim/config/node.hpp"
 #include "sim/config/reader.hpp"
+#include "sim/config/units.hpp"
 #include "sim/scenario.hpp"
+
+#include <algorithm>
+#include <cmath>
 
 namespace iosim {
 
@@ -13,9 +19,23 @@ using config::Reader;
 
 namespace {
 
+// Processor and controller clocks (host CPU, HBA IOP, card logic, card CPU).
+// Below 1 MHz nothing in a storage path has run since the 1970s (the 1974
+// Intel 8080 ran at 2 MHz; the PCI bus itself is clocked at 33-133 MHz), and a
+// 1 Hz "clock" turns every cycle cost into seconds. Above 500 GHz the period is
+// under 2 ps: the queue controller needs two clock edges at SystemC's 1 ps
+// resolution (model/card/queue_controller.cpp rejects it too).
+Bounds clock_range() { return Bounds::range(1e6, 500e9); }
+
+// The host bridge disconnects DMA writes at a multiple of PCI-X's 128 B
+// allowable disconnect boundary (model/pcix/host_memory.hpp); a smaller
+// boundary is not a PCI-X bus, and 1 B makes every byte of a DMA write its
+// own bus transaction (issue 11 measured x342 runs with it as hangs).
+constexpr uint64_t kDisconnectBoundary = 128;
+
 void load_host(const Reader& r, HostParams& h) {
   h.cpus = int(r.integer("cpus", h.cpus, 1, 64));
-  h.clock_hz = r.freq("clock", h.clock_hz);
+  h.clock_hz = r.freq("clock", h.clock_hz, clock_range());
   h.hz = r.freq("timer_hz", h.hz);
   h.irq_affinity = r.choice("irq_affinity", h.irq_affinity);
   const Reader c = r.section("cost");
@@ -45,6 +65,10 @@ void load_pci(const Reader& r, PlatformConfig& p) {
   p.memory.write_latency = m.time("write_latency", p.memory.write_latency);
   p.memory.read_latency = m.time("read_latency", p.memory.read_latency);
   p.memory.disconnect_bytes = m.size("disconnect", p.memory.disconnect_bytes);
+  if (p.memory.disconnect_bytes % kDisconnectBoundary)
+    m.fail("disconnect",
+           "must be 0 (never) or a multiple of " + std::to_string(kDisconnectBoundary) +
+               " B, PCI-X's allowable disconnect boundary (got " + m.string("disconnect", "") + ")");
 }
 
 void load_scsi(const Reader& r, PlatformConfig& p) {
@@ -61,8 +85,7 @@ void load_scsi(const Reader& r, PlatformConfig& p) {
   s.initiator_latency_s = r.time("initiator_latency", s.initiator_latency_s);
 }
 
-void load_disk(const Reader& r, DiskParams& d) {
-  SyntheticDiskSpec g;
+void load_disk(const Reader& r, DiskParams& d, SyntheticDiskSpec& g) {
   d.model = r.string("model", d.model);
   d.rpm = r.rotation("rpm", d.rpm / 60) * 60;
   g.cylinders = uint32_t(r.integer("cylinders", g.cylinders, 1, 1000000));
@@ -87,14 +110,21 @@ void load_disk(const Reader& r, DiskParams& d) {
   v.write_miss_after_read = v.write_miss_after_write = v.write_hit_after_read = v.write_hit_after_write = write;
   const Reader b = r.section("buffer");
   d.buffer_segments = uint32_t(b.integer("segments", d.buffer_segments, 1, 1024));
-  d.segment_blocks = uint32_t(b.size("segment_size", uint64_t(d.segment_blocks) * 512, Bounds::positive()) / 512);
-  d.read_ahead_blocks = uint32_t(b.size("read_ahead", uint64_t(d.read_ahead_blocks) * 512) / 512);
+  // Sector quantities: whole 512 B sectors, counted in 32 bits by the disk model.
+  const Bounds sectors = Bounds::range(0, 4294967295.0 * 512);
+  const uint64_t seg = b.size("segment_size", uint64_t(d.segment_blocks) * 512, sectors);
+  const uint64_t ra = b.size("read_ahead", uint64_t(d.read_ahead_blocks) * 512, sectors);
+  if (seg < 512 || seg % 512) b.fail("segment_size", "must be a whole number of 512 B sectors, at least one");
+  if (ra % 512) b.fail("read_ahead", "must be a whole number of 512 B sectors");
+  d.segment_blocks = uint32_t(seg / 512);
+  d.read_ahead_blocks = uint32_t(ra / 512);
   d.fast_write_level = uint32_t(b.integer("fast_write_level", d.fast_write_level, 0, 2));
   d.queue_depth = uint32_t(r.integer("queue_depth", d.queue_depth, 1, 256));
   d.scheduler = r.choice("scheduler", d.scheduler);
   d.max_burst_bytes = r.size("max_burst", d.max_burst_bytes);
+  // The disk sends whole sectors per reconnection (model/disk/disk.cpp).
+  if (d.max_burst_bytes % 512) r.fail("max_burst", "must be 0 (whole request) or a multiple of 512 B (whole sectors)");
   d.interface_sector_time = r.time("interface_sector_time", d.interface_sector_time);
-  d = make_synthetic_disk(g, d);
 }
 
 void load_sync(const Reader& r, PlatformConfig& p) {
@@ -110,7 +140,7 @@ void load_sync(const Reader& r, PlatformConfig& p) {
   s.bottom_half_cycles = c.cycles("bottom_half", s.bottom_half_cycles);
   const Reader h = r.section("hba");
   auto& a = p.hba;
-  a.iop_hz = h.freq("iop_clock", a.iop_hz);
+  a.iop_hz = h.freq("iop_clock", a.iop_hz, clock_range());
   a.iop_cycles_per_request = h.cycles("iop_per_request", a.iop_cycles_per_request);
   a.iop_cycles_per_reply = h.cycles("iop_per_reply", a.iop_cycles_per_reply);
   a.coalesce_count = int(h.integer("coalesce_count", a.coalesce_count, 1, 1024));
@@ -125,11 +155,11 @@ void load_async(const Reader& r, PlatformConfig& p) {
   auto& q = p.queue_ctrl;
   q.depth = uint32_t(r.integer("ring_depth", q.depth, 1, kQcMaxDepth));
   q.core = r.choice("queue_controller", q.core);
-  q.clock_hz = r.freq("card_clock", q.clock_hz);
+  q.clock_hz = r.freq("card_clock", q.clock_hz, clock_range());
   p.card_tags_per_disk = int(r.integer("tags_per_disk", p.card_tags_per_disk, 1, 256));
   const Reader f = r.section("firmware");
   auto& w = p.firmware;
-  w.cpu_hz = f.freq("clock", w.cpu_hz);
+  w.cpu_hz = f.freq("clock", w.cpu_hz, clock_range());
   w.poll_interval_s = f.time("poll_interval", w.poll_interval_s, Bounds::positive());
   w.take_cycles = f.cycles("take", w.take_cycles);
   w.map_cycles = f.cycles("map", w.map_cycles);
@@ -143,7 +173,9 @@ void load_async(const Reader& r, PlatformConfig& p) {
 
 void load_workload(const Reader& r, WorkloadConfig& w) {
   w.kind = r.choice("kind", w.kind);
-  w.access.block_bytes = r.size("block", w.access.block_bytes, Bounds::positive());
+  // A request counts its sectors in 32 bits (IoRequest::blocks).
+  const Bounds request = Bounds::range(512, 4294967295.0 * 512);
+  w.access.block_bytes = r.size("block", w.access.block_bytes, request);
   w.access.align_bytes = r.size("align", w.access.align_bytes, Bounds::positive());
   w.access.sequential = r.choice("pattern", "random", {"random", "sequential"}) == "sequential";
   w.access.write_fraction = r.fraction("write_fraction", w.access.write_fraction);
@@ -153,8 +185,6 @@ void load_workload(const Reader& r, WorkloadConfig& w) {
   w.target = r.choice("target", w.target);
   if (w.access.block_bytes % 512) r.fail("block", "must be a multiple of 512 B");
   if (w.access.align_bytes % 512) r.fail("align", "must be a multiple of 512 B");
-  if (w.kind == WorkloadKind::Storage && w.queue_depth == 0 && !r.has("rate"))
-    r.fail("queue_depth", "a storage workload needs queue_depth (closed loop) or rate (open loop)");
 }
 
 void load_run(const Reader& r, RunConfig& c) {
@@ -175,6 +205,134 @@ void load_run(const Reader& r, RunConfig& c) {
   }
 }
 
+// --- cross-key checks ---------------------------------------------------------
+// Run after Reader::finish(), so a misspelt key or section (whose value would
+// have changed what is checked here) is reported first, with its "did you mean".
+// Everything a model constructor would reject is caught here, located; the
+// constructors keep their own checks as a second line.
+
+std::string fmt_time(double s) { return config::format_time(s); }
+
+void check_scenario(const Reader& root, Scenario& sc, const SyntheticDiskSpec& g) {
+  const Reader p = root.section("platform");
+  const Reader disk = p.section("disk");
+  const Reader w = root.section("workload");
+  const Reader run = root.section("run");
+  auto& pf = sc.platform;
+
+  // Disk geometry (make_synthetic_disk's preconditions).
+  if (g.cylinders < g.zones)
+    disk.fail(disk.has("zones") ? "zones" : "cylinders",
+              "cylinders (" + std::to_string(g.cylinders) + ") must be >= zones (" + std::to_string(g.zones) +
+                  "): every zone needs at least one cylinder");
+  if (g.inner_blocks_per_track > g.outer_blocks_per_track)
+    disk.fail("inner_blocks_per_track",
+              "must be <= outer_blocks_per_track (" + std::to_string(g.outer_blocks_per_track) +
+                  "): outer tracks are longer (zoned recording)");
+  pf.disk = make_synthetic_disk(g, pf.disk);
+  const uint64_t disk_blocks = DiskLayout(pf.disk).capacity();
+
+  // RAID0 stripe unit (make_raid0_geometry's preconditions).
+  const Reader raid = p.section("raid0");
+  if (pf.stripe_bytes % kSectorBytes)
+    raid.fail("stripe_unit", "must be a multiple of 512 B (whole sectors), got " + std::to_string(pf.stripe_bytes) + " B");
+  if (pf.stripe_bytes / kSectorBytes > disk_blocks)
+    raid.fail("stripe_unit", "larger than a disk (" + config::format_size(double(disk_blocks) * kSectorBytes) +
+                                 "): no member holds a whole stripe unit");
+
+  // The device the workload addresses (sim/platform.cpp): the RAID0 volume of
+  // every disk; for the storage workload also bus 0's disks, or one disk.
+  const int disks = pf.buses * pf.disks_per_bus;
+  uint64_t volume_blocks = make_raid0_geometry(std::vector<uint64_t>(size_t(disks), disk_blocks), pf.stripe_bytes).capacity_blocks();
+  if (sc.workload.kind == WorkloadKind::Storage && sc.workload.target == StorageTarget::Bus)
+    volume_blocks = make_raid0_geometry(std::vector<uint64_t>(size_t(pf.disks_per_bus), disk_blocks), pf.stripe_bytes)
+                        .capacity_blocks();
+  if (sc.workload.kind == WorkloadKind::Storage && sc.workload.target == StorageTarget::Disk) volume_blocks = disk_blocks;
+  const std::string volume = config::format_size(double(volume_blocks) * kSectorBytes);
+  const uint64_t block = sc.workload.access.block_bytes / kSectorBytes;
+  if (block > volume_blocks)
+    w.fail("block", "larger than the device it reads (" + volume + ")");
+  if (sc.workload.access.align_bytes / kSectorBytes > volume_blocks - block)
+    w.fail("align", "leaves a single start position on the " + volume +
+                        " device: every request would be at block 0",
+           "align must be at most the device size minus the block size");
+
+  // Each host path runs one kind of test program (BRIEF.md).
+  if (sc.workload.kind != WorkloadKind::Storage) {
+    const WorkloadKind need = pf.io_path == IoPath::Sync ? WorkloadKind::Closed : WorkloadKind::Open;
+    if (sc.workload.kind != need)
+      w.fail("kind",
+             std::string("the ") + to_string(pf.io_path) + " path runs the " + to_string(need) +
+                 " workload, not '" + to_string(sc.workload.kind) + "'",
+             std::string("set workload.kind: ") + to_string(need) + " (or storage), or platform.io_path: " +
+                 (need == WorkloadKind::Closed ? "async" : "sync"));
+  }
+  const bool storage = sc.workload.kind == WorkloadKind::Storage;
+  if (storage && sc.workload.queue_depth == 0 && !w.has("rate"))
+    w.fail("queue_depth", "a storage workload needs queue_depth (closed loop) or rate (open loop)");
+  const bool open_loop = sc.workload.kind == WorkloadKind::Open || (storage && sc.workload.queue_depth == 0);
+  const auto& rc = sc.run;
+  if (open_loop && sc.workload.rate * (rc.warmup_s + rc.duration_s) < 1)
+    w.fail("rate", "fewer than one request expected over warm-up and window (" +
+                       fmt_time(rc.warmup_s + rc.duration_s) + "): the run would measure nothing");
+
+  // Time scales of the run. The slowest single disk request is a full-stroke
+  // seek (t(N) = a + b, the seek curve), a whole revolution and the command
+  // overhead; a window or a drain shorter than that can end before a request
+  // issued in it completes, so it measures or drains nothing.
+  const auto& d = pf.disk;
+  const double slowest = d.seek.a + d.seek.b + d.revolution_s() +
+                         std::max(d.overheads.read_miss_after_read, d.overheads.write_miss_after_read);
+  if (rc.duration_s < slowest)
+    run.fail("duration", "must be at least " + fmt_time(slowest) + " (got " + fmt_time(rc.duration_s) +
+                             "): the slowest disk request (full-stroke seek + revolution + overhead) takes that long");
+  if (rc.drain_limit_s < slowest)
+    run.fail("drain_limit", "must be at least " + fmt_time(slowest) + " (got " + fmt_time(rc.drain_limit_s) +
+                                "): the slowest disk request (full-stroke seek + revolution + overhead) takes that long");
+  // SystemC time is a 64-bit count of picoseconds: the whole run must fit.
+  const double max_run = std::ldexp(1.0, 64) * 1e-12;
+  if (rc.warmup_s + rc.duration_s + rc.drain_limit_s > max_run)
+    run.fail("duration", "warmup + duration + drain_limit (" + fmt_time(rc.warmup_s + rc.duration_s + rc.drain_limit_s) +
+                             ") exceed SystemC's time range, 2^64 ps (" + fmt_time(max_run) + ")");
+
+  // Configurations that can never drain: a completion must be able to reach
+  // the host within the drain limit.
+  if (!storage && pf.io_path == IoPath::Async) {
+    const Reader a = p.section("async");
+    if (pf.async.poll_period_s > rc.drain_limit_s)
+      a.fail("poll_period", "longer than run.drain_limit (" + fmt_time(rc.drain_limit_s) +
+                                "): the host never sees the completions of the last requests",
+             "raise run.drain_limit or shorten the poll period");
+    if (pf.firmware.poll_interval_s > rc.drain_limit_s)
+      a.section("firmware").fail("poll_interval", "longer than run.drain_limit (" + fmt_time(rc.drain_limit_s) +
+                                                      "): the card never takes the last requests");
+  }
+  if (!storage && pf.io_path == IoPath::Sync && pf.hba.coalesce_count > 1) {
+    const Reader h = p.section("sync").section("hba");
+    // At most this many replies can be outstanding on one adapter.
+    const int most = std::min({sc.workload.processes, pf.sync.can_queue, pf.disks_per_bus * pf.sync.queue_depth});
+    if (!(pf.hba.coalesce_timeout_s > 0))
+      h.fail("coalesce_count",
+             "coalescing " + std::to_string(pf.hba.coalesce_count) +
+                 " replies per interrupt needs coalesce_timeout: without it the last partial batch of the run "
+                 "is never announced" + (pf.hba.coalesce_count > most
+                      ? std::string(", and at most ") + std::to_string(most) +
+                            " commands (min of workload.processes, sync.can_queue, disks x sync.queue_depth) are "
+                            "ever outstanding, so not even the first interrupt is raised"
+                      : std::string()),
+             "set platform.sync.hba.coalesce_timeout, or coalesce_count: 1");
+    if (pf.hba.coalesce_timeout_s > rc.drain_limit_s)
+      h.fail("coalesce_timeout", "longer than run.drain_limit (" + fmt_time(rc.drain_limit_s) +
+                                     "): the last partial batch is announced after the drain gives up");
+  }
+
+  // VCD window.
+  const Reader v = run.section("vcd");
+  if (rc.vcd_end_s < rc.vcd_begin_s)
+    v.fail("to", "the VCD window ends (" + fmt_time(rc.vcd_end_s) + ") before it begins (" +
+                     fmt_time(rc.vcd_begin_s) + ", run.vcd.from)");
+}
+
 }  // namespace
 
 Scenario load_scenario(const std::string& path, const std::vector<std::string>& sets) {
@@ -188,25 +346,15 @@ Scenario load_scenario(const std::string& path, const std::vector<std::string>& 
   load_host(p.section("host"), sc.platform.host);
   load_pci(p.section("pci"), sc.platform);
   load_scsi(p.section("scsi"), sc.platform);
-  load_disk(p.section("disk"), sc.platform.disk);
+  SyntheticDiskSpec geometry;
+  load_disk(p.section("disk"), sc.platform.disk, geometry);
   sc.platform.stripe_bytes = p.section("raid0").size("stripe_unit", sc.platform.stripe_bytes, Bounds::positive());
   load_sync(p.section("sync"), sc.platform);
   load_async(p.section("async"), sc.platform);
-  const Reader w = root.section("workload");
-  load_workload(w, sc.workload);
-  // Each host path runs one kind of test program (BRIEF.md): catch a mismatch
-  // here, as bad input, rather than when the platform is built.
-  if (sc.workload.kind != WorkloadKind::Storage) {
-    const WorkloadKind need = sc.platform.io_path == IoPath::Sync ? WorkloadKind::Closed : WorkloadKind::Open;
-    if (sc.workload.kind != need)
-      w.fail("kind",
-             std::string("the ") + to_string(sc.platform.io_path) + " path runs the " + to_string(need) +
-                 " workload, not '" + to_string(sc.workload.kind) + "'",
-             std::string("set workload.kind: ") + to_string(need) + " (or storage), or platform.io_path: " +
-                 (need == WorkloadKind::Closed ? "async" : "sync"));
-  }
+  load_workload(root.section("workload"), sc.workload);
   load_run(root.section("run"), sc.run);
-  root.finish();
+  root.finish();  // unknown keys first: they may be why a check below fails
+  check_scenario(root, sc, geometry);
   return sc;
 }
 

@@ -4,6 +4,7 @@
 
 #include <cctype>
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -79,6 +80,19 @@ std::shared_ptr<Source> make_source(const std::string& name, const std::string& 
   return src;
 }
 
+// Limits that keep hostile input from crashing or exhausting the loader.
+// The deepest shipped scenario nests 5 levels and has a few hundred values in
+// a few kB, so each limit is far above any real scenario:
+// - nesting depth: a self-referential alias (`&a [1, *a]`) is an infinitely
+//   deep graph in yaml-cpp; converting it would recurse until the stack
+//   overflows. 64 levels also bounds recursion for honest deep nesting.
+constexpr int kMaxDepth = 64;
+// - values: aliases share nodes, so a few lines of nested aliases ("billion
+//   laughs") expand to 10^11 values when copied into the tree.
+constexpr size_t kMaxValues = 100000;
+// - file size: an include of /dev/zero or a huge file would be read whole.
+constexpr std::uintmax_t kMaxFileBytes = 1u << 20;
+
 // Converts yaml-cpp nodes into Nodes, resolving includes as it goes.
 class Loader {
 public:
@@ -97,29 +111,46 @@ public:
       }
     if (fs::is_directory(path, ec))
       throw ConfigError(from, from_path, "cannot read '" + path + "': is a directory");
+    // Only regular files: reading a FIFO blocks forever, /dev/zero never ends.
+    const fs::file_status st = fs::status(path, ec);
+    if (!ec && fs::exists(st) && !fs::is_regular_file(st))
+      throw ConfigError(from, from_path, "cannot read '" + path + "': not a regular file",
+                        "a scenario and its includes must be regular files (not a FIFO or a device)");
     std::ifstream in(path, std::ios::binary);
     if (!in) {
       const int err = errno;
       throw ConfigError(from, from_path,
                         "cannot read '" + path + "': " + std::strerror(err ? err : ENOENT));
     }
-    std::ostringstream ss;
-    ss << in.rdbuf();
+    // Read at most one byte more than the limit (the file may grow after the check).
+    std::string text(kMaxFileBytes + 1, '\0');
+    in.read(text.data(), std::streamsize(text.size()));
+    text.resize(size_t(in.gcount()));
+    if (text.size() > kMaxFileBytes)
+      throw ConfigError(from, from_path,
+                        "cannot read '" + path + "': larger than " + std::to_string(kMaxFileBytes >> 20) +
+                            " MiB (a scenario is a few kB)");
     files.push_back(fs::path(path).lexically_normal().string());
     stack_.push_back(id);
     stack_names_.push_back(path);
-    Node n = load_text(ss.str(), path, fs::path(path).parent_path().string());
+    Node n = load_text(text, path, fs::path(path).parent_path().string(), true);
     stack_.pop_back();
     stack_names_.pop_back();
     return n;
   }
 
-  Node load_text(const std::string& text, const std::string& name, const std::string& dir) {
+  // `is_file`: an empty file is an error (it would silently run on defaults).
+  Node load_text(const std::string& text, const std::string& name, const std::string& dir,
+                 bool is_file = false) {
     auto src = make_source(name, text);
+    check_layout(*src, src);
     const YAML::Node y = parse(text, src, 0, 0);
     Ctx ctx{src, dir.empty() ? "." : dir, 0, 0};
     Mark top{src, 1, 1};
     Node n = convert(y, ctx, top);
+    if (n.is_null() && is_file)
+      throw ConfigError(top, "", "the file is empty (no keys)",
+                        "an empty scenario would run on program defaults; write the keys it sets");
     if (n.is_null()) {
       n.type = Node::Type::Map;
       n.mark = top;
@@ -146,11 +177,59 @@ private:
   };
 
   std::vector<std::string> stack_, stack_names_;
+  int depth_ = 0;        // current nesting while converting
+  size_t values_ = 0;    // values converted so far (all files)
+
+  // Content yaml-cpp would silently drop: YAML::Load reads one document and
+  // ignores whatever follows a second `---` or a `...`; a first line indented
+  // deeper than the lines after it ends the document early. Document markers
+  // are only recognised at column 1 (YAML 1.2, 9.1), so a line scan finds them.
+  static void check_layout(const Source& s, const std::shared_ptr<const Source>& src) {
+    bool content = false, ended = false;
+    for (size_t i = 0; i < s.lines.size(); ++i) {
+      const std::string& l = s.lines[i];
+      const int line = int(i) + 1;
+      const size_t first = l.find_first_not_of(" \t");
+      if (first == std::string::npos || l[first] == '#') continue;
+      auto marker = [&](const char* m) {
+        return l.compare(0, 3, m) == 0 && (l.size() == 3 || l[3] == ' ' || l[3] == '\t');
+      };
+      if (marker("---")) {
+        if (content || ended)
+          throw ConfigError(Mark{src, line, 1}, "", "a second YAML document ('---'): only one is read",
+                            "a scenario is one document; merge the keys, or use include:");
+        // `--- key: v` starts the content on the marker line.
+        if (l.find_first_not_of(" \t", 3) != std::string::npos && l[l.find_first_not_of(" \t", 3)] != '#')
+          content = true;
+        continue;
+      }
+      if (marker("...")) { ended = true; continue; }
+      if (ended)
+        throw ConfigError(Mark{src, line, int(first) + 1}, "",
+                          "content after the end of the document ('...') would be ignored",
+                          "remove the '...' line");
+      if (l[0] == '%') continue;  // a directive (%YAML 1.2) before the document
+      if (!content && first > 0 && l[first] != '{' && l[first] != '[')
+        throw ConfigError(Mark{src, line, int(first) + 1}, "",
+                          "the first key is indented: keys after it would be ignored",
+                          "start the top-level keys in column 1");
+      content = true;
+    }
+  }
 
   static YAML::Node parse(const std::string& text, const std::shared_ptr<const Source>& src,
                           int line_off, int col_off) {
     try {
-      return YAML::Load(text);
+      // LoadAll, not Load: a second document must be seen to be rejected.
+      std::vector<YAML::Node> docs = YAML::LoadAll(text);
+      if (docs.size() > 1) {
+        const YAML::Mark ym = docs[1].Mark();
+        const Mark m = ym.is_null() || ym.line < 0 ? Mark{src, line_off + 1, col_off + 1}
+                                                   : Mark{src, ym.line + 1 + line_off, ym.column + 1};
+        throw ConfigError(m, "", "a second YAML document: only one is read",
+                          "a scenario (or a --set value) is one document");
+      }
+      return docs.empty() ? YAML::Node() : docs[0];
     } catch (const YAML::Exception& e) {
       Mark m{src, 0, 0};
       if (!e.mark.is_null()) m = Mark{src, e.mark.line + 1 + line_off,
@@ -165,9 +244,29 @@ private:
                 ym.column + 1 + (ym.line == 0 ? ctx.col_off : 0)};
   }
 
+  // Counts nesting depth around convert_node (exception-safe).
+  struct DepthGuard {
+    int& d;
+    explicit DepthGuard(int& x) : d(++x) {}
+    ~DepthGuard() { --d; }
+  };
+
   Node convert(const YAML::Node& y, const Ctx& ctx, const Mark& fallback) {
+    const DepthGuard guard(depth_);
+    const Mark here = to_mark(y.Mark(), ctx, fallback);
+    if (depth_ > kMaxDepth)
+      throw ConfigError(here, "", "nesting deeper than " + std::to_string(kMaxDepth) + " levels",
+                        "an alias that refers to itself (&a [1, *a]) nests without end");
+    if (++values_ > kMaxValues)
+      throw ConfigError(here, "", "more than " + std::to_string(kMaxValues) + " values",
+                        "aliases (*name) that repeat other aliases multiply the values; a scenario "
+                        "has a few hundred");
+    return convert_node(y, ctx, here);
+  }
+
+  Node convert_node(const YAML::Node& y, const Ctx& ctx, const Mark& here) {
     Node n;
-    n.mark = to_mark(y.Mark(), ctx, fallback);
+    n.mark = here;
     switch (y.Type()) {
       case YAML::NodeType::Undefined:
       case YAML::NodeType::Null:
@@ -261,7 +360,10 @@ std::vector<Step> parse_set_path(const std::string& arg, size_t eq, const Mark& 
       const size_t d = ++i;
       while (i < eq && std::isdigit(static_cast<unsigned char>(arg[i]))) ++i;
       if (i == d || i >= eq || arg[i] != ']') fail(d, "expected a list index like [0]");
-      steps.push_back({true, "", std::stoul(arg.substr(d, i - d)), static_cast<int>(d)});
+      size_t index = 0;
+      const auto r = std::from_chars(arg.data() + d, arg.data() + i, index);
+      if (r.ec != std::errc()) fail(d, "list index " + arg.substr(d, i - d) + " is out of range");
+      steps.push_back({true, "", index, static_cast<int>(d)});
       ++i;
     }
     if (i == eq) break;

@@ -118,7 +118,10 @@ static void check_bounds(const Node& n, Kind k, double v, Bounds b, const std::s
   const bool high = !(v <= b.hi);
   if (!low && !high) return;
   std::string msg;
-  if (low && b.lo == 0 && !b.lo_open)
+  if (b.lo > 0 && std::isfinite(b.hi))  // a physical range: give both ends
+    msg = std::string("must be in ") + (b.lo_open ? "(" : "[") + bound_text(k, b.lo) + ", " +
+          bound_text(k, b.hi) + "] (got " + shown + ")";
+  else if (low && b.lo == 0 && !b.lo_open)
     msg = "must not be negative (got " + shown + ")";
   else if (low && b.lo == 0)
     msg = "must be greater than 0 (got " + shown + ")";
@@ -133,6 +136,51 @@ static void check_bounds(const Node& n, Kind k, double v, Bounds b, const std::s
   throw ConfigError(n.mark, n.path, msg, hint);
 }
 
+// What the simulator can represent. SystemC counts time in a 64-bit number of
+// its resolution, 1 ps (sc_time, the default time resolution, which iosim keeps):
+// a nonzero time below 1 ps rounds to 0 and one above 2^64 ps (~213 days)
+// wraps. Rates and frequencies are checked through the time they imply (a
+// period, the time of one byte); cycle counts through the slowest clock the
+// scenario loader accepts (1 MHz, sim/scenario_loader.cpp).
+static constexpr double kPs = 1e-12;
+static const double kMaxTimeS = std::ldexp(1.0, 64) * kPs;  // 18446744 s
+static constexpr double kSlowestClockHz = 1e6;
+
+static void check_representable(const Node& n, Kind k, double v) {
+  const double a = std::fabs(v);
+  if (a == 0) return;
+  std::string why;
+  switch (k) {
+    case Kind::Time:
+      if (a < kPs || a > kMaxTimeS)
+        why = "a time must be 0 or within [1 ps, 2^64 ps = " + format_time(kMaxTimeS) +
+              "], SystemC's time resolution and range";
+      break;
+    case Kind::Frequency:
+    case Kind::IoRate:
+    case Kind::Rotation:
+      if (a > 1 / kPs || a < 1 / kMaxTimeS)
+        why = std::string("its period must be within [1 ps, 2^64 ps], SystemC's time resolution "
+                          "and range: ") +
+              kind_name(k) + " within [" + format_quantity(k, 1 / kMaxTimeS) + ", " +
+              format_quantity(k, 1 / kPs) + "]";
+      break;
+    case Kind::Rate:
+      if (a < 1 / kMaxTimeS)
+        why = "one byte would take longer than 2^64 ps, SystemC's time range";
+      break;
+    case Kind::Cycles:
+      if (a > kMaxTimeS * kSlowestClockHz)
+        why = "at the slowest clock accepted (1 MHz) this is longer than 2^64 ps, SystemC's "
+              "time range: at most " + std::to_string(static_cast<long long>(kMaxTimeS * kSlowestClockHz)) +
+              " cycles";
+      break;
+    default: break;
+  }
+  if (!why.empty())
+    throw ConfigError(n.mark, n.path, "'" + n.scalar + "' cannot be simulated: " + why);
+}
+
 double Reader::parse_q(Kind k, const Node& n, Bounds b) const {
   scalar(n, kind_name(k));
   Quantity q;
@@ -144,6 +192,7 @@ double Reader::parse_q(Kind k, const Node& n, Bounds b) const {
     throw ConfigError(m, n.path, e.message, e.hint);
   }
   check_bounds(n, k, q.value, b, n.scalar);
+  check_representable(n, k, q.value);
   return q.value;
 }
 
