@@ -195,11 +195,12 @@ void HostOs::timer_method() {
   while (!timers_.empty() && timers_.begin()->first <= now) {
     Task* t = timers_.begin()->second;
     timers_.erase(timers_.begin());
-    Burst next = std::move(t->next_);
-    raise_irq([this, t, next = std::move(next)](CpuCtx& c) mutable {
+    // The task's next burst stays in the sleeping task until the wakeup
+    // (capturing it would allocate per sleep).
+    raise_irq([this, t](CpuCtx& c) {
       c.compute(p_.cost.wakeup, CpuCat::Irq);
       c.sync();
-      wake(t, std::move(next));
+      wake(t, std::move(t->next_));
     });
   }
   arm_timer();
@@ -207,7 +208,7 @@ void HostOs::timer_method() {
 
 void HostOs::tick_method() {
   for (size_t i = 0; i < cpus_.size(); ++i) {
-    cpus_[i].irqs.push_back([this](CpuCtx& c) { c.compute(p_.cost.timer_tick, CpuCat::Irq); });
+    cpus_[i].irqs.push_back({[this](CpuCtx& c) { c.compute(p_.cost.timer_tick, CpuCat::Irq); }, false});
     cpus_[i].work.notify(SC_ZERO_TIME);
   }
   tick_ev_.notify(sc_time(1.0 / p_.hz, SC_SEC));
@@ -236,10 +237,7 @@ void HostOs::raise_irq(Burst handler) {
   int cpu = 0;
   if (p_.irq_affinity == IrqAffinity::RoundRobin) { cpu = next_irq_cpu_; next_irq_cpu_ = (next_irq_cpu_ + 1) % p_.cpus; }
   auto& c = cpus_[size_t(cpu)];
-  c.irqs.push_back([this, h = std::move(handler)](CpuCtx& ctx) {
-    ctx.compute(p_.cost.irq_entry, CpuCat::Irq);
-    h(ctx);
-  });
+  c.irqs.push_back({std::move(handler), true});
   c.work.notify(SC_ZERO_TIME);
 }
 
@@ -248,10 +246,11 @@ void HostOs::cpu_thread(int i) {
   CpuCtx& ctx = *cpu.ctx;
   for (;;) {
     if (!cpu.irqs.empty()) {
-      Burst h = std::move(cpu.irqs.front());
+      PendingIrq irq = std::move(cpu.irqs.front());
       cpu.irqs.pop_front();
       ctx.task_ = nullptr;
-      h(ctx);
+      if (irq.entry) ctx.compute(p_.cost.irq_entry, CpuCat::Irq);  // interrupt entry (not the timer tick's)
+      irq.handler(ctx);
       ctx.sync();
       continue;
     }

@@ -142,9 +142,13 @@ private:
   // Time is charged as it elapses, not when it is accrued, so that a window
   // boundary falling inside a burst, a stall or an idle period splits it
   // exactly: per CPU, user + system + irq + idle = the window.
+  struct PendingIrq {
+    Burst handler;
+    bool entry;  // pay the interrupt entry cost first (device interrupts)
+  };
   struct Cpu {
     std::unique_ptr<CpuCtx> ctx;
-    std::deque<Burst> irqs;
+    std::deque<PendingIrq> irqs;
     sc_core::sc_event work;
     Task* last = nullptr;
     bool idle = false;
