@@ -27,7 +27,7 @@ enum class IoOp : uint8_t { Read = 0, Write = 1 };
 // (trivially copyable), zero when first read.
 class IoExtensions {
 public:
-  static constexpr unsigned kSlots = 4, kSlotBytes = 16;
+  static constexpr unsigned kSlots = 6, kSlotBytes = 16;
 
   template <class T> T& get() {
     static_assert(std::is_trivially_copyable_v<T> && sizeof(T) <= kSlotBytes && alignof(T) <= 8,
@@ -80,6 +80,7 @@ struct IoRequest {
 
   template <class T> T& ext() { return ext_.get<T>(); }
   template <class T> bool has_ext() const { return ext_.has<T>(); }
+  template <class T> void clear_ext() { ext_.clear<T>(); }
   uint64_t bytes() const { return uint64_t(blocks) * kSectorBytes; }
   bool is_read() const { return op == IoOp::Read; }
 };

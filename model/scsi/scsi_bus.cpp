@@ -284,18 +284,17 @@ void ScsiBus::send_command(int initiator_id, IoRequest& req) {
   w.target = req.target;
   w.to_initiator = false;
   acquire(w);
-  owner_[&req] = initiator_id;
+  req.ext<ScsiNexus>().initiator = initiator_id;
   ++commands_;
   release(initiator_id, nullptr);
   t->command(req);
 }
 
 void ScsiBus::transfer(int target_id, IoRequest& req, uint64_t bytes) {
-  auto it = owner_.find(&req);
   Waiter w;
   w.id = target_id;
   w.conn = kTransfer;
-  w.init = it == owner_.end() ? 7 : it->second;
+  w.init = req.has_ext<ScsiNexus>() ? req.ext<ScsiNexus>().initiator : 7;
   w.target = target_id;
   w.to_initiator = req.is_read();
   w.bytes = bytes;
@@ -305,8 +304,7 @@ void ScsiBus::transfer(int target_id, IoRequest& req, uint64_t bytes) {
 }
 
 void ScsiBus::complete(int target_id, IoRequest& req) {
-  auto it = owner_.find(&req);
-  const int init = it == owner_.end() ? -1 : it->second;
+  const int init = req.has_ext<ScsiNexus>() ? req.ext<ScsiNexus>().initiator : -1;
   if (!busy_ && hold_id_ == target_id && hold_req_ == &req) {
     // Status right behind the last data IU: same connection.
     release_ev_.cancel();
@@ -327,7 +325,7 @@ void ScsiBus::complete(int target_id, IoRequest& req) {
     acquire(w);
   }
   ++completions_;
-  owner_.erase(&req);  // by key: commands sent meanwhile may have rehashed the map
+  req.clear_ext<ScsiNexus>();
   release(target_id, nullptr);
   if (init >= 0 && initiators_[init]) initiators_[init]->command_complete(req);
   else req.on_done(req);

@@ -169,7 +169,9 @@ private:
   sc_core::sc_time tp_;  // transfer period
   std::array<ScsiTarget*, kMaxIds> targets_{};
   std::array<ScsiInitiatorPort*, kMaxIds> initiators_{};
-  std::unordered_map<const IoRequest*, int> owner_;  // command -> initiator id
+  // The I_T nexus a command belongs to: which initiator sent it (rides on the
+  // request from the command phase to its status).
+  struct ScsiNexus { int initiator; };
   std::set<std::pair<int, int>> trained_;            // (id pair, direction) for retain_training
 
   // Arbitration state.
