@@ -153,7 +153,8 @@ void Platform::build_storage(const Scenario& sc, RequestLedger& ledger) {
     target = volume_.get();
   }
   storage_wl_.reset(new StorageInitiator("workload", target->capacity_blocks(), sc.workload.access,
-                                         sc.workload.queue_depth, sc.workload.rate, sc.run.seed, ledger));
+                                         sc.workload.queue_depth, sc.workload.rate, sc.run.seed, ledger,
+                                         sc.workload.max_outstanding));
   storage_wl_->device.bind(*target);
   tally_ = storage_wl_.get();
 }

@@ -2,13 +2,36 @@
 
 #include "sim/subprocess.hpp"
 
+#include <fmt/core.h>
+
 #include <stdexcept>
 
 namespace iosim {
 
+namespace {
+
+// The child's command, one line (arguments with spaces or quotes quoted), so a
+// user can rerun a point that timed out on its own.
+std::string command_line(const std::vector<std::string>& argv) {
+  std::string s;
+  for (size_t i = 0; i < argv.size(); ++i) {
+    std::string a = i == 0 && argv[0] == self_executable() ? "iosim" : argv[i];
+    if (a.find_first_of(" '\"\\$") != std::string::npos) {
+      std::string q = "'";
+      for (char ch : a) q += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
+      a = q + "'";
+    }
+    s += (i ? " " : "") + a;
+  }
+  return s;
+}
+
+}  // namespace
+
 int default_jobs() { return std::max(1u, std::thread::hardware_concurrency()); }
 
-PointPool::PointPool(int jobs, std::string binary) : binary_(binary.empty() ? self_executable() : std::move(binary)) {
+PointPool::PointPool(int jobs, std::string binary, double timeout_s)
+    : binary_(binary.empty() ? self_executable() : std::move(binary)), timeout_s_(timeout_s) {
   for (int i = 0; i < std::max(1, jobs); ++i) workers_.emplace_back([this] { work(); });
 }
 
@@ -66,11 +89,18 @@ void PointPool::work() {
     }
     PointOutcome o;
     try {
-      ChildResult c = run_child(j.argv);
+      ChildResult c = run_child(j.argv, timeout_s_);
       o.wall_s = c.wall_s;
       o.cpu_s = c.cpu_s;
       o.status = c.status;
-      if (c.status == 0) {
+      o.timed_out = c.timed_out;
+      if (c.timed_out) {
+        if (o.status == 0) o.status = 1;  // it finished as it was killed: still over the limit
+        o.error = fmt::format("killed after the point timeout of {:g} s wall-clock (--point-timeout); the command was:\n  {}",
+                              timeout_s_, command_line(j.argv));
+        const std::string& tail = c.err.empty() ? c.out : c.err;
+        if (!tail.empty()) o.error += "\nits output so far:\n" + tail.substr(tail.size() > 2000 ? tail.size() - 2000 : 0);
+      } else if (c.status == 0) {
         o.result = nlohmann::json::parse(c.out, nullptr, false);
         if (o.result.is_discarded() || !o.result.contains("stats")) {
           o.status = 1;

@@ -20,18 +20,28 @@ namespace iosim {
 
 struct PointOutcome {
   nlohmann::json result;  // the child's results JSON (empty on failure)
-  int status = 0;         // the child's exit status
+  int status = 0;         // the child's exit status (128 + 9 when killed at the timeout)
+  bool timed_out = false; // killed after the pool's point timeout
   std::string error;      // its stderr when it failed
   double wall_s = 0;      // wall-clock seconds of the child (terminal / bench only)
   double cpu_s = 0;       // its CPU seconds, user + system (terminal / bench only)
   bool ok() const { return status == 0; }
 };
 
+// --point-timeout's default: one hour of wall-clock time per point. The
+// longest point of scenarios/paper/table1.yaml takes well under a minute on
+// one core (the whole table: ~40 CPU-seconds), so only a hung or runaway child
+// (a `run.duration` far beyond the paper's, a model that stopped advancing
+// time) reaches it, even on a machine shared by several users.
+constexpr double kDefaultPointTimeoutS = 3600;
+
 class PointPool {
 public:
   using Handle = std::shared_future<PointOutcome>;
-  // `binary`: the iosim executable (default: this one).
-  explicit PointPool(int jobs, std::string binary = "");
+  // `binary`: the iosim executable (default: this one). A point still running
+  // after `timeout_s` wall-clock seconds is killed and fails with a message
+  // that says so (0: no limit).
+  explicit PointPool(int jobs, std::string binary = "", double timeout_s = kDefaultPointTimeoutS);
   ~PointPool();  // waits for every submitted point
   PointPool(const PointPool&) = delete;
   PointPool& operator=(const PointPool&) = delete;
@@ -54,6 +64,7 @@ private:
   void work();
 
   std::string binary_;
+  double timeout_s_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::deque<Job> real_, spec_;

@@ -69,6 +69,7 @@ struct WorkloadConfig {
   int processes = 16;
   double rate = 1000;              // requests/s (open, storage open loop)
   int queue_depth = 0;             // storage: > 0 closed loop at this depth
+  uint64_t max_outstanding = 1024; // storage open loop: arrivals beyond this many in flight are dropped (StorageInitiator)
   StorageTarget target = StorageTarget::Raid0;  // storage workload only
 };
 

@@ -182,6 +182,9 @@ void load_workload(const Reader& r, WorkloadConfig& w) {
   w.processes = int(r.integer("processes", w.processes, 1, 100000));
   w.rate = r.io_rate("rate", w.rate);
   w.queue_depth = int(r.integer("queue_depth", w.queue_depth, 0, 100000));
+  // The bound on requests in flight of the open-loop storage workload (the
+  // same ceiling as queue_depth: 10^5 requests hold ~77 MB).
+  w.max_outstanding = uint64_t(r.integer("max_outstanding", int64_t(w.max_outstanding), 1, 100000));
   w.target = r.choice("target", w.target);
   if (w.access.block_bytes % 512) r.fail("block", "must be a multiple of 512 B");
   if (w.access.align_bytes % 512) r.fail("align", "must be a multiple of 512 B");

@@ -1,6 +1,9 @@
 #include "sim/subprocess.hpp"
 
+#include <algorithm>
 #include <cerrno>
+#include <csignal>
+#include <cstdint>
 #include <chrono>
 #include <cstring>
 #include <fcntl.h>
@@ -37,7 +40,7 @@ struct Pipe {
 // even if a rebuild replaces the file while a table is running.
 std::string self_executable() { return "/proc/self/exe"; }
 
-ChildResult run_child(const std::vector<std::string>& argv) {
+ChildResult run_child(const std::vector<std::string>& argv, double timeout_s) {
   Pipe out, err;
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
@@ -60,8 +63,24 @@ ChildResult run_child(const std::vector<std::string>& argv) {
   std::string* sink[2] = {&r.out, &r.err};
   int open_fds = 2;
   char buf[65536];
+  const auto deadline = t0 + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                 std::chrono::duration<double>(timeout_s > 0 ? timeout_s : 0));
   while (open_fds > 0) {
-    if (poll(fds, 2, -1) < 0) {
+    int wait_ms = -1;
+    if (timeout_s > 0 && !r.timed_out) {
+      const auto left = deadline - std::chrono::steady_clock::now();
+      if (left <= std::chrono::steady_clock::duration::zero()) {
+        // Killing closes its ends of the pipes: the loop then sees EOF.
+        ::kill(pid, SIGKILL);
+        r.timed_out = true;
+        continue;
+      }
+      // Round up: waking a millisecond early would only poll again.
+      wait_ms = int(std::min<int64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(left).count() + 1, 1 << 30));
+    }
+    const int pr = poll(fds, 2, wait_ms);
+    if (pr == 0) continue;  // the deadline: checked above
+    if (pr < 0) {
       if (errno == EINTR) continue;
       break;
     }

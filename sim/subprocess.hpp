@@ -14,11 +14,14 @@ struct ChildResult {
   // every descendant it waited for, so an `iosim table` child includes its
   // points) and its wall time. Not deterministic: terminal and bench only.
   double cpu_s = 0, wall_s = 0;
+  bool timed_out = false;  // killed (SIGKILL) after the timeout given to run_child
 };
 
 // argv[0] is the program path (no PATH lookup). Thread-safe. Throws
-// std::runtime_error only if the child cannot be started at all.
-ChildResult run_child(const std::vector<std::string>& argv);
+// std::runtime_error only if the child cannot be started at all. timeout_s >
+// 0: a child still running after that many wall-clock seconds is killed
+// (SIGKILL, so a hung simulation cannot ignore it) and reported timed_out.
+ChildResult run_child(const std::vector<std::string>& argv, double timeout_s = 0);
 
 // This executable (/proc/self/exe), to run `iosim run` children.
 std::string self_executable();

@@ -60,7 +60,7 @@ int run_sweep(const SweepOptions& o) {
   }, std::cerr);
   if (cfg != 0) return cfg;
 
-  PointPool pool(o.jobs > 0 ? o.jobs : default_jobs());
+  PointPool pool(o.jobs > 0 ? o.jobs : default_jobs(), "", o.point_timeout_s);
   const int total = int(args.size());
   const bool tty = isatty(2);
   pool.on_done([&] {
@@ -98,9 +98,10 @@ int run_sweep(const SweepOptions& o) {
       p["results"] = r.result;
     } else {
       ++failed;
-      row += fmt::format("  failed (exit {})", r.status);
+      row += r.timed_out ? std::string("  failed (timed out)") : fmt::format("  failed (exit {})", r.status);
       for (size_t c = 0; c < std::size(kCols); ++c) csv += ",";
-      csv += fmt::format(",failed exit {}\n", r.status);
+      csv += r.timed_out ? std::string(",failed timed out\n") : fmt::format(",failed exit {}\n", r.status);
+      p["timed_out"] = r.timed_out;
       p["error"] = r.error;
       p["status"] = r.status;
     }
@@ -114,7 +115,10 @@ int run_sweep(const SweepOptions& o) {
   fmt::print("{}\n", head);
   for (const auto& r : rows) fmt::print("{}\n", r);
   for (size_t i = 0; i < hs.size(); ++i)
-    if (!hs[i].get().ok()) fmt::print(stderr, "iosim sweep: {}={}: exit {}:\n{}", o.param, o.values[i], hs[i].get().status, hs[i].get().error);
+    if (!hs[i].get().ok())
+      fmt::print(stderr, "iosim sweep: {}={}: {}:\n{}\n", o.param, o.values[i],
+                 hs[i].get().timed_out ? std::string("timed out") : fmt::format("exit {}", hs[i].get().status),
+                 hs[i].get().error);
 
   if (!o.no_files) {
     namespace fs = std::filesystem;

@@ -2,6 +2,8 @@
 // `iosim sweep SCENARIO --param KEY --values v1,v2,...`: one point per value
 // (each an `iosim run` child, -j at a time), a table on stdout, sweep.csv and
 // sweep.json in --out.
+#include "sim/point_pool.hpp"
+
 #include <string>
 #include <vector>
 
@@ -11,6 +13,7 @@ struct SweepOptions {
   std::string scenario, param, out = "out/sweep";
   std::vector<std::string> values, sets;
   int jobs = 0;        // 0: the number of cores
+  double point_timeout_s = kDefaultPointTimeoutS;  // wall-clock seconds per point; 0: none
   bool no_files = false;
 };
 

@@ -31,6 +31,7 @@ struct TableArgs {
   std::string table, out = "out/table";
   std::vector<std::string> sets, blocks;
   int jobs = 0;
+  double point_timeout_s = kDefaultPointTimeoutS;
   bool quick = false, no_plot = false, quiet = false, cold_start = false;
 };
 
@@ -67,6 +68,7 @@ int do_table(const TableArgs& a) {
     o.sets = a.sets;
     o.progress = !a.quiet;
     o.warm_start = !a.cold_start;
+    o.point_timeout_s = a.point_timeout_s;
     const TableResult r = run_table(c, o);
     print_table(std::cout, c, r);
     // CPU: the points' (children's) user + system time; `iosim bench --table`
@@ -90,6 +92,8 @@ void register_table_commands(CLI::App& app) {
   g_cmd = std::make_unique<Commands>();
   Commands& k = *g_cmd;
   const std::string jobs_help = "Simulations run at once (default: the number of cores)";
+  const std::string timeout_help = "Wall-clock seconds a point may run before it is killed and reported as failed "
+                                   "(0: no limit)";
 
   auto* t = app.add_subcommand("table", "Reproduce the paper's Table 1: saturation search per block size, paper vs iosim");
   k.table = t;
@@ -99,6 +103,7 @@ void register_table_commands(CLI::App& app) {
   t->add_flag("--quick", k.ta.quick, "Shorter runs and fewer steps (the table file's quick: section)");
   t->add_option("--blocks", k.ta.blocks, "Only these block sizes, e.g. --blocks 4KiB,256KiB")->delimiter(',');
   t->add_option("--set", k.ta.sets, "Scenario override for every point, e.g. --set platform.async.queue_controller=model");
+  t->add_option("--point-timeout", k.ta.point_timeout_s, timeout_help)->check(CLI::Range(0.0, 1e9))->capture_default_str();
   t->add_flag("--no-plot", k.ta.no_plot, "Do not run gnuplot");
   t->add_flag("--quiet,-q", k.ta.quiet, "No progress on stderr");
   t->add_flag("--cold-start", k.ta.cold_start,
@@ -112,6 +117,7 @@ void register_table_commands(CLI::App& app) {
   s->add_option("-j,--jobs", k.so.jobs, jobs_help)->check(CLI::PositiveNumber);
   s->add_option("--set", k.so.sets, "Override a key for every point (repeatable)");
   s->add_option("--out", k.so.out, "Directory for sweep.csv and sweep.json")->capture_default_str();
+  s->add_option("--point-timeout", k.so.point_timeout_s, timeout_help)->check(CLI::Range(0.0, 1e9))->capture_default_str();
   s->add_flag("--no-files", k.so.no_files, "Do not write sweep.csv / sweep.json");
 
   auto* b = app.add_subcommand("bench", "Simulated I/Os per CPU-second of four fixed scenarios (async 4 kB RTL and "

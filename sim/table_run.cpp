@@ -196,7 +196,7 @@ TableResult run_table(const TableConfig& c, const TableRunOptions& o) {
   std::exception_ptr failure;
   std::mutex fail_mu;
   {
-    PointPool pool(o.jobs > 0 ? o.jobs : default_jobs());
+    PointPool pool(o.jobs > 0 ? o.jobs : default_jobs(), "", o.point_timeout_s);
     PointMemo memo(pool);
     auto show = [&] {
       if (!sh.progress || !sh.tty) return;

@@ -16,6 +16,7 @@
 // starts cold. Each start depends only on the neighbour's results, never on
 // timing, so the table stays deterministic.
 #include "sim/key_figures.hpp"
+#include "sim/point_pool.hpp"
 #include "sim/saturation.hpp"
 #include "sim/table_config.hpp"
 
@@ -51,6 +52,7 @@ struct TableRunOptions {
   std::vector<std::string> sets;   // scenario overrides for every point
   bool progress = true;            // progress on stderr
   bool warm_start = true;          // false: every search from the table's start (--cold-start)
+  double point_timeout_s = kDefaultPointTimeoutS;  // wall-clock seconds per point (--point-timeout); 0: none
 };
 
 // The `--set` arguments of one point (scenario path first).

@@ -78,10 +78,12 @@ size_t Disk::choose() {
   cands.reserve(queue_.size());
   for (const Cmd& c : queue_) {
     const PhysAddr a = layout_.to_phys(c.req->lba);
-    SchedCandidate sc{c.arrival, a.cyl, 0};
+    SchedCandidate sc{c.arrival, a.cyl, 0, c.req->lba, c.req->blocks, c.req->is_read()};
     if (p_.scheduler == SchedPolicy::Sptf) {
-      const bool hit = c.req->is_read() && buf_.lookup(c.req->lba, c.req->blocks, t).kind == DiskBuffer::Lookup::Hit;
-      sc.positioning_s = hit ? 0 : mech_.access(h, ts, a, !c.req->is_read()) - t;
+      const DiskBuffer::Lookup k = sc.read ? buf_.lookup(sc.lba, sc.blocks, t).kind : DiskBuffer::Lookup::Miss;
+      sc.positioning_s = k == DiskBuffer::Lookup::Hit       ? kSptfCachedWholeS
+                         : k == DiskBuffer::Lookup::Pending ? kSptfCachedPendingS
+                                                            : mech_.access(h, ts, a, !sc.read) - t;
     }
     cands.push_back(sc);
   }

@@ -1,0 +1,40 @@
+// A per-point wall-clock timeout in sweeps and tables (issue 11): a child that
+// runs far too long is killed and reported as a failed point, so one hung
+// point cannot stall a sweep or a table. Tested with tiny timeouts on points
+// that would run for minutes.
+#include "tests/test_cli_util.hpp"
+
+using namespace iosim::itest;
+
+TEST_CASE("sweep: a point over --point-timeout is killed and reported, the others kept", "[sweep][bounded]") {
+  // 10^5 simulated seconds of one disk is ~25 M requests: far beyond 1 s of
+  // wall-clock time; 0.2 s is a few hundred requests.
+  const CmdResult r = run_iosim({"sweep", scenario("storage_disk.yaml"), "--param", "run.duration", "--values",
+                                 "0.2s,100000s", "--point-timeout", "1", "--no-files", "-j", "2"});
+  INFO("stdout:\n" << r.out << "\nstderr:\n" << r.err);
+  CHECK(r.status == 1);
+  CHECK(r.out.find("failed (timed out)") != std::string::npos);
+  CHECK(r.err.find("run.duration=100000s: timed out") != std::string::npos);
+  CHECK(r.err.find("killed after the point timeout of 1 s") != std::string::npos);
+  // The short point still ran: its row has figures, not a failure.
+  const size_t row = r.out.find("0.2s");
+  REQUIRE(row != std::string::npos);
+  CHECK(r.out.substr(row, r.out.find('\n', row) - row).find("failed") == std::string::npos);
+}
+
+TEST_CASE("table: a point over --point-timeout fails the table with a clear message", "[table][bounded]") {
+  const std::string out = (std::filesystem::temp_directory_path() / "iosim_test_table_timeout").string();
+  const CmdResult r = run_iosim({"table", std::string(IOSIM_SOURCE_DIR) + "/scenarios/paper/table1.yaml", "--quick",
+                                 "--blocks", "4KiB", "--point-timeout", "0.05", "-q", "--no-plot", "--out", out});
+  INFO("stdout:\n" << r.out << "\nstderr:\n" << r.err);
+  CHECK(r.status == 1);
+  CHECK(r.err.find("killed after the point timeout of 0.05 s") != std::string::npos);
+  CHECK(r.err.find("iosim run ") != std::string::npos);  // the command, to rerun the point alone
+}
+
+TEST_CASE("sweep and table: a negative --point-timeout is rejected", "[sweep][table][bounded][cli]") {
+  const CmdResult r = run_iosim({"sweep", scenario("storage_disk.yaml"), "--param", "run.duration", "--values", "0.2s",
+                                 "--point-timeout", "-1", "--no-files"});
+  CHECK(r.status != 0);
+  CHECK(r.err.find("point-timeout") != std::string::npos);
+}
