@@ -157,7 +157,9 @@ DiskValidation validate_drive(const std::string& prefix) { return validate_drive
 
 DiskValidation validate_drive(const DrivePaths& paths) {
   const std::string& prefix = paths.prefix;
-  const DiskParams params = load_disksim_drive(prefix);
+  std::vector<std::string> warnings;
+  const DiskParams params = load_disksim_drive(prefix, &warnings);
+  for (const std::string& w : warnings) std::cerr << "iosim disk-validate: warning: " << w << "\n";
   const std::vector<TraceRecord> trace = load_trace(paths.trace);
 
   auto disk = std::make_unique<Disk>("disk", params);
