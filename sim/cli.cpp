@@ -41,17 +41,6 @@ int do_run(const RunArgs& a) {
   }, std::cerr);
 }
 
-int do_disk_validate(const std::string& prefix) {
-  for (const char* ext : {".diskspecs", ".model", ".trace"})
-    if (!std::filesystem::exists(prefix + ext)) {
-      fmt::print(stderr, "iosim disk-validate: {}{}: no such file (expected DRIVE.diskspecs, .model, .seek, .trace)\n", prefix, ext);
-      return 2;
-    }
-  const DiskValidation v = validate_drive(prefix);
-  v.print(std::cout);
-  return 0;
-}
-
 }  // namespace
 
 int cli_main(int argc, char* argv[]) {
@@ -72,9 +61,7 @@ int cli_main(int argc, char* argv[]) {
   run->add_flag("--json", ra.json, "Print the results as JSON on stdout instead of the summary");
   run->add_flag("--no-files", ra.no_files, "Do not write results files");
 
-  std::string drive;
-  auto* dv = app.add_subcommand("disk-validate", "Replay a measured drive trace (DiskSim format) and print the demerit");
-  dv->add_option("drive", drive, "Path prefix of DRIVE.diskspecs/.model/.seek/.trace, e.g. ../shared/disk-validation/atlas10k")->required();
+  register_disk_validate_command(app);  // sim/disk_validate.cpp
 
   register_table_commands(app);
 
@@ -86,7 +73,7 @@ int cli_main(int argc, char* argv[]) {
   }
   try {
     if (*run) return do_run(ra);
-    if (*dv) return do_disk_validate(drive);
+    if (disk_validate_command_parsed(app)) return run_disk_validate_command();
     return run_table_commands(app);
   } catch (const std::exception& e) {
     fmt::print(stderr, "iosim: error: {}\n", e.what());

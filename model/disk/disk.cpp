@@ -10,6 +10,8 @@ namespace iosim {
 Disk::Disk(sc_core::sc_module_name name, const DiskParams& params)
     : sc_core::sc_module(name), p_(params), layout_(p_), mech_(p_, layout_),
       buf_(p_.buffer_segments, p_.segment_blocks, p_.max_write_segments) {
+  buf_.set_read_hits_on_write_data(p_.read_hits_on_write_data);
+  buf_.set_separate_write_segment(p_.separate_write_segment);
   SC_HAS_PROCESS(Disk);
   SC_THREAD(run);
   busy_.trace(this->name(), "busy", 1);          // waveform (--vcd) only
@@ -114,6 +116,7 @@ void Disk::stop_read_ahead(double t) {
       mech_free_ = std::max(mech_free_, t);
     }
     s.filling = false;
+    s.start = std::max(s.start, s.end > buf_.segment_blocks() ? s.end - buf_.segment_blocks() : 0);
   }
   filling_seg_ = -1;
 }
@@ -181,12 +184,23 @@ void Disk::serve_read(IoRequest& r, bool after_write) {
                                                        : std::max<uint64_t>(n, p_.read_ahead_blocks);
       total = std::max<uint64_t>(n, std::min<uint64_t>(ra, seg));
     }
+    if (p_.read_ahead_limit == ReadAheadLimit::None) {
+      total = n;
+    } else if (p_.read_ahead_limit != ReadAheadLimit::Segment) {
+      // To the end of the track (or cylinder) holding the request's last block.
+      const PhysAddr e = layout_.to_phys(lba + n - 1);
+      const uint64_t bpt = layout_.blocks_per_track(e.cyl);
+      uint64_t rest = bpt - e.sector - 1;
+      if (p_.read_ahead_limit == ReadAheadLimit::Cylinder) rest += uint64_t(layout_.surfaces() - e.head - 1) * bpt;
+      total = std::max<uint64_t>(n, std::min<uint64_t>(total, n + rest));
+    }
     total = std::min<uint64_t>(total, layout_.capacity() - lba);
     const double ts = std::max(tm, mech_free_);
     const MediaPlan plan = mech_.plan(head_, ts, lba, total, false);
     buf_.invalidate(lba, total, s);
     BufferSegment& sg = buf_[s];
     sg.start = sg.end = lba;
+    sg.written = false;
     if (p_.read_any_free_blocks) {
       // Sectors of the target track passing under the head while it waits
       // for the first requested one are read too (DiskSim "Read any free blocks").
@@ -200,7 +214,7 @@ void Disk::serve_read(IoRequest& r, bool after_write) {
     buf_.touch(s);
     filling_seg_ = s;
     head_ = plan.end;
-    mech_free_ = plan.ready_time(n - 1);
+    mech_free_ = plan.done_time(n);
     ++media_ops_;
     seek_s_ += plan.seek_s;
     rotate_s_ += plan.rotate_s;
@@ -238,6 +252,7 @@ void Disk::serve_write(IoRequest& r, bool after_write) {
       sg.end = lba + n;
       sg.dirty = true;
       sg.filling = false;
+      sg.written = true;
     }
     buf_.touch(s);
     buf_.invalidate(lba, n, s);

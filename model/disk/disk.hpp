@@ -39,6 +39,7 @@ public:
   const DiskLayout& layout() const { return layout_; }
   const DiskMechanics& mechanics() const { return mech_; }
   uint64_t completed() const { return ios_; }
+  uint64_t read_hits() const { return read_hits_; }  // reads served (or being served) from the buffer
   uint64_t queue_overflows() const { return overflows_; }
 
 private:

@@ -14,11 +14,17 @@ uint64_t DiskBuffer::valid_end(int i, double t) const {
   return std::max(s.end, s.plan.lbn + s.plan.blocks_done(t));
 }
 
+uint64_t DiskBuffer::valid_start(int i, double t) const {
+  const uint64_t ve = valid_end(i, t), s = segs_[size_t(i)].start;
+  return ve - s > seg_blocks_ ? ve - seg_blocks_ : s;
+}
+
 DiskBuffer::Result DiskBuffer::lookup(uint64_t lba, uint64_t n, double t) const {
   Result r;
   for (int i = 0; i < size(); ++i) {
     const BufferSegment& s = segs_[size_t(i)];
-    if (lba < s.start) continue;
+    if (s.written && !hits_on_write_) continue;  // the drive re-reads its own writes from the media
+    if (lba < valid_start(i, t)) continue;
     const uint64_t ve = valid_end(i, t);
     if (lba + n <= ve) return Result{Lookup::Hit, i};
     // The read-ahead has reached (or is at) the first block and will bring the rest.
@@ -29,7 +35,7 @@ DiskBuffer::Result DiskBuffer::lookup(uint64_t lba, uint64_t n, double t) const 
 
 int DiskBuffer::alloc_read() {
   int best = -1;
-  for (int i = 0; i < size(); ++i) {
+  for (int i = separate_ ? 1 : 0; i < size(); ++i) {
     const BufferSegment& s = segs_[size_t(i)];
     if (s.dirty) continue;
     if (best < 0 || s.lru < segs_[size_t(best)].lru) best = i;
@@ -38,6 +44,11 @@ int DiskBuffer::alloc_read() {
 }
 
 int DiskBuffer::alloc_write(uint64_t lba, uint64_t n) {
+  if (separate_) {
+    const BufferSegment& w = segs_[0];
+    if (!w.dirty) return 0;
+    return w.end == lba && w.end - w.start + n <= seg_blocks_ ? 0 : -1;
+  }
   uint32_t dirty = 0;
   for (int i = 0; i < size(); ++i) {
     const BufferSegment& s = segs_[size_t(i)];

@@ -16,6 +16,7 @@ namespace iosim {
 struct BufferSegment {
   uint64_t start = 0, end = 0;  // valid blocks [start, end) (read-ahead not yet counted)
   bool dirty = false;           // holds written data not yet on the media
+  bool written = false;         // holds data that came from a write (dirty or destaged)
   uint64_t lru = 0;             // last use stamp
   bool filling = false;         // a media read into this segment is (or was) under way
   MediaPlan plan;               // that read: blocks [plan.lbn, plan.lbn + plan.count)
@@ -39,6 +40,10 @@ public:
 
   // Valid end of segment i at time t, counting read-ahead progress.
   uint64_t valid_end(int i, double t) const;
+  // Valid start at time t: a segment holds at most segment_blocks() blocks, so
+  // read-ahead past that evicts the earliest ones (blocks kept from before the
+  // request by "Read any free blocks" go first; issue 10).
+  uint64_t valid_start(int i, double t) const;
   Result lookup(uint64_t lba, uint64_t n, double t) const;
   // Segment for a read miss: least recently used clean segment (-1 if all dirty).
   int alloc_read();
@@ -48,6 +53,12 @@ public:
   int alloc_write(uint64_t lba, uint64_t n);
   // Oldest dirty segment, -1 if none.
   int oldest_dirty() const;
+  // A segment's blocks no longer count as a hit source for reads: DiskSim
+  // "Allow read hits on write data = 0" (set by the caller on write data).
+  void set_read_hits_on_write_data(bool allow) { hits_on_write_ = allow; }
+  // DiskSim "Use separate write segment": segment 0 takes write data only and
+  // reads never use it (with a single segment the flag cannot apply).
+  void set_separate_write_segment(bool on) { separate_ = on && segs_.size() > 1; }
   // Drop cached copies of [lba, lba+n) from every segment but `keep`.
   void invalidate(uint64_t lba, uint64_t n, int keep);
   void touch(int i) { segs_[size_t(i)].lru = ++stamp_; }
@@ -56,6 +67,7 @@ private:
   std::vector<BufferSegment> segs_;
   uint32_t seg_blocks_, max_write_;
   uint64_t stamp_ = 0;
+  bool hits_on_write_ = true, separate_ = false;
 };
 
 } // namespace iosim

@@ -19,7 +19,7 @@ DiskLayout::DiskLayout(const DiskParams& p) : surfaces_(p.surfaces) {
     zone.geom = z;
     std::sort(zone.geom.slips.begin(), zone.geom.slips.end());
     const uint64_t phys = uint64_t(z.last_cyl - z.first_cyl + 1) * surfaces_ * z.blocks_per_track;
-    const uint64_t lost = uint64_t(z.spares) + zone.geom.slips.size();
+    const uint64_t lost = uint64_t(z.spares) + zone.geom.slips.size() + z.empty_front;
     zone.first_lbn = next;
     zone.lbns = phys > lost ? phys - lost : 0;
     next += zone.lbns;
@@ -36,7 +36,8 @@ PhysAddr DiskLayout::to_phys(uint64_t lbn) const {
   auto it = std::upper_bound(zones_.begin(), zones_.end(), lbn,
                              [](uint64_t v, const Zone& z) { return v < z.first_lbn; });
   const Zone& z = *(it - 1);
-  const uint64_t l = lbn - z.first_lbn;
+  // Physical sectors are counted from the zone's first, the empty front ones included.
+  const uint64_t l = lbn - z.first_lbn + z.geom.empty_front;
   // Skip slipped sectors: pz = l + #slips <= pz (fixed point; slips sorted).
   const auto& s = z.geom.slips;
   uint64_t pz = l;
@@ -79,7 +80,8 @@ bool DiskLayout::to_lbn(const PhysAddr& a, uint64_t& out) const {
   const uint64_t pz = (uint64_t(a.cyl - z->geom.first_cyl) * surfaces_ + a.head) * z->geom.blocks_per_track + a.sector;
   const auto& s = z->geom.slips;
   if (std::binary_search(s.begin(), s.end(), pz)) return false;
-  const uint64_t l = pz - uint64_t(std::lower_bound(s.begin(), s.end(), pz) - s.begin());
+  if (pz < z->geom.empty_front) return false;  // empty space at the zone's front
+  const uint64_t l = pz - uint64_t(std::lower_bound(s.begin(), s.end(), pz) - s.begin()) - z->geom.empty_front;
   if (l >= z->lbns) return false;  // spare area at the zone's end
   out = z->first_lbn + l;
   return out < capacity_;

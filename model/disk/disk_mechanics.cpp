@@ -13,6 +13,17 @@ double MediaPlan::ready_time(uint64_t k) const {
   return t_end;
 }
 
+double MediaPlan::done_time(uint64_t n) const {
+  double t = t_begin;
+  for (const MediaRun& r : runs) {
+    if (n == 0) break;
+    const uint64_t k = std::min<uint64_t>(n, r.count);
+    t = std::max(t, r.t_start + (r.t_end - r.t_start) * double(k) / double(r.count));
+    n -= k;
+  }
+  return t;
+}
+
 uint64_t MediaPlan::blocks_done(double t) const {
   uint64_t done = 0;
   for (const MediaRun& r : runs) {
@@ -90,6 +101,39 @@ MediaPlan DiskMechanics::plan(const HeadPos& from, double t, uint64_t lbn, uint6
     }
     double mv = 0, rot = 0;
     const double start = access(h, now, a, write, &mv, &rot);
+    const double st = sector_time(a.cyl);
+    if (first && (write ? p_->zero_latency_write : p_->zero_latency_read)) {
+      // The head lands d sectors past the stretch's first sector (0 < d <= bpt).
+      // If whole sectors of the stretch lie ahead of it, start with them
+      // (blocks k0.. of the stretch), then take blocks ..k0 on the next pass.
+      const double d = double(bpt) - rot / st;
+      const uint64_t k0 = uint64_t(std::ceil(d - 1e-9));
+      if (d > 1e-9 && k0 < len) {
+        const double arrive = start - rot;
+        MediaRun front, back;
+        front.lbn = cur;
+        front.count = uint32_t(k0);
+        back.lbn = cur + k0;
+        back.count = uint32_t(len - k0);
+        front.cyl = back.cyl = a.cyl;
+        front.head = back.head = a.head;
+        back.t_start = arrive + (double(k0) - d) * st;
+        back.t_end = back.t_start + double(len - k0) * st;
+        front.t_start = start;  // the stretch's first sector, next pass
+        front.t_end = start + double(k0) * st;
+        mp.seek_s = mv;
+        mp.rotate_s = back.t_start - arrive;
+        first = false;
+        // Runs stay in LBN order (ready_time, blocks_done count a prefix).
+        if (k0 > 0) mp.runs.push_back(front);
+        mp.runs.push_back(back);
+        h = HeadPos{a.cyl, a.head};
+        now = k0 > 0 ? front.t_end : back.t_end;
+        cur += len;
+        left -= len;
+        continue;
+      }
+    }
     if (first) { mp.seek_s = mv; mp.rotate_s = rot; first = false; }
     MediaRun r;
     r.lbn = cur;
@@ -97,7 +141,7 @@ MediaPlan DiskMechanics::plan(const HeadPos& from, double t, uint64_t lbn, uint6
     r.cyl = a.cyl;
     r.head = a.head;
     r.t_start = start;
-    r.t_end = start + double(len) * sector_time(a.cyl);
+    r.t_end = start + double(len) * st;
     mp.runs.push_back(r);
     h = HeadPos{a.cyl, a.head};
     now = r.t_end;

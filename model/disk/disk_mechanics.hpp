@@ -36,6 +36,9 @@ struct MediaPlan {
 
   // Time block k (0-based within the plan) is complete in the buffer / on media.
   double ready_time(uint64_t k) const;
+  // When the first n blocks are all complete (zero-latency access can finish
+  // later blocks of a track before earlier ones).
+  double done_time(uint64_t n) const;
   // Blocks complete at time t.
   uint64_t blocks_done(double t) const;
   // Where the head is at time t (t >= t_begin).

@@ -19,6 +19,7 @@ struct DiskZone {
   double track_skew = 0;   // sectors the first block moves on a head switch
   double cyl_skew = 0;     // ... and on a cylinder switch
   uint32_t spares = 0;     // spare sectors at the end of the zone (no LBNs)
+  uint32_t empty_front = 0;  // DiskSim "Empty space at zone front": sectors before the zone's first LBN
   std::vector<uint64_t> slips;  // zone-relative physical sectors skipped (sorted)
 };
 
@@ -46,6 +47,9 @@ struct CommandOverheads {
   double write_miss_after_read = 0, write_miss_after_write = 0;
 };
 
+// How far read-ahead may run (DiskSim "Buffer continuous read" 0..3).
+enum class ReadAheadLimit : uint8_t { None, Track, Cylinder, Segment };
+
 struct DiskParams {
   std::string model = "generic";
   // Geometry.
@@ -66,10 +70,18 @@ struct DiskParams {
   uint32_t segment_blocks = 256;
   uint32_t max_write_segments = 1;
   uint32_t read_ahead_blocks = 0;        // maximum read-ahead
+  ReadAheadLimit read_ahead_limit = ReadAheadLimit::Segment;
   bool read_ahead_over_requested = true; // read-ahead counted past the request end
   bool read_any_free_blocks = false;     // keep sectors passing under the head before the target
   bool fifo_read_segments = false;       // blocks sent to the host leave the segment
   uint32_t fast_write_level = 0;         // 0: write-through, >0: report writes done from the buffer
+  bool read_hits_on_write_data = true;   // DiskSim "Allow read hits on write data"
+  bool separate_write_segment = false;   // DiskSim "Use separate write segment"
+  // Zero-latency access (DiskSim "Immediate buffer read" / "... write"): on
+  // arriving inside the first track's stretch of the request, the head starts
+  // with the first whole sector under it and picks up the skipped front part
+  // on the next pass, instead of waiting for the first requested sector.
+  bool zero_latency_read = false, zero_latency_write = false;
   // Command queue.
   uint32_t queue_depth = 32;     // tagged queue limit
   SchedPolicy scheduler = SchedPolicy::Fcfs;

@@ -45,6 +45,21 @@ std::vector<std::shared_ptr<DsBlock>> parse_disksim_text(const std::string& text
 std::vector<std::pair<uint32_t, double>> load_seek_table(const std::string& path);
 
 // PREFIX.diskspecs (+ the model file it sources) + the seek file it names.
-DiskParams load_disksim_drive(const std::string& path_prefix);
+// Every key of the drive's blocks is either used, or on the reader's list of
+// deliberately ignored keys with a reason (disksim_key_rules()); a key outside
+// both, or an ignored key whose value asks for a behaviour the model lacks,
+// adds a warning naming file:line and the key to *warnings (if given). A value
+// the model cannot honour at all (seek type, sparing scheme) is an error.
+DiskParams load_disksim_drive(const std::string& path_prefix, std::vector<std::string>* warnings = nullptr);
+
+// The reader's key inventory, per block type ("disksim_disk", "dm_disk",
+// "dm_mech_g1", "dm_layout_g1", "dm_layout_g1_zone", "disksim_ioqueue").
+struct DsKeyRule {
+  const char* block_type;
+  const char* key;
+  enum class Use { Used, Ignored, IgnoredIfZero } use;
+  const char* reason;  // why ignored (for IgnoredIfZero: what a non-zero value would need)
+};
+const std::vector<DsKeyRule>& disksim_key_rules();
 
 } // namespace iosim
