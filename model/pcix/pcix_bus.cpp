@@ -23,7 +23,15 @@ PcixBus::PcixBus(sc_core::sc_module_name name, const PcixBusParams& p)
   const double res = sc_core::sc_get_time_resolution().to_seconds();
   const double per = 1.0 / (p_.clock_hz * res);
   if (per >= 1 && std::abs(per - std::round(per)) < 1e-6) period_t_ = uint64_t(std::round(per));
+  SC_HAS_PROCESS(PcixBus);
+  SC_METHOD(release_method);
+  sensitive << release_ev_;
+  dont_initialize();
 }
+
+// At most one transaction is pending release: the bus stays owned until it
+// ends, so no other transaction can start and defer meanwhile.
+void PcixBus::release_method() { release(rel_k0_, rel_k_); }
 
 void PcixBus::map(int target, uint64_t base, uint64_t size, std::string name) {
   if (size == 0) throw std::invalid_argument(std::string(this->name()) + ": empty range '" + name + "'");
@@ -555,14 +563,14 @@ void PcixBus::b_transport(int master, tlm::tlm_generic_payload& gp, sc_time& del
     gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
     return;
   }
-  if (move(master, *m, gp, 0, len, burst)) gp.set_response_status(tlm::TLM_OK_RESPONSE);
+  if (move(master, *m, gp, 0, len, burst, &delay)) gp.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 
 // Cut at each 4 KB boundary, at the master's bursts and wherever the target
 // disconnects; every piece is its own transaction. An uncut transfer goes
 // through as is.
 bool PcixBus::move(int master, const Mapping& m, tlm::tlm_generic_payload& gp, uint64_t off, uint64_t len,
-                   uint64_t burst) {
+                   uint64_t burst, sc_time* rest) {
   const uint64_t B = p_.boundary_bytes, addr = gp.get_address(), end = off + std::max<uint64_t>(len, 1);
   Job job{master, &gp, &m, off, len, burst, off};
   uint64_t k0 = 0;
@@ -587,13 +595,13 @@ bool PcixBus::move(int master, const Mapping& m, tlm::tlm_generic_payload& gp, u
     }
     if (whole) {
       gp.set_address(a - m.base);
-      job.at += transaction(master, m, gp, a, k0);
+      job.at += transaction(master, m, gp, a, k0, end - job.at, rest);
       gp.set_address(addr);
       if (gp.is_response_error()) return false;
       continue;
     }
     tlm::tlm_generic_payload& sub = piece_payload(master, gp, job.at, piece, burst, m.base);
-    job.at += transaction(master, m, sub, a, k0);
+    job.at += transaction(master, m, sub, a, k0, end - job.at, rest);
     if (sub.is_response_error()) {
       gp.set_response_status(sub.get_response_status());
       return false;
@@ -611,7 +619,7 @@ void PcixBus::master_abort(int master) {
 }
 
 uint64_t PcixBus::transaction(int master, const Mapping& m, tlm::tlm_generic_payload& gp, uint64_t bus_addr,
-                              uint64_t k0) {
+                              uint64_t k0, uint64_t remain, sc_time* rest) {
   uint64_t len = std::max<uint64_t>(gp.get_data_length(), 1);
   const uint64_t W = p_.width_bytes;
   const uint64_t addr_phase = p_.addr_cycles + (bus_addr >> 32 ? p_.dac_cycles : 0) + (p_.pcix() ? p_.attr_cycles : 0);
@@ -642,6 +650,18 @@ uint64_t PcixBus::transaction(int master, const Mapping& m, tlm::tlm_generic_pay
   if (w <= p_.max_initial_latency_cycles || gp.is_write()) {
     // Target answers in time (or a posted write: the target inserts wait states).
     k += w + phases + p_.turnaround_cycles;
+    const uint64_t t_end = ticks_of(k), now = sc_core::sc_time_stamp().value();
+    if (rest && len >= remain && t_end > now) {
+      // The transfer's last piece: its master leaves now with the rest as its
+      // delay; the bus releases itself at the end, where the master's thread
+      // would have woken to release it.
+      vcd_hold(master, ticks_of(k0), t_end);  // what wait_busy does before waiting
+      rel_k0_ = k0;
+      rel_k_ = k;
+      *rest = sc_time::from_value(t_end - now);
+      release_ev_.notify(*rest);
+      return len;
+    }
     wait_busy(master, k0, k);
     release(k0, k);
     return len;
