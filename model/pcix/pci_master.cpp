@@ -94,7 +94,7 @@ void PciMaster::pio_write(uint64_t addr, const void* data, unsigned len) {
   retire_due();
   if (post_count_ >= posted_.size()) {
     ++post_stalls_;
-    for (; post_count_ >= posted_.size(); retire_due()) wait(post_done_);
+    for (; post_count_ >= posted_.size(); retire_due()) wait_post();
   }
   const auto* b = static_cast<const uint8_t*>(data);
   // The write reaches the bus side of the bridge half a round trip later;
@@ -120,7 +120,18 @@ void PciMaster::retire_due() {
 }
 
 void PciMaster::flush() {
-  for (retire_due(); post_count_; retire_due()) wait(post_done_);
+  for (retire_due(); post_count_; retire_due()) wait_post();
+}
+
+// Until the oldest posted write leaves the buffer: its end if it is on the
+// bus, else until the poster sends it and says when it ends.
+void PciMaster::wait_post() {
+  if (post_sent_) {
+    wait(posted_[post_head_].end - sc_core::sc_time_stamp());
+    return;
+  }
+  post_watched_ = true;
+  wait(post_done_);
 }
 
 // One write at a time, in order: each goes out once it has reached the bridge
@@ -139,9 +150,12 @@ void PciMaster::poster() {
     transfer(tlm::TLM_WRITE_COMMAND, w.addr, w.bytes.size(), w.bytes.data(), p_.max_burst_bytes, &rest);
     w.end = post_bus_free_ = sc_core::sc_time_stamp() + rest;
     ++post_sent_;
-    // Stalled writers and flush() look again at the end (retire_due()).
-    if (rest > SC_ZERO_TIME) post_done_.notify(rest);
-    else post_done_.notify(SC_ZERO_TIME);
+    // Stalled writers and flush() waiting for it look again at its end.
+    if (post_watched_) {
+      post_watched_ = false;
+      if (rest > SC_ZERO_TIME) post_done_.notify(rest);
+      else post_done_.notify(SC_ZERO_TIME);
+    }
   }
 }
 

@@ -16,7 +16,8 @@
 // a PIO read waits it together with the bridge's return half, the posting
 // thread together with its wait for the next write's turn. A posted write
 // leaves the buffer at its transaction's end: entries are retired lazily by
-// whoever looks at the buffer (retire_due), and post_done_ fires at each end.
+// whoever looks at the buffer (retire_due); a writer stalled on a full buffer
+// or a read flushing it waits until the oldest entry's end.
 //
 // A DMA goes to the bus as one payload carrying a PciBurst extension (the bus
 // cuts it into the master's bursts), so the bus can run it as one tenure
@@ -109,6 +110,7 @@ private:
                 sc_core::sc_time* rest = nullptr);
   void poster();  // SC_THREAD: the host bridge draining its posted writes
   void retire_due();  // posted writes whose transaction has ended leave the buffer
+  void wait_post();   // until the oldest posted write may have left
 
   PciMasterParams p_;
   sc_core::sc_time half_bridge_, post_cost_;  // from p_, converted once
@@ -119,6 +121,7 @@ private:
   size_t post_head_ = 0, post_count_ = 0, post_sent_ = 0;
   sc_core::sc_time post_bus_free_;  // end of the last posted write sent: the next one is sent no earlier
   sc_core::sc_event post_added_, post_done_;
+  bool post_watched_ = false;  // someone waits in wait_post() for the next write sent
   uint64_t errors_ = 0, post_stalls_ = 0;
 };
 
