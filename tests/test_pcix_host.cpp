@@ -3,6 +3,7 @@
 // plus sustained DMA efficiency per bus mode.
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <cstdio>
 
 #include "tests/test_pcix_util.hpp"
@@ -50,6 +51,42 @@ TEST_CASE("pcix: PIO read stalls the CPU ~1 us, a posted write returns after its
   CHECK(d_read2.to_seconds() == Approx(1e-6).epsilon(0.15));  // PARAMETERS.md: ~1 us
   std::printf("PIO read32 (pcix-64-133, card latency 200 ns): %.3f us; posted write CPU cost %.3f us\n",
               d_read2.to_seconds() * 1e6, t_posted.to_seconds() * 1e6);
+}
+
+// The bus returns a PIO read at its claim edge with the rest of the
+// transaction as the TLM delay and releases itself at the end (no wait of its
+// own): the read must still take bridge + bus + bridge, and a master asking
+// during the transaction must be granted at exactly its end edge.
+TEST_CASE("pcix: a master asking during a PIO read is granted at the read's end edge", "[pcix]") {
+  const auto p = PcixBusParams::preset("pcix-64-133");
+  PcixBus bus("bus", p);
+  MemoryTarget card("card", {1 << 16, 0, 0});  // answers at once: no split
+  MemoryTarget ram("ram", {1 << 16, 0, 0});
+  const auto cpu = PciMasterParams::host_cpu();
+  const double T = 1 / p.clock_hz;
+  // Edges of the read (from time 0, bus idle): request half a bridge round trip
+  // in, arbitration, address / attribute / decode, one data phase, turnaround.
+  const uint64_t k_req = uint64_t(std::ceil(cpu.host_bridge_latency / 2 / T - 1e-9));
+  const uint64_t k0 = k_req + p.arb_cycles;
+  const uint64_t k_end = k0 + p.addr_cycles + p.attr_cycles + p.decode_cycles + 1 + p.turnaround_cycles;
+  card.store32(0x10, 0x600dcafe);
+  uint32_t v = 0;
+  Runner a("cpu", cpu, [&](PciMaster& m) { v = m.pio_read32(kCardBase + 0x10); });
+  Runner b("dev", PciMasterParams::device(), [&](PciMaster& m) {
+    sc_core::wait(edge(p, k_end - 1));  // while the read holds the bus
+    REQUIRE(m.dma_write(0x100, 64));
+  });
+  a.pci.socket.bind(bus.tsock);
+  b.pci.socket.bind(bus.tsock);
+  attach(bus, 0, card, kCardBase, card.size(), "card");
+  attach(bus, 1, ram, 0, ram.size(), "ram");
+  sc_core::sc_start();
+  CHECK(v == 0x600dcafe);
+  CHECK(same_time(a.done_at, edge(p, k_end) + sc_time(cpu.host_bridge_latency / 2, SC_SEC)));
+  // Granted at the read's end (arbitration hidden), one 64 B burst.
+  CHECK(same_time(b.done_at, edge(p, k_end + write_burst_cycles(p, 64, false))));
+  CHECK(bus.master_stats(1).arb_wait_s == Approx(T).epsilon(1e-6));  // asked one clock before the end
+  CHECK(bus.busy_seconds() == Approx((k_end - k0 + write_burst_cycles(p, 64, false)) * T).epsilon(1e-9));
 }
 
 TEST_CASE("pcix: a full posted-write buffer stalls the CPU; writes land in order", "[pcix]") {

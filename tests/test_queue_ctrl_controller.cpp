@@ -9,6 +9,7 @@
 #include "model/stats/vcd.hpp"
 #include "tests/test_vcd_parse.hpp"
 
+#include <algorithm>
 #include <functional>
 #include <systemc>
 #include <vector>
@@ -232,4 +233,50 @@ TEST_CASE("queue controller: VCD shows one rising clk per clocked edge and the f
       CHECK(r.at(name, r.last_time) == final_state.p_hr);
     }
   CHECK(found);
+}
+
+namespace {
+// Posted calls answer here: (time of the answer, ok) into the log passed as ctx.
+void posted_answer(void* ctx, bool ok) { static_cast<std::vector<LogEntry>*>(ctx)->push_back({now_ps(), kHostPush, ok}); }
+}  // namespace
+
+TEST_CASE("queue controller: a posted call takes the blocking call's edge and is answered there",
+          "[queue_ctrl][sc]") {
+  QueueControllerParams p;
+  p.core = QcCore::Model;
+  p.depth = 2;  // small: later pushes are refused until a pop
+  p.clock_hz = 100e6;  // 10 000 ps period
+  QueueController qa("qa", p), qb("qb", p);  // qa: blocking calls, qb: the same calls posted
+  std::vector<LogEntry> la, lb;
+  bool returned_edge = true;  // each posted call returned the time to the edge that answered it
+  // Three pushes at one time (the port's next edges), then later ones; a pop in between.
+  for (double t_ns : {3.0, 3.0, 3.0, 25.0, 40.0, 40.0, 75.0, 75.0}) {
+    spawn([&, t_ns] {
+      wait(sc_time(t_ns, SC_NS));
+      call(qa, kHostPush, la);
+    });
+    spawn([&, t_ns] {
+      wait(sc_time(t_ns, SC_NS));
+      const uint64_t at = now_ps() + uint64_t(std::llround(qb.host_push_request_posted(&posted_answer, &lb) / sc_time(1, SC_PS)));
+      wait(sc_time(10, SC_US));  // long after its edge
+      returned_edge = returned_edge && std::any_of(lb.begin(), lb.end(), [at](const LogEntry& e) { return e.t_ps == at; });
+    });
+  }
+  for (QueueController* q : {&qa, &qb})
+    spawn([q] {
+      wait(sc_time(50, SC_NS));
+      q->card_pop_request();
+    });
+  sc_start(1, SC_MS);
+  auto by_time = [](const LogEntry& a, const LogEntry& b) { return a.t_ps != b.t_ps ? a.t_ps < b.t_ps : a.ok < b.ok; };
+  std::sort(la.begin(), la.end(), by_time);
+  std::sort(lb.begin(), lb.end(), by_time);
+  REQUIRE(la.size() == 8);
+  CHECK(lb == la);  // same edges, same answers
+  CHECK(returned_edge);
+  CHECK(std::count_if(lb.begin(), lb.end(), [](const LogEntry& e) { return !e.ok; }) >= 2);  // full ring refusals reported
+  for (const auto& e : lb) CHECK(e.t_ps % 10000 == 0);
+  CHECK(qb.cycles_clocked() == qa.cycles_clocked());  // the same edges, the settle edges included
+  CHECK(qb.state().req_count == qa.state().req_count);
+  CHECK(qb.state().p_hr == qa.state().p_hr);
 }

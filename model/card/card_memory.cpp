@@ -1,5 +1,7 @@
 #include "model/card/card_memory.hpp"
 
+#include "model/pcix/pci_disconnect.hpp"
+
 #include <cstdio>
 #include <cstdlib>
 
@@ -23,7 +25,19 @@ void CardMemory::protocol_error(const std::string& what) const {
   std::exit(1);
 }
 
-void CardMemory::b_transport(tlm::tlm_generic_payload& gp, sc_time&) {
+void CardMemory::pushed(void* self, bool ok) {
+  auto* m = static_cast<CardMemory*>(self);
+  if (!ok) m->protocol_error("host made a request valid in a full ring");
+  m->posted_.notify(SC_ZERO_TIME);
+}
+
+void CardMemory::popped(void* self, bool ok) {
+  auto* m = static_cast<CardMemory*>(self);
+  if (!ok) m->protocol_error("host freed a completion in an empty ring");
+  m->taken_.notify(SC_ZERO_TIME);
+}
+
+void CardMemory::b_transport(tlm::tlm_generic_payload& gp, sc_time& delay) {
   const uint64_t off = gp.get_address();  // the bus hands targets BAR-relative addresses
   const unsigned len = gp.get_data_length();
   if (off + len > mem_.size()) { gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE); return; }
@@ -38,19 +52,20 @@ void CardMemory::b_transport(tlm::tlm_generic_payload& gp, sc_time&) {
 
   if (gp.is_write()) {
     if (touches_status) {
+      sc_time to_edge;  // until the controller's edge that samples the status write
       const uint8_t v = data[status_at - off];
       const QcOutputs& s = qc_.state();
       if (in_req) {
         if (v != ring::kValid || idx != s.p_hr) protocol_error("host status write to request record " + std::to_string(idx) + " (P_HR is " + std::to_string(s.p_hr) + ")");
         // Fields first, status last: the bytes before the status byte land now.
         for (unsigned i = 0; i < len; ++i) if (off + i != status_at) mem_[off + i] = data[i];
-        if (!qc_.host_push_request()) protocol_error("host made a request valid in a full ring");
-        posted_.notify(SC_ZERO_TIME);
+        to_edge = qc_.host_push_request_posted(&CardMemory::pushed, this);
       } else {
         if (v != ring::kInvalid || idx != s.p_hc) protocol_error("host status write to completion record " + std::to_string(idx) + " (P_HC is " + std::to_string(s.p_hc) + ")");
-        if (!qc_.host_pop_completion()) protocol_error("host freed a completion in an empty ring");
-        taken_.notify(SC_ZERO_TIME);
+        to_edge = qc_.host_pop_completion_posted(&CardMemory::popped, this);
       }
+      if (auto* dc = gp.get_extension<PciDisconnect>()) dc->hold = to_edge;
+      else delay += to_edge;
     } else {
       std::copy(data, data + len, mem_.begin() + long(off));
     }

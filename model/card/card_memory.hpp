@@ -6,6 +6,12 @@
 // host setting the status at P_HC invalid a completion pop; reading a status
 // returns the controller's full/empty view. Anything else is a protocol error
 // the model reports (a side touching a record it does not own).
+//
+// A status write does not block the caller: the controller samples it at its
+// next edge (a posted call) and answers there, where the event for the
+// firmware fires. The caller is told when that is: through the bus's
+// PciDisconnect::hold (no wait states: the PCI write itself is done), or for
+// a plain TLM initiator as the returned delay.
 #include "model/card/queue_controller.hpp"
 #include "model/card/ring_layout.hpp"
 
@@ -30,6 +36,9 @@ public:
 
 private:
   void b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
+  // The queue controller's answer to a status write, at the edge that sampled it.
+  static void pushed(void* self, bool ok);
+  static void popped(void* self, bool ok);
   [[noreturn]] void protocol_error(const std::string& what) const;
 
   ring::Layout layout_;

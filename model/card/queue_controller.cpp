@@ -33,15 +33,41 @@ bool QueueController::card_pop_request() { return request(kCardPop); }
 bool QueueController::card_push_completion() { return request(kCardCpl); }
 bool QueueController::host_pop_completion() { return request(kHostCpl); }
 
-bool QueueController::request(Port port) {
-  const uint64_t now = now_ps();
+sc_time QueueController::host_push_request_posted(Done done, void* ctx) { return request_posted(kHostPush, done, ctx); }
+sc_time QueueController::host_pop_completion_posted(Done done, void* ctx) { return request_posted(kHostCpl, done, ctx); }
+
+uint64_t QueueController::next_edge(Port port) {
   // Strictly after now: calls at one simulated time share an edge whatever
   // their delta cycle, which keeps the result independent of process order.
   // One strobe per port per edge: behind the port's previous call, which is
   // the edge a clock serving each port's calls in order would give it (every
   // edge after a busy one is clocked).
-  Call call{std::max(now / period_ps_ + 1, port_edge_[port] + 1)};
-  port_edge_[port] = call.edge;
+  const uint64_t k = std::max(now_ps() / period_ps_ + 1, port_edge_[port] + 1);
+  port_edge_[port] = k;
+  return k;
+}
+
+sc_time QueueController::request_posted(Port port, Done done, void* ctx) {
+  if (posted_free_.empty()) {
+    posted_store_.emplace_back(new Call{0});
+    posted_free_.push_back(posted_store_.back().get());
+  }
+  Call* c = posted_free_.back();
+  posted_free_.pop_back();
+  *c = Call{next_edge(port)};
+  c->posted = done;
+  c->ctx = ctx;
+  waiting_[port].push_back(c);
+  // settle_method evaluates the edge at its time (an earlier pending
+  // notification wins; the method then re-arms for this one).
+  const sc_time to_edge = at_ps(c->edge * period_ps_) - sc_time_stamp();
+  settle_ev_.notify(to_edge);
+  return to_edge;
+}
+
+bool QueueController::request(Port port) {
+  const uint64_t now = now_ps();
+  Call call{next_edge(port)};
   // The first call for an edge waits for the edge's time; the others wait
   // for the edge to be evaluated (edge_ev_, notified at once). So the calls
   // of one edge wake in an order fixed by the order they were made, not by
@@ -78,7 +104,20 @@ void QueueController::catch_up_now() {
   }
 }
 
-void QueueController::settle_method() { catch_up_now(); }
+// Settle edges and posted calls' edges, each at its time. settle_ev_ keeps
+// only its earliest notification, so the method re-arms for the next posted
+// call still queued (a later settle edge is armed by clock_edge).
+void QueueController::settle_method() {
+  catch_up_now();
+  uint64_t k = UINT64_MAX;
+  for (const auto& q : waiting_)
+    for (const Call* c : q)
+      if (c->posted) {
+        k = std::min(k, c->edge);
+        break;  // a port's calls are in edge order
+      }
+  if (k != UINT64_MAX) settle_ev_.notify(at_ps(k * period_ps_) - sc_time_stamp());
+}
 
 void QueueController::clock_edge(uint64_t k) {
   const uint64_t t = k * period_ps_;
@@ -100,9 +139,14 @@ void QueueController::clock_edge(uint64_t k) {
   const bool ok[kPorts] = {o.h_req_ok, o.c_req_pop_ok, o.c_cpl_ok, o.h_cpl_pop_ok};
   for (int i = 0; i < kPorts; ++i) {
     if (!served[i]) continue;
+    ++(ok[i] ? accepted_ : refused_)[i];
+    if (Call* c = served[i]; c->posted) {
+      posted_free_.push_back(c);
+      c->posted(c->ctx, ok[i]);
+      continue;
+    }
     served[i]->ok = ok[i];
     served[i]->done = true;
-    ++(ok[i] ? accepted_ : refused_)[i];
   }
   req_occ_.set(o.req_count);
   cpl_occ_.set(o.cpl_count);

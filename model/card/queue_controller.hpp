@@ -23,6 +23,14 @@
 // free-running clock would (the test replays the edges on a free-running core).
 // That settle edge is evaluated at its time by a method (cheaper than a
 // thread switch), the same whether or not a waveform is written.
+//
+// Posted calls (*_posted): for a caller that needs neither to wait for the
+// edge nor the ok flag right away (CardMemory inside a bus transaction that
+// lasts longer than the wait anyway). The strobe takes the edge the blocking
+// call would; the call returns at once with the time to that edge, and the
+// same method evaluates the edge at its time and hands `done` the ok flag
+// there (where the blocking caller would have woken). One thread wait fewer
+// per call.
 #include "model/card/queue_ctrl_core.hpp"
 #include "model/stats/stats.hpp"
 
@@ -32,6 +40,7 @@
 #include <deque>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace iosim {
 
@@ -56,6 +65,10 @@ public:
   bool card_pop_request();      // take record at P_SR
   bool card_push_completion();  // fill completion at P_SC
   bool host_pop_completion();   // take completion at P_HC
+  // Posted forms (see above): `done(ctx, ok)` runs at the edge; returns the time to it.
+  using Done = void (*)(void* ctx, bool ok);
+  sc_core::sc_time host_push_request_posted(Done done, void* ctx);
+  sc_core::sc_time host_pop_completion_posted(Done done, void* ctx);
 
   // Status read, no edge of its own (edges due by now are evaluated first).
   const QcOutputs& state() const { catch_up(); return core_->outputs(); }
@@ -72,8 +85,12 @@ private:
   struct Call {
     uint64_t edge;  // the edge that samples this call
     bool done = false, ok = false;
+    Done posted = nullptr;  // a posted call: told at its edge (then recycled)
+    void* ctx = nullptr;
   };
   bool request(Port port);
+  sc_core::sc_time request_posted(Port port, Done done, void* ctx);
+  uint64_t next_edge(Port port);  // the edge a call on `port` made now takes (and claims it)
   // Evaluates every edge due by now. Const because reads (state()) call it:
   // edges whose time has passed are part of the present state.
   void catch_up() const;
@@ -93,6 +110,8 @@ private:
   uint64_t last_edge_ = 0;      // index of the last clocked edge (edge k at k * period)
   bool settle_pending_ = false; // last edge had strobes: clock one more to clear ok flags
   sc_core::sc_event settle_ev_, edge_ev_;
+  std::vector<std::unique_ptr<Call>> posted_store_;  // posted calls, reused
+  std::vector<Call*> posted_free_;
 
   // statistics over the measurement window
   uint64_t cycles_at_reset_ = 0;

@@ -25,7 +25,9 @@ PciMaster::PciMaster(sc_core::sc_module_name name, const PciMasterParams& p)
 // The whole transfer in one payload; the bus cuts it into `burst`-byte bursts
 // (and again at 4 KB boundaries and target disconnects). An error in any piece
 // abandons the rest.
-bool PciMaster::transfer(tlm::tlm_command cmd, uint64_t addr, uint64_t bytes, uint8_t* data, uint64_t burst) {
+bool PciMaster::transfer(tlm::tlm_command cmd, uint64_t addr, uint64_t bytes, uint8_t* data, uint64_t burst,
+                         sc_time* rest) {
+  if (rest) *rest = SC_ZERO_TIME;
   if (bytes == 0) return true;
   if (free_.empty()) {
     slots_.emplace_back(new Slot);
@@ -49,7 +51,8 @@ bool PciMaster::transfer(tlm::tlm_command cmd, uint64_t addr, uint64_t bytes, ui
   gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
   sc_time delay = SC_ZERO_TIME;
   socket->b_transport(gp, delay);
-  if (delay > SC_ZERO_TIME) wait(delay);
+  if (rest) *rest = delay;
+  else if (delay > SC_ZERO_TIME) wait(delay);
   const bool ok = !gp.is_response_error();
   free_.push_back(s);
   if (!ok) ++errors_;
@@ -68,8 +71,9 @@ bool PciMaster::dma_read(uint64_t addr, uint64_t bytes, uint8_t* data) {
 bool PciMaster::pio_read(uint64_t addr, void* data, unsigned len) {
   flush();  // reads push posted writes
   wait(half_bridge_);
-  const bool ok = transfer(tlm::TLM_READ_COMMAND, addr, len, static_cast<uint8_t*>(data), p_.max_read_bytes);
-  wait(half_bridge_);
+  sc_time rest;  // from the claim edge (data sampled) to the transaction's end
+  const bool ok = transfer(tlm::TLM_READ_COMMAND, addr, len, static_cast<uint8_t*>(data), p_.max_read_bytes, &rest);
+  wait(rest + half_bridge_);  // the data's way back through the bridge
   if (!ok) std::memset(data, 0xff, len);  // master abort reads as all ones
   return ok;
 }
@@ -87,9 +91,10 @@ uint64_t PciMaster::pio_read64(uint64_t addr) {
 }
 
 void PciMaster::pio_write(uint64_t addr, const void* data, unsigned len) {
+  retire_due();
   if (post_count_ >= posted_.size()) {
     ++post_stalls_;
-    while (post_count_ >= posted_.size()) wait(post_done_);
+    for (; post_count_ >= posted_.size(); retire_due()) wait_post();
   }
   const auto* b = static_cast<const uint8_t*>(data);
   // The write reaches the bus side of the bridge half a round trip later;
@@ -99,23 +104,58 @@ void PciMaster::pio_write(uint64_t addr, const void* data, unsigned len) {
   w.bytes.assign(b, b + len);
   w.at_bridge = sc_core::sc_time_stamp() + half_bridge_;
   ++post_count_;
-  post_added_.notify(SC_ZERO_TIME);
+  // An idle poster wakes when the write reaches the bridge (a busy one finds
+  // it when it looks; an earlier pending wake-up is kept by the event).
+  post_added_.notify(half_bridge_);
   wait(post_cost_);
 }
 
-void PciMaster::flush() {
-  while (post_count_) wait(post_done_);
-}
-
-void PciMaster::poster() {
-  for (;;) {
-    while (!post_count_) wait(post_added_);
-    Posted& w = posted_[post_head_];
-    if (w.at_bridge > sc_core::sc_time_stamp()) wait(w.at_bridge - sc_core::sc_time_stamp());
-    transfer(tlm::TLM_WRITE_COMMAND, w.addr, w.bytes.size(), w.bytes.data(), p_.max_burst_bytes);
+void PciMaster::retire_due() {
+  const sc_time now = sc_core::sc_time_stamp();
+  while (post_sent_ && posted_[post_head_].end <= now) {
     post_head_ = (post_head_ + 1) % posted_.size();
     --post_count_;
-    post_done_.notify(SC_ZERO_TIME);
+    --post_sent_;
+  }
+}
+
+void PciMaster::flush() {
+  for (retire_due(); post_count_; retire_due()) wait_post();
+}
+
+// Until the oldest posted write leaves the buffer: its end if it is on the
+// bus, else until the poster sends it and says when it ends.
+void PciMaster::wait_post() {
+  if (post_sent_) {
+    wait(posted_[post_head_].end - sc_core::sc_time_stamp());
+    return;
+  }
+  post_watched_ = true;
+  wait(post_done_);
+}
+
+// One write at a time, in order: each goes out once it has reached the bridge
+// and the previous one's transaction has ended (where the bus released itself).
+void PciMaster::poster() {
+  for (;;) {
+    retire_due();
+    while (post_count_ == post_sent_) {
+      wait(post_added_);
+      retire_due();
+    }
+    Posted& w = posted_[(post_head_ + post_sent_) % posted_.size()];
+    const sc_time go = std::max(w.at_bridge, post_bus_free_), now = sc_core::sc_time_stamp();
+    if (go > now) wait(go - now);
+    sc_time rest;
+    transfer(tlm::TLM_WRITE_COMMAND, w.addr, w.bytes.size(), w.bytes.data(), p_.max_burst_bytes, &rest);
+    w.end = post_bus_free_ = sc_core::sc_time_stamp() + rest;
+    ++post_sent_;
+    // Stalled writers and flush() waiting for it look again at its end.
+    if (post_watched_) {
+      post_watched_ = false;
+      if (rest > SC_ZERO_TIME) post_done_.notify(rest);
+      else post_done_.notify(SC_ZERO_TIME);
+    }
   }
 }
 

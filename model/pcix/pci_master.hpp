@@ -11,6 +11,14 @@
 //    write later, in order. A PIO read first waits for earlier posted writes
 //    (PCI ordering: a read must not pass a posted write, PCI 2.3 ch. 3).
 //
+// Waits: the bus returns at the claim edge of a transfer's last transaction
+// with the time to its end as the TLM delay (PcixBus, "release at the end");
+// a PIO read waits it together with the bridge's return half, the posting
+// thread together with its wait for the next write's turn. A posted write
+// leaves the buffer at its transaction's end: entries are retired lazily by
+// whoever looks at the buffer (retire_due); a writer stalled on a full buffer
+// or a read flushing it waits until the oldest entry's end.
+//
 // A DMA goes to the bus as one payload carrying a PciBurst extension (the bus
 // cuts it into the master's bursts), so the bus can run it as one tenure
 // chain. Payloads and posted-write entries are reused: no heap allocation per
@@ -87,7 +95,8 @@ public:
 
 private:
   // A posted write; `bytes` keeps its capacity from one use to the next.
-  struct Posted { uint64_t addr = 0; std::vector<uint8_t> bytes; sc_core::sc_time at_bridge; };
+  // `end`: when its bus transaction ends (set once it is on the bus).
+  struct Posted { uint64_t addr = 0; std::vector<uint8_t> bytes; sc_core::sc_time at_bridge, end; };
   // A payload with its burst extension, taken for one transfer (several
   // threads may use one master: the host CPUs and the posting thread).
   struct Slot {
@@ -95,17 +104,24 @@ private:
     PciBurst burst;
     ~Slot() { gp.clear_extension(&burst); }  // a payload frees the extensions it still holds
   };
-  bool transfer(tlm::tlm_command cmd, uint64_t addr, uint64_t bytes, uint8_t* data, uint64_t burst);
+  // `rest` null: returns at the transfer's end; else returns early with the
+  // time still to wait in *rest (the caller waits it before its next step).
+  bool transfer(tlm::tlm_command cmd, uint64_t addr, uint64_t bytes, uint8_t* data, uint64_t burst,
+                sc_core::sc_time* rest = nullptr);
   void poster();  // SC_THREAD: the host bridge draining its posted writes
+  void retire_due();  // posted writes whose transaction has ended leave the buffer
+  void wait_post();   // until the oldest posted write may have left
 
   PciMasterParams p_;
   sc_core::sc_time half_bridge_, post_cost_;  // from p_, converted once
   std::vector<uint8_t> scratch_;
   std::vector<std::unique_ptr<Slot>> slots_;  // all made; free_ lists the unused ones
   std::vector<Slot*> free_;
-  std::vector<Posted> posted_;  // ring of post_buffer_entries; posted_[post_head_] is on the bus now
-  size_t post_head_ = 0, post_count_ = 0;
+  std::vector<Posted> posted_;  // ring of post_buffer_entries from post_head_; the first post_sent_ are on the bus
+  size_t post_head_ = 0, post_count_ = 0, post_sent_ = 0;
+  sc_core::sc_time post_bus_free_;  // end of the last posted write sent: the next one is sent no earlier
   sc_core::sc_event post_added_, post_done_;
+  bool post_watched_ = false;  // someone waits in wait_post() for the next write sent
   uint64_t errors_ = 0, post_stalls_ = 0;
 };
 

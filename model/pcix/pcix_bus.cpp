@@ -25,6 +25,26 @@ PcixBus::PcixBus(sc_core::sc_module_name name, const PcixBusParams& p)
   if (per >= 1 && std::abs(per - std::round(per)) < 1e-6) period_t_ = uint64_t(std::round(per));
 }
 
+// At most one release is deferred at a time: the bus stays owned until the
+// transaction ends, so no other transaction can start and defer meanwhile.
+// The first waiter is woken at the end, granted, as release() -> hand_over()
+// at the end would have (the others stay queued behind it).
+void PcixBus::hand_at_end() {
+  if (!rel_open_ || rel_handed_ || !wait_head_) return;
+  Waiter* w = wait_head_;
+  wait_head_ = w->next;
+  if (!wait_head_) wait_tail_ = nullptr;
+  w->st = Waiter::Granted;
+  w->granted.notify(sc_time::from_value(rel_t_ - sc_core::sc_time_stamp().value()));
+  rel_handed_ = true;
+}
+
+void PcixBus::release_due() {
+  if (!rel_open_ || rel_t_ > sc_core::sc_time_stamp().value()) return;
+  rel_open_ = false;
+  if (!rel_handed_) owned_ = false;  // else the waiter woken at the end holds it
+}
+
 void PcixBus::map(int target, uint64_t base, uint64_t size, std::string name) {
   if (size == 0) throw std::invalid_argument(std::string(this->name()) + ": empty range '" + name + "'");
   for (const auto& m : map_)
@@ -148,6 +168,7 @@ void PcixBus::wait_edge(uint64_t edge) {
 // PCI 2.3 arbiter only has to be "fair"; FIFO is the simplest fair policy).
 uint64_t PcixBus::acquire(int master, Job* job) {
   for (;;) {
+    release_due();
     uint64_t t_req = sc_core::sc_time_stamp().value();
     if (job) job->req_t = t_req;
     const bool idle = !owned_;
@@ -159,6 +180,7 @@ uint64_t PcixBus::acquire(int master, Job* job) {
       w->job = job;
       if (job) job->w = w;
       enqueue(w);
+      hand_at_end();  // the bus ends a deferred release: granted then
       const Turn t = wait_turn(w);
       if (t == Turn::Done) return kByPlan;
       if (t == Turn::Again) continue;
@@ -169,6 +191,7 @@ uint64_t PcixBus::acquire(int master, Job* job) {
 }
 
 uint64_t PcixBus::grant(int master, uint64_t t_req, bool idle) {
+  release_due();  // a waiter handed the bus at a deferred release's end
   uint64_t k = std::max(edge_at_or_after(sc_core::sc_time_stamp().value()), free_edge_);
   if (idle) k += p_.arb_cycles;
   if (vcd_writer()) trace_grant(master, k);
@@ -242,6 +265,10 @@ void PcixBus::hand_over() {
 // one-wait-per-piece bus counted them: arbitration when the piece was granted,
 // the transaction and its bytes at the claim edge, busy time at its end.
 void PcixBus::settle() const {
+  if (rel_busy_ && rel_t_ <= sc_core::sc_time_stamp().value()) {  // a deferred release's busy time
+    rel_busy_ = false;
+    busy_s_ += (time_of(rel_k_) - std::max(time_of(rel_k0_), window_start_)).to_seconds();
+  }
   Plan& c = chain_;
   if (c.settled >= c.n) return;
   const uint64_t now = sc_core::sc_time_stamp().value();
@@ -555,14 +582,14 @@ void PcixBus::b_transport(int master, tlm::tlm_generic_payload& gp, sc_time& del
     gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
     return;
   }
-  if (move(master, *m, gp, 0, len, burst)) gp.set_response_status(tlm::TLM_OK_RESPONSE);
+  if (move(master, *m, gp, 0, len, burst, &delay)) gp.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 
 // Cut at each 4 KB boundary, at the master's bursts and wherever the target
 // disconnects; every piece is its own transaction. An uncut transfer goes
 // through as is.
 bool PcixBus::move(int master, const Mapping& m, tlm::tlm_generic_payload& gp, uint64_t off, uint64_t len,
-                   uint64_t burst) {
+                   uint64_t burst, sc_time* rest) {
   const uint64_t B = p_.boundary_bytes, addr = gp.get_address(), end = off + std::max<uint64_t>(len, 1);
   Job job{master, &gp, &m, off, len, burst, off};
   uint64_t k0 = 0;
@@ -587,13 +614,13 @@ bool PcixBus::move(int master, const Mapping& m, tlm::tlm_generic_payload& gp, u
     }
     if (whole) {
       gp.set_address(a - m.base);
-      job.at += transaction(master, m, gp, a, k0);
+      job.at += transaction(master, m, gp, a, k0, end - job.at, rest);
       gp.set_address(addr);
       if (gp.is_response_error()) return false;
       continue;
     }
     tlm::tlm_generic_payload& sub = piece_payload(master, gp, job.at, piece, burst, m.base);
-    job.at += transaction(master, m, sub, a, k0);
+    job.at += transaction(master, m, sub, a, k0, end - job.at, rest);
     if (sub.is_response_error()) {
       gp.set_response_status(sub.get_response_status());
       return false;
@@ -611,7 +638,7 @@ void PcixBus::master_abort(int master) {
 }
 
 uint64_t PcixBus::transaction(int master, const Mapping& m, tlm::tlm_generic_payload& gp, uint64_t bus_addr,
-                              uint64_t k0) {
+                              uint64_t k0, uint64_t remain, sc_time* rest) {
   uint64_t len = std::max<uint64_t>(gp.get_data_length(), 1);
   const uint64_t W = p_.width_bytes;
   const uint64_t addr_phase = p_.addr_cycles + (bus_addr >> 32 ? p_.dac_cycles : 0) + (p_.pcix() ? p_.attr_cycles : 0);
@@ -628,6 +655,13 @@ uint64_t PcixBus::transaction(int master, const Mapping& m, tlm::tlm_generic_pay
   if (dc.ahead) ahead_[size_t(m.target)] = dc.ahead;  // plan chains to it from now on
   if (dc.accepted < len && gp.is_write()) len = std::max<uint64_t>(dc.accepted, 1);  // target disconnect
   const uint64_t phases = (bus_addr % W + len + W - 1) / W;  // bus words touched
+  const uint64_t w = ceil_cycles(lat);
+  const bool in_time = !gp.is_response_error() && (w <= p_.max_initial_latency_cycles || gp.is_write());
+  const bool defer = rest && in_time && len >= remain;
+  // A target's late side effect (PciDisconnect::hold) keeps this thread here
+  // as a blocking target did, unless the master leaves now (then the release
+  // waits for it below).
+  if (!defer && dc.hold > SC_ZERO_TIME) wait(dc.hold);
   auto& s = ms(master);
   ++s.transactions;
   if (gp.is_response_error()) {  // target abort: one data phase with STOP#, no data
@@ -638,10 +672,34 @@ uint64_t PcixBus::transaction(int master, const Mapping& m, tlm::tlm_generic_pay
     return 0;
   }
   s.bytes += std::min<uint64_t>(len, gp.get_data_length());
-  const uint64_t w = ceil_cycles(lat);
-  if (w <= p_.max_initial_latency_cycles || gp.is_write()) {
+  if (in_time) {
     // Target answers in time (or a posted write: the target inserts wait states).
     k += w + phases + p_.turnaround_cycles;
+    const uint64_t t_end = ticks_of(k), now = sc_core::sc_time_stamp().value();
+    // When the master's thread would have woken to release the bus: the end,
+    // or later if the target would have held it longer.
+    const uint64_t t_rel = std::max<uint64_t>(t_end, now + dc.hold.value());
+    if (defer && t_rel > now) {
+      // The transfer's last piece: its master leaves now with the rest as its
+      // delay; the bus releases itself then.
+      vcd_hold(master, ticks_of(k0), t_end);  // what wait_busy does before waiting
+      settle();  // (a previous deferred release's busy time, if any: counted before this one's)
+      // release(k0, k) at t_rel: its busy time and free edge now, counted
+      // when time gets there; lines idle at t_rel; the bus to a waiter.
+      free_edge_ = k;
+      rel_k0_ = k0;
+      rel_k_ = k;
+      rel_open_ = rel_busy_ = true;
+      rel_handed_ = false;
+      rel_t_ = t_rel;
+      if (VcdWriter* vw = vcd_writer(); vw && gnt_ >= 0) {
+        vw->schedule(v_busy_, 0, vcd_ps(sc_time::from_value(t_rel)));
+        vw->schedule(v_gnt_[size_t(gnt_)], 0, vcd_ps(sc_time::from_value(t_rel)));
+      }
+      hand_at_end();
+      *rest = sc_time::from_value(t_rel - now);
+      return len;
+    }
     wait_busy(master, k0, k);
     release(k0, k);
     return len;

@@ -39,6 +39,20 @@
 // reads, aborts, targets without PciAheadTarget) run one wait at a time.
 // The VCD's grant lines are scheduled when a plan is made; where a cut takes
 // pieces back they may show a zero-width glitch.
+//
+// Release at the end: when the last piece of a b_transport is a transaction
+// the target answered in time, the bus returns at the claim edge (after the
+// target's call) with the time to the transaction's end as the TLM `delay`,
+// and releases itself at that end without an activation of its own: a master
+// already waiting (or arriving before the end) is woken at the end with the
+// bus handed over; otherwise the bus is free for whoever asks at or after the
+// end, and its statistics count the transaction once simulated time reaches
+// the end (settle()). The initiator
+// must honour the delay before it next uses the bus (PciMaster does: a PIO
+// read adds it to the bridge's return half, the posting thread to its wait
+// for the next write), so one thread wait is saved per such transaction.
+// Masters waiting are handed the bus at the same edge as when the
+// initiator's thread woke at the end and released it.
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/multi_passthrough_initiator_socket.h>
@@ -144,7 +158,10 @@ private:
   // Bytes [off, off+len) of gp (bus addresses) to mapping m, cut into pieces at
   // 4 KB, every `burst` bytes from the payload start (0: no such cut) and where
   // the target disconnects. False on an error (gp's status set).
-  bool move(int master, const Mapping& m, tlm::tlm_generic_payload& gp, uint64_t off, uint64_t len, uint64_t burst);
+  // `rest` non-null: the caller takes the time to the end of the last piece
+  // as its TLM delay, and the bus releases itself then (see above).
+  bool move(int master, const Mapping& m, tlm::tlm_generic_payload& gp, uint64_t off, uint64_t len, uint64_t burst,
+            sc_core::sc_time* rest = nullptr);
   // Payload for the piece at `at` (transfer offset) of `n` bytes.
   tlm::tlm_generic_payload& piece_payload(int master, tlm::tlm_generic_payload& gp, uint64_t at, uint64_t n,
                                           uint64_t burst, uint64_t base);
@@ -170,7 +187,12 @@ private:
   // a 1 MiB DMA still takes a few dozen activations instead of thousands.
   static constexpr size_t kHorizon = 64;
   // One bus transaction granted at edge k0; returns the bytes moved (fewer if the target disconnected).
-  uint64_t transaction(int master, const Mapping& m, tlm::tlm_generic_payload& gp, uint64_t bus_addr, uint64_t k0);
+  // With `rest`, a transaction that moves at least `remain` bytes and ends in time returns at the
+  // claim edge with *rest set to the time left to its end; the bus is released then (lazily, see above).
+  uint64_t transaction(int master, const Mapping& m, tlm::tlm_generic_payload& gp, uint64_t bus_addr, uint64_t k0,
+                       uint64_t remain = 0, sc_core::sc_time* rest = nullptr);
+  void hand_at_end();     // a deferred release: the first waiter is granted the bus at its end
+  void release_due();     // a deferred release whose end has come: the bus free unless handed over
   void master_abort(int master);
 
   // Arbitration: returns the clock edge at which the winner drives FRAME#, or
@@ -203,6 +225,12 @@ private:
   std::vector<std::unique_ptr<tlm::tlm_generic_payload>> sub_;  // one reused piece payload per master
   std::vector<PciAheadTarget*> ahead_;  // per target, once it said so
   bool owned_ = false;
+  // A deferred release: the transaction [rel_k0_, rel_k_) whose master took the rest as its delay.
+  uint64_t rel_k0_ = 0, rel_k_ = 0;
+  uint64_t rel_t_ = 0;         // when (ticks): the end, or later if the target held the master longer
+  bool rel_open_ = false;      // the bus is released at rel_k_ (not yet applied)
+  bool rel_handed_ = false;    // ...to a waiter, woken then
+  mutable bool rel_busy_ = false;  // its busy time still to count (settle())
   uint64_t free_edge_ = 0;  // first edge after the last transaction's turnaround
   Waiter *wait_head_ = nullptr, *wait_tail_ = nullptr;  // FIFO of masters waiting for a grant
   // Waiters are reused: an sc_event made and destroyed per wait costs more
