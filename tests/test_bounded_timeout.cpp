@@ -7,15 +7,16 @@
 using namespace iosim::itest;
 
 TEST_CASE("sweep: a point over --point-timeout is killed and reported, the others kept", "[sweep][bounded]") {
-  // 10^5 simulated seconds of one disk is ~25 M requests: far beyond 1 s of
-  // wall-clock time; 0.2 s is a few hundred requests.
+  // 10^5 simulated seconds of one disk is ~25 M requests: far beyond 5 s of
+  // wall-clock time; 0.2 s is a few hundred requests (~0.05 s of CPU), well
+  // inside it even on a loaded machine.
   const CmdResult r = run_iosim({"sweep", scenario("storage_disk.yaml"), "--param", "run.duration", "--values",
-                                 "0.2s,100000s", "--point-timeout", "1", "--no-files", "-j", "2"});
+                                 "0.2s,100000s", "--point-timeout", "5", "--no-files", "-j", "2"});
   INFO("stdout:\n" << r.out << "\nstderr:\n" << r.err);
   CHECK(r.status == 1);
   CHECK(r.out.find("failed (timed out)") != std::string::npos);
   CHECK(r.err.find("run.duration=100000s: timed out") != std::string::npos);
-  CHECK(r.err.find("killed after the point timeout of 1 s") != std::string::npos);
+  CHECK(r.err.find("killed after the point timeout of 5 s") != std::string::npos);
   // The short point still ran: its row has figures, not a failure.
   const size_t row = r.out.find("0.2s");
   REQUIRE(row != std::string::npos);
@@ -25,7 +26,8 @@ TEST_CASE("sweep: a point over --point-timeout is killed and reported, the other
 TEST_CASE("table: a point over --point-timeout fails the table with a clear message", "[table][bounded]") {
   const std::string out = (std::filesystem::temp_directory_path() / "iosim_test_table_timeout").string();
   const CmdResult r = run_iosim({"table", std::string(IOSIM_SOURCE_DIR) + "/scenarios/paper/table1.yaml", "--quick",
-                                 "--blocks", "4KiB", "--point-timeout", "0.05", "-q", "--no-plot", "--out", out});
+                                 "--blocks", "4KiB", "--set", "run.duration=1000s", "--point-timeout", "0.05", "-q",
+                                 "--no-plot", "--out", out});  // points of minutes: each is over the timeout
   INFO("stdout:\n" << r.out << "\nstderr:\n" << r.err);
   CHECK(r.status == 1);
   CHECK(r.err.find("killed after the point timeout of 0.05 s") != std::string::npos);
