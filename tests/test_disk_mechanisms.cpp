@@ -31,7 +31,7 @@ DiskParams flat_disk() {
 }
 }  // namespace
 
-TEST_CASE("buffer: a segment holds at most its size; read-ahead evicts the earliest blocks", "[disk][buffer]") {
+TEST_CASE("buffer: a segment holds at most its size, read-ahead evicts the earliest blocks", "[disk][buffer]") {
   DiskBuffer b(2, 10, 1);
   BufferSegment& s = b[0];
   // Kept from before the request ("Read any free blocks"): 0..5; the media

@@ -52,7 +52,7 @@ TEST_CASE("ranges: a frequency or request rate has a period within [1 ps, 2^64 p
   CHECK(read_q(Kind::IoRate, "1e-3/s") == Approx(1e-3));
 }
 
-TEST_CASE("ranges: a data rate moves a byte within 2^64 ps; cycles fit at 1 MHz", "[config][loader]") {
+TEST_CASE("ranges: a data rate moves a byte within 2^64 ps, cycles fit at 1 MHz", "[config][loader]") {
   CHECK(read_q(Kind::Rate, "1B/s") == 1);
   CHECK_THAT(q_error(Kind::Rate, "1e-30B/s"), Contains("one byte"));
   CHECK(read_q(Kind::Cycles, "1e13") == 1e13);  // 10^7 s at 1 MHz < 2^64 ps

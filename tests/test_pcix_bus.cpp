@@ -37,7 +37,7 @@ void check_write_closed_form(const std::string& preset) {
 
 } // namespace
 
-TEST_CASE("pcix: pcix-64-133 4 KB write = overhead + 512 data phases; 64 KB = 16 bursts", "[pcix]") {
+TEST_CASE("pcix: pcix-64-133 4 KB write = overhead + 512 data phases, 64 KB = 16 bursts", "[pcix]") {
   check_write_closed_form("pcix-64-133");
   // 1 arb + 1 address + 1 attribute + 2 decode + 512 data + 1 turnaround at 7.5 ns.
   CHECK(write_burst_cycles(PcixBusParams::preset("pcix-64-133"), 4096) == 518);

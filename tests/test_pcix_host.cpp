@@ -89,7 +89,7 @@ TEST_CASE("pcix: a master asking during a PIO read is granted at the read's end 
   CHECK(bus.busy_seconds() == Approx((k_end - k0 + write_burst_cycles(p, 64, false)) * T).epsilon(1e-9));
 }
 
-TEST_CASE("pcix: a full posted-write buffer stalls the CPU; writes land in order", "[pcix]") {
+TEST_CASE("pcix: a full posted-write buffer stalls the CPU, writes land in order", "[pcix]") {
   PcixBus bus("bus", PcixBusParams::preset("pci-64-33"));
   MemoryTarget card("card", {1 << 16, 0, 100e-9});
   auto cpu = PciMasterParams::host_cpu();

@@ -66,7 +66,7 @@ TEST_CASE("closed loop: a smooth curve stops at the first doubling gaining under
   CHECK(search_closed(p, ev2).steps.size() > r.steps.size());
 }
 
-TEST_CASE("closed loop: patience survives a dip; a system that never saturates is capped", "[saturation]") {
+TEST_CASE("closed loop: patience survives a dip, a system that never saturates is capped", "[saturation]") {
   // A dip at 64 (below the 640 of N = 32: noise, a resonance) then a further
   // rise to the cap at 200.
   auto f = [](double n) { return n == 64 ? 600.0 : std::min(20 * n, 4000.0); };
@@ -113,7 +113,7 @@ TEST_CASE("open loop: completed = min(rate, cap) is bracketed and bisected to th
   }
 }
 
-TEST_CASE("open loop: too much from the start bisects down from zero; a bottomless system is capped", "[saturation]") {
+TEST_CASE("open loop: too much from the start bisects down from zero, a bottomless system is capped", "[saturation]") {
   Fn ev([](double rate) { return Measure{std::min(rate, 100.0), rate}; });
   OpenParams p;
   p.bisection_steps = 6;
@@ -146,7 +146,7 @@ TEST_CASE("open loop: keep-up is judged against the arrivals the evaluator count
   CHECK(a.best_iops == cap);
 }
 
-TEST_CASE("search results do not depend on speculation; hints name the likely next points", "[saturation]") {
+TEST_CASE("search results do not depend on speculation, hints name the likely next points", "[saturation]") {
   auto f = [](double n) { return Measure{std::min(37 * n, 4100.0), 0}; };
   auto g = [](double r) { return Measure{std::min(r, 2900.0), r}; };
   Fn c0(f), c3(f), o0(g), o3(g);

@@ -176,7 +176,7 @@ TEST_CASE("vcd system: RTL ports and system signals on one timeline, inside the 
   std::remove(tmp_path("timeline", ".out").c_str());
 }
 
-TEST_CASE("vcd system: the waveform integrates to the reported figures; the filter selects",
+TEST_CASE("vcd system: the waveform integrates to the reported figures, the filter selects",
           "[vcd][cli]") {
   const std::string vcd = tmp_path("integral", ".vcd"), json = tmp_path("integral", ".json");
   const std::vector<std::string> filters = {"top.host.cpu*", "top.card.fw.busy", "top.pci.busy",
