@@ -124,7 +124,7 @@ void register_table_commands(CLI::App& app) {
                                         "model, sync 4 kB 66 processes, async 1 MiB), optionally the table's CPU and "
                                         "wall time, and the ratios against another iosim binary");
   k.bench = b;
-  b->add_option("--baseline", k.ba.baseline, "Another iosim binary to compare with, e.g. /work/baseline/iosim");
+  b->add_option("--baseline", k.ba.baseline, "Another iosim binary to compare with, e.g. an older build's build/iosim");
   b->add_option("--repeat", k.ba.repeat, "Runs per measurement; the least CPU time counts")->check(CLI::PositiveNumber)
       ->capture_default_str();
   b->add_option("--json", k.ba.json, "Write every figure to this JSON file");
