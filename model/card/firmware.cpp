@@ -163,11 +163,12 @@ void Firmware::reset_stats() {
 
 void Firmware::report(Stats& out, double window_s) const {
   const std::string n = name();
-  out.group(n, "firmware").add("busy", 100 * busy_.mean(), "%", StatKind::Fraction, "embedded CPU busy");
-  out.group(n, "firmware").add("taken", double(taken_) / window_s, "1/s", StatKind::Rate, "request records taken from the ring");
-  out.group(n, "firmware").add("posted", double(posted_) / window_s, "1/s", StatKind::Rate, "completion records posted");
-  out.group(n, "firmware").add("scsi_commands", double(commands_issued_) / window_s, "1/s", StatKind::Rate, "");
-  out.group(n, "firmware").add("in_card", in_card_.mean(), "count", StatKind::Level, "requests taken but not yet posted");
+  StatGroup g = out.group(n, "firmware");
+  g.add("busy", 100 * busy_.mean(), "%", StatKind::Fraction, "embedded CPU busy");
+  g.add("taken", double(taken_) / window_s, "1/s", StatKind::Rate, "request records taken from the ring");
+  g.add("posted", double(posted_) / window_s, "1/s", StatKind::Rate, "completion records posted");
+  g.add("scsi_commands", double(commands_issued_) / window_s, "1/s", StatKind::Rate, "");
+  g.add("in_card", in_card_.mean(), "count", StatKind::Level, "requests taken but not yet posted");
 }
 
 } // namespace iosim

@@ -226,18 +226,21 @@ void QueueController::report(Stats& out, double window_s) const {
   catch_up();
   const std::string n = name();
   const double cycles = double(core_->cycles() - cycles_at_reset_);
-  out.group(n, "queue_controller").add("cycles", cycles, "count", StatKind::Counter, "clock edges evaluated (idle time skipped)");
+  StatGroup g = out.group(n, "queue_controller");
+  g.add("cycles", cycles, "count", StatKind::Counter, "clock edges evaluated (idle time skipped)");
   if (window_s > 0)
-    out.group(n, "queue_controller").add("clocked", 100.0 * cycles / (window_s * 1e12 / double(period_ps_)), "%", StatKind::Fraction, "edges evaluated / edges of a free-running clock");
+    g.add("clocked", 100.0 * cycles / (window_s * 1e12 / double(period_ps_)), "%", StatKind::Fraction,
+          "edges evaluated / edges of a free-running clock");
   const char* op[kPorts] = {"req_push", "req_pop", "cpl_push", "cpl_pop"};
   for (int i = 0; i < kPorts; ++i) {
-    out.group(n, "queue_controller").add(std::string() + op[i] + "_ok", double(accepted_[i]), "count", StatKind::Counter, "operations accepted");
-    out.group(n, "queue_controller").add(std::string() + op[i] + "_refused", double(refused_[i]), "count", StatKind::Counter, "operations refused (ring full on push, empty on pop)");
+    g.add(std::string(op[i]) + "_ok", double(accepted_[i]), "count", StatKind::Counter, "operations accepted");
+    g.add(std::string(op[i]) + "_refused", double(refused_[i]), "count", StatKind::Counter,
+          "operations refused (ring full on push, empty on pop)");
   }
-  out.group(n, "queue_controller").add("req_occupancy_mean", req_occ_.mean(), "records", StatKind::Level, "time-weighted valid requests");
-  out.group(n, "queue_controller").add("req_occupancy_max", req_occ_.max(), "records", StatKind::Level, "");
-  out.group(n, "queue_controller").add("cpl_occupancy_mean", cpl_occ_.mean(), "records", StatKind::Level, "time-weighted valid completions");
-  out.group(n, "queue_controller").add("cpl_occupancy_max", cpl_occ_.max(), "records", StatKind::Level, "");
+  g.add("req_occupancy_mean", req_occ_.mean(), "records", StatKind::Level, "time-weighted valid requests");
+  g.add("req_occupancy_max", req_occ_.max(), "records", StatKind::Level, "");
+  g.add("cpl_occupancy_mean", cpl_occ_.mean(), "records", StatKind::Level, "time-weighted valid completions");
+  g.add("cpl_occupancy_max", cpl_occ_.max(), "records", StatKind::Level, "");
 }
 
 } // namespace iosim

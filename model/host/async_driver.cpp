@@ -98,12 +98,13 @@ void AsyncDriver::reset_stats() { submitted_ = full_ = polls_ = drained_ = 0; ba
 
 void AsyncDriver::report(Stats& out, double window_s) const {
   const std::string name_ = name();
-  out.group(name_, "async_driver").add("submitted", double(submitted_) / window_s, "1/s", StatKind::Rate, "records put on the request ring");
-  out.group(name_, "async_driver").add("ring_full", double(full_) / window_s, "1/s", StatKind::Rate, "submits that found the request ring full");
-  out.group(name_, "async_driver").add("polls", double(polls_) / window_s, "1/s", StatKind::Rate, "polling thread wake-ups");
-  out.group(name_, "async_driver").add("batch_mean", batch_.mean(), "count", StatKind::Distribution, "completions drained per wake-up");
-  out.group(name_, "async_driver").add("batch_max", batch_.max(), "count", StatKind::Distribution, "");
-  out.group(name_, "async_driver").add("lock_contended", ring_lock_.acquisitions ? 100.0 * double(ring_lock_.contended) / double(ring_lock_.acquisitions) : 0, "%", StatKind::Fraction, "submits that found the ring lock held");
+  StatGroup g = out.group(name_, "async_driver");
+  g.add("submitted", double(submitted_) / window_s, "1/s", StatKind::Rate, "records put on the request ring");
+  g.add("ring_full", double(full_) / window_s, "1/s", StatKind::Rate, "submits that found the request ring full");
+  g.add("polls", double(polls_) / window_s, "1/s", StatKind::Rate, "polling thread wake-ups");
+  g.add("batch_mean", batch_.mean(), "count", StatKind::Distribution, "completions drained per wake-up");
+  g.add("batch_max", batch_.max(), "count", StatKind::Distribution, "");
+  g.add("lock_contended", ring_lock_.acquisitions ? 100.0 * double(ring_lock_.contended) / double(ring_lock_.acquisitions) : 0, "%", StatKind::Fraction, "submits that found the ring lock held");
 }
 
 } // namespace iosim

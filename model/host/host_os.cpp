@@ -334,16 +334,18 @@ void HostOs::report(Stats& out, double window_s) const {
   for (int i = 0; i < p_.cpus; ++i) {
     const Account a = account(i);
     const std::string c = n + ".cpu" + std::to_string(i);
-    out.group(c, "cpu").add("user", 100 * a.user / window_s, "%", StatKind::Fraction, "time in user code");
-    out.group(c, "cpu").add("system", 100 * a.system / window_s, "%", StatKind::Fraction, "time in the kernel (syscalls, scheduler, drivers)");
-    out.group(c, "cpu").add("irq", 100 * a.irq / window_s, "%", StatKind::Fraction, "time in interrupt handlers and bottom halves");
-    out.group(c, "cpu").add("idle", 100 * a.idle / window_s, "%", StatKind::Fraction, "time in the idle loop");
+    StatGroup g = out.group(c, "cpu");
+    g.add("user", 100 * a.user / window_s, "%", StatKind::Fraction, "time in user code");
+    g.add("system", 100 * a.system / window_s, "%", StatKind::Fraction, "time in the kernel (syscalls, scheduler, drivers)");
+    g.add("irq", 100 * a.irq / window_s, "%", StatKind::Fraction, "time in interrupt handlers and bottom halves");
+    g.add("idle", 100 * a.idle / window_s, "%", StatKind::Fraction, "time in the idle loop");
     busy += a.user + a.system + a.irq;
     fc += a.false_comp;
   }
-  out.group(n, "host_os").add("busy", 100 * busy / (window_s * p_.cpus), "%", StatKind::Fraction, "mean CPU utilisation");
-  out.group(n, "host_os").add("false_computation", 100 * fc / (window_s * p_.cpus), "%", StatKind::Fraction, "scheduler passes and context switches caused by blocking I/O");
-  out.group(n, "host_os").add("false_idle", 100 * false_idle_s() / (window_s * p_.cpus), "%", StatKind::Fraction, "CPU idle while every process is blocked on I/O");
+  StatGroup g = out.group(n, "host_os");
+  g.add("busy", 100 * busy / (window_s * p_.cpus), "%", StatKind::Fraction, "mean CPU utilisation");
+  g.add("false_computation", 100 * fc / (window_s * p_.cpus), "%", StatKind::Fraction, "scheduler passes and context switches caused by blocking I/O");
+  g.add("false_idle", 100 * false_idle_s() / (window_s * p_.cpus), "%", StatKind::Fraction, "CPU idle while every process is blocked on I/O");
 }
 
 } // namespace iosim

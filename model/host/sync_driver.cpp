@@ -131,17 +131,19 @@ void SyncDriver::report(Stats& out, double window_s) const {
   double q = 0, act = 0;
   for (size_t i = 0; i < devs_.size(); ++i) {
     const std::string n = name_ + ".sd" + std::to_string(i);
-    out.group(n, "block_queue").add("elevator_depth", devs_[i].queued.mean(), "count", StatKind::Level, "requests waiting in the block-layer queue");
-    out.group(n, "block_queue").add("device_depth", devs_[i].active.mean(), "count", StatKind::Level, "commands outstanding at the disk");
+    StatGroup g = out.group(n, "block_queue");
+    g.add("elevator_depth", devs_[i].queued.mean(), "count", StatKind::Level, "requests waiting in the block-layer queue");
+    g.add("device_depth", devs_[i].active.mean(), "count", StatKind::Level, "commands outstanding at the disk");
     q += devs_[i].queued.mean();
     act += devs_[i].active.mean();
   }
   const double n = double(std::max<size_t>(1, devs_.size()));
-  out.group(name_, "sync_driver").add("elevator_depth", q / n, "count", StatKind::Level, "mean per disk");
-  out.group(name_, "sync_driver").add("device_depth", act / n, "count", StatKind::Level, "mean per disk");
-  out.group(name_, "sync_driver").add("interrupts", double(isr_runs_) / window_s, "1/s", StatKind::Rate, "ISR runs");
-  out.group(name_, "sync_driver").add("io_request_lock_spin", 1e6 * io_request_lock_.spin_s / window_s, "us/s", StatKind::Rate, "CPU time spinning on io_request_lock");
-  out.group(name_, "sync_driver").add("replies_per_interrupt", isr_runs_ ? double(replies_) / double(isr_runs_) : 0, "count", StatKind::Distribution, "");
+  StatGroup g = out.group(name_, "sync_driver");
+  g.add("elevator_depth", q / n, "count", StatKind::Level, "mean per disk");
+  g.add("device_depth", act / n, "count", StatKind::Level, "mean per disk");
+  g.add("interrupts", double(isr_runs_) / window_s, "1/s", StatKind::Rate, "ISR runs");
+  g.add("io_request_lock_spin", 1e6 * io_request_lock_.spin_s / window_s, "us/s", StatKind::Rate, "CPU time spinning on io_request_lock");
+  g.add("replies_per_interrupt", isr_runs_ ? double(replies_) / double(isr_runs_) : 0, "count", StatKind::Distribution, "");
 }
 
 } // namespace iosim

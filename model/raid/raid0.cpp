@@ -96,11 +96,12 @@ void Raid0Volume::reset_stats() { requests_ = split_ = pieces_issued_ = errors_ 
 void Raid0Volume::report(Stats& out, double window_s) const {
   (void)window_s;
   const std::string name_ = name();
-  out.group(name_, "raid0").add("requests", double(requests_), "count", StatKind::Counter, "parent requests submitted");
-  out.group(name_, "raid0").add("requests_split", double(split_), "count", StatKind::Counter, "parents that crossed a stripe boundary");
-  out.group(name_, "raid0").add("pieces", double(pieces_issued_), "count", StatKind::Counter, "member requests issued");
-  out.group(name_, "raid0").add("pieces_per_request", requests_ ? double(pieces_issued_) / double(requests_) : 0.0, "1", StatKind::Distribution, "mean member requests per parent");
-  out.group(name_, "raid0").add("errors", double(errors_), "count", StatKind::Counter, "parents or pieces completed with an error");
+  StatGroup g = out.group(name_, "raid0");
+  g.add("requests", double(requests_), "count", StatKind::Counter, "parent requests submitted");
+  g.add("requests_split", double(split_), "count", StatKind::Counter, "parents that crossed a stripe boundary");
+  g.add("pieces", double(pieces_issued_), "count", StatKind::Counter, "member requests issued");
+  g.add("pieces_per_request", requests_ ? double(pieces_issued_) / double(requests_) : 0.0, "1", StatKind::Distribution, "mean member requests per parent");
+  g.add("errors", double(errors_), "count", StatKind::Counter, "parents or pieces completed with an error");
 }
 
 } // namespace iosim

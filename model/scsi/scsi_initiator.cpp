@@ -96,15 +96,17 @@ void ScsiInitiator::reset_stats() {
 void ScsiInitiator::report(Stats& out, double window_s) const {
   (void)window_s;
   const std::string n = name();
-  out.group(n, "scsi_initiator").add("issued", double(issued_), "count", StatKind::Counter, "commands sent to targets");
-  out.group(n, "scsi_initiator").add("completed", double(completed_), "count", StatKind::Counter, "commands completed");
+  StatGroup g = out.group(n, "scsi_initiator");
+  g.add("issued", double(issued_), "count", StatKind::Counter, "commands sent to targets");
+  g.add("completed", double(completed_), "count", StatKind::Counter, "commands completed");
   for (int id = 0; id < ScsiBus::kMaxIds; ++id) {
     if (!views_[id] && !addressed_[id]) continue;  // targets this port was wired to or sent to
     const std::string t = n + ".t" + std::to_string(id);
-    out.group(t, "scsi_port_target").add("queued_mean", queued_lvl_[id].mean(), "count", StatKind::Level, "commands waiting in the port");
-    out.group(t, "scsi_port_target").add("queued_max", queued_lvl_[id].max(), "count", StatKind::Level, "");
-    out.group(t, "scsi_port_target").add("outstanding_mean", outstanding_lvl_[id].mean(), "count", StatKind::Level, "commands at the target");
-    out.group(t, "scsi_port_target").add("outstanding_max", outstanding_lvl_[id].max(), "count", StatKind::Level, "");
+    StatGroup g = out.group(t, "scsi_port_target");
+    g.add("queued_mean", queued_lvl_[id].mean(), "count", StatKind::Level, "commands waiting in the port");
+    g.add("queued_max", queued_lvl_[id].max(), "count", StatKind::Level, "");
+    g.add("outstanding_mean", outstanding_lvl_[id].mean(), "count", StatKind::Level, "commands at the target");
+    g.add("outstanding_max", outstanding_lvl_[id].max(), "count", StatKind::Level, "");
   }
 }
 

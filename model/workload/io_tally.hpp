@@ -42,17 +42,18 @@ public:
   }
   void report(Stats& out, double window_s) const override {
     const std::string& n = name_;
-    out.group(n, "workload").add("iops", double(completed_) / window_s, "1/s", StatKind::Rate, "requests completed per second");
-    out.group(n, "workload").add("mbps", double(bytes_) / window_s / 1e6, "MB/s", StatKind::Rate, "data moved (1 MB = 10^6 B)");
-    out.group(n, "workload").add("issued", double(issued_), "count", StatKind::Counter, "requests issued in the window");
-    out.group(n, "workload").add("completed", double(completed_), "count", StatKind::Counter, "requests completed in the window");
-    out.group(n, "workload").add("failed", double(failed_), "count", StatKind::Counter, "requests completed with an error");
-    out.group(n, "workload").add("outstanding", outstanding_.mean(), "count", StatKind::Level, "mean requests in flight");
-    out.group(n, "workload").add("latency.mean", lat_.mean() * 1e3, "ms", StatKind::Distribution, "issue to completion");
-    out.group(n, "workload").add("latency.p50", lat_.quantile(0.50) * 1e3, "ms", StatKind::Distribution, "");
-    out.group(n, "workload").add("latency.p95", lat_.quantile(0.95) * 1e3, "ms", StatKind::Distribution, "");
-    out.group(n, "workload").add("latency.p99", lat_.quantile(0.99) * 1e3, "ms", StatKind::Distribution, "");
-    out.group(n, "workload").add("latency.max", lat_.max() * 1e3, "ms", StatKind::Distribution, "");
+    StatGroup g = out.group(n, "workload");
+    g.add("iops", double(completed_) / window_s, "1/s", StatKind::Rate, "requests completed per second");
+    g.add("mbps", double(bytes_) / window_s / 1e6, "MB/s", StatKind::Rate, "data moved (1 MB = 10^6 B)");
+    g.add("issued", double(issued_), "count", StatKind::Counter, "requests issued in the window");
+    g.add("completed", double(completed_), "count", StatKind::Counter, "requests completed in the window");
+    g.add("failed", double(failed_), "count", StatKind::Counter, "requests completed with an error");
+    g.add("outstanding", outstanding_.mean(), "count", StatKind::Level, "mean requests in flight");
+    g.add("latency.mean", lat_.mean() * 1e3, "ms", StatKind::Distribution, "issue to completion");
+    g.add("latency.p50", lat_.quantile(0.50) * 1e3, "ms", StatKind::Distribution, "");
+    g.add("latency.p95", lat_.quantile(0.95) * 1e3, "ms", StatKind::Distribution, "");
+    g.add("latency.p99", lat_.quantile(0.99) * 1e3, "ms", StatKind::Distribution, "");
+    g.add("latency.max", lat_.max() * 1e3, "ms", StatKind::Distribution, "");
   }
 
 private:
