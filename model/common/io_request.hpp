@@ -65,8 +65,12 @@ struct IoRequest {
   int target = -1;          // SCSI target id on its bus, once routed
   int status = 0;           // 0 = good; anything else is a reported error
   uint64_t host_buffer = 0; // physical address of the host buffer (DMA target)
-  uint32_t origin = 0;      // the issuer's own index (its process or slot)
+  uint32_t origin = 0;      // the issuer's own index (its process, slot or stream)
   sc_core::sc_time t_issue; // when the workload issued it
+  // When the issuer needs the data (a streaming client's period end); zero =
+  // no deadline. Schedulers that order by deadline (SCAN-EDF) read it; pieces
+  // inherit it from their parent (split_join.hpp).
+  sc_core::sc_time deadline;
   sc_core::sc_time t_done;  // when its completion reached the issuer
   // Split/join (split_join.hpp): a piece points at the request it was cut
   // from; a parent counts the pieces still out.

@@ -29,6 +29,7 @@ void split_request(IoRequest& parent, const Pieces& pieces, IoPool& pool, Out& o
     c.host_buffer = parent.host_buffer + uint64_t(x.offset_blocks) * kSectorBytes;
     c.t_issue = parent.t_issue;
     c.origin = parent.origin;
+    c.deadline = parent.deadline;
     c.parent = &parent;
     c.ext<MemberIndex>().member = x.member;
     out.push_back(&c);
