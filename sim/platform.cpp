@@ -8,6 +8,16 @@ using namespace sc_core;
 
 namespace iosim {
 
+namespace {
+// The SCSI bus phases of one command's two connections (selection with the
+// command, reselection with the last data and status), for the closed-form
+// round-time bound (model/common/cm_bounds.hpp): from the bus's parameters.
+double scsi_path_s(const ScsiBusParams& s) {
+  return 2 * (s.bus_free_delay_s + s.arbitration_delay_s + s.bus_set_delay_s + s.bus_settle_delay_s +
+              s.initiator_latency_s);
+}
+}  // namespace
+
 ScsiChannel::ScsiChannel(sc_module_name name, const ScsiBusParams& bp, const DiskParams& dp, int n)
     : sc_module(name), bus("bus", bp) {
   for (int i = 0; i < n; ++i) {
@@ -72,7 +82,9 @@ void Platform::build_sync(const Scenario& sc, RequestLedger& ledger) {
   }
   {
     ChildScope in_host(*os_);  // the driver runs in the host's kernel: top.host.sd
-    sync_drv_.reset(new SyncDriver("sd", *os_, p.sync, geo_, routes, bases));
+    SyncDriverParams sp = p.sync;
+    sp.round_bound = CmDiskBound::of(p.disk, scsi_path_s(p.scsi));
+    sync_drv_.reset(new SyncDriver("sd", *os_, sp, geo_, routes, bases));
   }
   sync_drv_->frames.bind(*frames_);
   for (int b = 0; b < p.buses; ++b) {
@@ -112,6 +124,8 @@ void Platform::build_async(const Scenario& sc, RequestLedger& ledger) {
   cp.queue_ctrl = p.queue_ctrl;
   cp.firmware = p.firmware;
   cp.tags_per_disk = p.card_tags_per_disk;
+  cp.firmware.tags_per_disk = p.card_tags_per_disk;  // the bound on a firmware backlog's commands out per disk
+  cp.firmware.round_bound = CmDiskBound::of(p.disk, scsi_path_s(p.scsi));
   cp.bar_base = kCardBase;
   std::vector<ScsiBus*> buses;
   for (auto& c : ch_) buses.push_back(&c->bus);

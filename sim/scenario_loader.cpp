@@ -133,10 +133,19 @@ void load_disk(const Reader& r, DiskParams& d, SyntheticDiskSpec& g) {
   d.interface_sector_time = r.time("interface_sector_time", d.interface_sector_time);
 }
 
+// A disk queue's scheduling policy and its parameters (model/common/io_sched.hpp):
+// `scheduler`, `gss_groups` (g, a count), `edf_quantum` (a time).
+void load_io_sched(const Reader& r, IoSchedParams& s) {
+  s.kind = r.choice("scheduler", s.kind);
+  s.gss_groups = uint32_t(r.integer("gss_groups", s.gss_groups, 1, 100000));
+  s.edf_quantum_s = r.time("edf_quantum", s.edf_quantum_s);
+}
+
 void load_sync(const Reader& r, PlatformConfig& p) {
   auto& s = p.sync;
   s.queue_depth = int(r.integer("queue_depth", s.queue_depth, 1, 256));
   s.can_queue = int(r.integer("can_queue", s.can_queue, 1, 4096));
+  load_io_sched(r, s.sched);
   const Reader c = r.section("cost");
   s.md_map_cycles = c.cycles("md_map", s.md_map_cycles);
   s.elevator_cycles = c.cycles("elevator", s.elevator_cycles);
@@ -175,6 +184,7 @@ void load_async(const Reader& r, PlatformConfig& p) {
   w.post_cycles = f.cycles("post", w.post_cycles);
   w.max_jobs = int(f.integer("max_jobs", w.max_jobs, 1, 1 << 20));
   w.dma_channels = int(f.integer("dma_channels", w.dma_channels, 1, 8));
+  load_io_sched(f, w.sched);
 }
 
 void load_workload(const Reader& r, WorkloadConfig& w) {

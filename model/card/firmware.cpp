@@ -3,6 +3,7 @@
 #include "model/common/split_join.hpp"
 
 #include <cmath>
+#include <stdexcept>
 
 using namespace sc_core;
 
@@ -11,6 +12,11 @@ namespace iosim {
 Firmware::Firmware(sc_module_name name, const FirmwareParams& p, CardMemory& mem, QueueController& qc,
                    const Raid0Geometry& raid)
     : sc_module(name), members("members"), dma("dma"), p_(p), mem_(mem), qc_(qc), raid_(raid) {
+  if (p_.tags_per_disk < 1) throw std::invalid_argument("firmware tags_per_disk must be >= 1");
+  if (backlog()) {
+    backlog_.resize(raid_.members);
+    for (auto& b : backlog_) b.queue = make_io_sched(p_.sched);
+  }
   SC_THREAD(run);
   for (int i = 0; i < p_.dma_channels; ++i)
     sc_core::sc_spawn([this] { dma_engine(); }, sc_core::sc_gen_unique_name("dma"));
@@ -66,6 +72,8 @@ void Firmware::take_request() {
   j.blocks = ring::get<uint32_t>(r, ring::req::kSize) / kSectorBytes;
   j.host_buffer = ring::get<uint64_t>(r, ring::req::kBuffer);
   j.ext<RingCallback>().value = ring::get<uint64_t>(r, ring::req::kCallback);
+  j.deadline = sc_time(double(ring::get<uint64_t>(r, ring::req::kDeadline)), SC_NS);  // 0 = none
+  j.origin = ring::get<uint32_t>(r, ring::req::kStream);
   spend(p_.take_cycles);
   sync();
   qc_.card_pop_request();  // status := invalid, P_SR++ (in the controller)
@@ -79,9 +87,27 @@ void Firmware::take_request() {
   for (IoRequest* cmd : pieces_) {
     spend(p_.issue_cycles);
     cmd->on_done = [this](IoRequest& c) { scsi_done_.push_back(&c); scsi_ev_.notify(SC_ZERO_TIME); };
+    if (backlog()) {  // built now, handed over in the policy's order
+      backlog_[cmd->ext<MemberIndex>().member].queue->add(*cmd);
+      continue;
+    }
     sync();
     ++commands_issued_;
     members[int(cmd->ext<MemberIndex>().member)]->submit(*cmd);
+  }
+  if (backlog())
+    for (IoRequest* cmd : pieces_) release(cmd->ext<MemberIndex>().member);
+}
+
+void Firmware::release(uint32_t m) {
+  Backlog& b = backlog_[m];
+  sync();
+  while (b.outstanding < p_.tags_per_disk) {
+    IoRequest* cmd = b.queue->next(sc_time_stamp());
+    if (!cmd) break;
+    ++b.outstanding;
+    ++commands_issued_;
+    members[int(m)]->submit(*cmd);
   }
 }
 
@@ -117,12 +143,19 @@ void Firmware::run() {
       IoRequest* c = scsi_done_.front();
       scsi_done_.pop_front();
       spend(p_.scsi_done_cycles);
+      const uint32_t m = c->ext<MemberIndex>().member;
+      if (backlog()) {
+        sync();
+        --backlog_[m].outstanding;
+        backlog_[m].queue->completed(*c, sc_time_stamp());
+      }
       if (IoRequest* j = join_piece(*c, commands_)) {
         spend(p_.dma_setup_cycles);
         sync();
         to_dma_.push_back(j);
         dma_req_ev_.notify(SC_ZERO_TIME);
       }
+      if (backlog()) release(m);
       sync();  // before looking at the queue again
       worked = true;
     }
@@ -159,6 +192,7 @@ void Firmware::reset_stats() {
   busy_.reset();
   in_card_.reset();
   taken_ = posted_ = commands_issued_ = polls_ = 0;
+  for (auto& b : backlog_) b.queue->reset_stats();
 }
 
 void Firmware::report(Stats& out, double window_s) const {
@@ -169,6 +203,12 @@ void Firmware::report(Stats& out, double window_s) const {
   g.add("posted", double(posted_) / window_s, "1/s", StatKind::Rate, "completion records posted");
   g.add("scsi_commands", double(commands_issued_) / window_s, "1/s", StatKind::Rate, "");
   g.add("in_card", in_card_.mean(), "count", StatKind::Level, "requests taken but not yet posted");
+  // fifo (the default) adds nothing to the results.
+  if (backlog()) {
+    std::vector<const RoundLog*> logs;
+    for (const auto& b : backlog_) logs.push_back(b.queue->rounds());
+    report_io_sched(out, n + ".sched", p_.sched, logs, p_.round_bound, window_s);
+  }
 }
 
 } // namespace iosim

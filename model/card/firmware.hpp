@@ -6,7 +6,13 @@
 // disk with tagged queueing); when every piece is back, program the DMA engine
 // to copy the data into the host buffer; when the DMA is done, fill the
 // completion record at P_SC (if free), set it valid, P_SC++. No interrupt to the
-// host. Every step costs firmware cycles on one CPU, so if the card's CPU
+// host. The order of the SCSI commands per disk is a policy
+// (model/common/io_sched.hpp): fifo (default) hands each command to the SCSI
+// controller as the request is taken, as the card always did, and the
+// controller's per-target FIFO holds what exceeds the tags; any other policy
+// keeps a backlog per disk in the firmware, ordered by the policy, and hands
+// a command over only while fewer than tags_per_disk are outstanding at that
+// disk, so what reaches the disk is the policy's order. Every step costs firmware cycles on one CPU, so if the card's CPU
 // saturates, that shows.
 //
 // Links: `members` (one BlockDevice per RAID0 member, in member order: the
@@ -14,11 +20,14 @@
 // bound by IoCard; card memory and the queue controller are the card's
 // local bus, reached directly.
 #include "model/card/card_memory.hpp"
+#include "model/common/cm_bounds.hpp"
+#include "model/common/io_sched.hpp"
 #include "model/common/dma_port.hpp"
 #include "model/common/io_pool.hpp"
 #include "model/raid/raid0.hpp"
 
 #include <deque>
+#include <memory>
 #include <vector>
 
 namespace iosim {
@@ -26,7 +35,7 @@ namespace iosim {
 struct FirmwareParams {
   double cpu_hz = 600e6;           // Intel IOP321 XScale at 600 MHz: a fair guess for the card's CPU (issue 3)
   double poll_interval_s = 2e-6;   // idle loop: re-read the status at P_SR (estimate)
-  double take_cycles = 1200;       // read a request record (40 B) over the local bus, set it invalid (estimate)
+  double take_cycles = 1200;       // read a request record (48 B) over the local bus, set it invalid (estimate)
   double map_cycles = 400;         // RAID0 translation (estimate)
   double issue_cycles = 2500;      // build a SCSI command, hand it to the SCSI controller (estimate)
   double scsi_done_cycles = 2000;  // SCSI controller's completion interrupt and bookkeeping (estimate)
@@ -37,6 +46,12 @@ struct FirmwareParams {
   // into the host: async degenerates into sync). Estimate.
   int max_jobs = 512;
   int dma_channels = 2;            // Intel IOP321: two DMA channels on its PCI interface (IOP321 datasheet)
+  // Per-disk command order (issue 9). fifo: as taken, no firmware backlog.
+  IoSchedParams sched{IoSchedKind::Fifo};
+  // Commands the firmware lets out per disk when it keeps a backlog: the
+  // card's tags per disk (platform.async.tags_per_disk; set by the builder).
+  int tags_per_disk = 64;
+  CmDiskBound round_bound;  // for the round-based policies' report (set by the builder)
 };
 
 class Firmware : public sc_core::sc_module, public Reporter {
@@ -69,6 +84,11 @@ private:
   // fills and the issuing processes block (BRIEF.md: async degenerates into
   // sync); and a finished job never waits for a completion slot.
   bool room_for_job() const;
+  // A policy other than fifo: hand disk m's backlog to its SCSI controller, in
+  // the policy's order, while it has fewer than tags_per_disk outstanding.
+  void release(uint32_t m);
+  bool backlog() const { return p_.sched.kind != IoSchedKind::Fifo; }
+  struct Backlog { std::unique_ptr<IoSchedIf> queue; int outstanding = 0; };
 
   FirmwareParams p_;
   CardMemory& mem_;
@@ -80,6 +100,7 @@ private:
   std::deque<IoRequest*> to_dma_, to_post_;
   std::vector<Raid0Piece> map_;     // scratch of take_request (one thread: run)
   std::vector<IoRequest*> pieces_;  // idem
+  std::vector<Backlog> backlog_;    // per RAID0 member; empty with fifo
   sc_core::sc_event scsi_ev_, dma_req_ev_, dma_done_ev_;
   sc_core::sc_event wake_ev_;  // an idle firmware's next poll instant with news
   bool idle_ = false, wants_slot_ = false;

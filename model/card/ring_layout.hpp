@@ -4,6 +4,12 @@
 // buffer physical address, callback pointer}; completion record {tail flag,
 // status, command, logical block, callback pointer}. Little-endian, naturally
 // aligned (the host is an x86, the card an XScale in little-endian mode).
+// Not in the paper: the request record also carries the request's deadline
+// (nanoseconds of host time, 0 = none) and its stream (the issuer's index),
+// which the firmware's continuous-media schedulers order by (issue 9; the
+// paper's card served requests in arrival order). They grow the record from
+// 40 to 56 bytes (8 + 4, padded to 8-byte alignment), so the host's PIO
+// writes per request, and the ring's footprint in card memory, grow too.
 #include <cstdint>
 #include <cstring>
 
@@ -12,9 +18,10 @@ namespace iosim::ring {
 constexpr uint8_t kInvalid = 0, kValid = 1;
 constexpr uint8_t kCmdRead = 0, kCmdWrite = 1;
 
-namespace req {  // request record: 40 bytes
+namespace req {  // request record: 56 bytes
 constexpr uint32_t kTail = 0, kStatus = 1, kCommand = 2, kLbn = 8, kSize = 16, kBuffer = 24, kCallback = 32;
-constexpr uint32_t kBytes = 40;
+constexpr uint32_t kDeadline = 40, kStream = 48;  // issue 9 (see above); bytes 52-55 padding
+constexpr uint32_t kBytes = 56;
 }  // namespace req
 namespace cpl {  // completion record: 24 bytes
 constexpr uint32_t kTail = 0, kStatus = 1, kCommand = 2, kLbn = 8, kCallback = 16;

@@ -36,6 +36,10 @@ bool AsyncDriver::submit(CpuCtx& c, IoRequest& req) {
   ring::put<uint32_t>(rec, ring::req::kSize, uint32_t(req.bytes()));
   ring::put<uint64_t>(rec, ring::req::kBuffer, req.host_buffer);
   ring::put<uint64_t>(rec, ring::req::kCallback, contexts_.issue(req));
+  // For the firmware's deadline and per-stream schedulers: the deadline in
+  // whole nanoseconds of host time (a kernel's clock unit), 0 = none.
+  ring::put<uint64_t>(rec, ring::req::kDeadline, req.deadline.value() / sc_core::sc_time(1, sc_core::SC_NS).value());
+  ring::put<uint32_t>(rec, ring::req::kStream, req.origin);
   c.pio_write(req_addr(p_hr_, ring::req::kCommand), rec + ring::req::kCommand, ring::req::kBytes - ring::req::kCommand);
   const uint8_t valid = ring::kValid;
   c.pio_write(req_addr(p_hr_, ring::req::kStatus), &valid, 1);

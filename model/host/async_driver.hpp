@@ -1,8 +1,9 @@
 #pragma once
 // The paper's host driver for the I/O card (BRIEF.md "Asynchronous path"):
 // submit checks the status of the request record at P_HR (a PIO read across the
-// bus), fills the record's fields and sets its status valid last (posted PIO
-// writes), advances P_HR and returns at once. If the record is still valid the
+// bus), fills the record's fields (with the request's deadline and stream,
+// for the firmware's schedulers: ring_layout.hpp) and sets its status valid
+// last (posted PIO writes), advances P_HR and returns at once. If the record is still valid the
 // ring is full and the caller must block: async degenerates into sync.
 // The polling kernel thread wakes every period (paper: 100 ms), and from P_HC
 // takes every valid completion in one batch: read status and callback, call the

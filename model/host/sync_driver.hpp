@@ -2,6 +2,7 @@
 // The synchronous baseline's kernel I/O path, Linux 2.4 style: md RAID0 maps the
 // request onto member disks; each member has a block-layer queue with an
 // elevator (requests kept sorted by sector, served in one-way sweeps);
+// (or another policy of model/common/io_sched.hpp, chosen by the scenario);
 // the SCSI mid-layer dispatches while the device has fewer than its queue depth
 // outstanding and the adapter fewer than can_queue; mptscsih's queuecommand
 // builds a Fusion-MPT frame and posts its address with one PIO write. Each
@@ -15,12 +16,14 @@
 //        HBA irq --> HostOs::irq_line(a) --> SyncDriver::isr(a);
 //        SyncDriver --done--> workload (IoDoneIf).
 #include "model/common/io_pool.hpp"
+#include "model/common/io_sched.hpp"
 #include "model/hba/lsi53c1030.hpp"
 #include "model/host/host_io_if.hpp"
+#include "model/common/cm_bounds.hpp"
 #include "model/host/host_os.hpp"
 #include "model/raid/raid0.hpp"
 
-#include <map>
+#include <memory>
 #include <vector>
 
 namespace iosim {
@@ -35,6 +38,13 @@ struct SyncDriverParams {
   double isr_cycles = 800;         // mptscsih ISR body, excluding its PIO reads (estimate)
   double bottom_half_cycles = 5000;   // scsi_done -> softirq -> end_request -> unlock (estimate)
   uint64_t frames_base = 0x10000000;  // host physical address of the frame pool
+  // The per-device queue's order: Linux 2.4's elevator (default), or a
+  // continuous-media policy (issue 9). The elevator costs above are charged
+  // whichever policy orders the queue (estimate: same insertion work).
+  IoSchedParams sched;
+  // For the round-based policies' report: the closed-form round time of one
+  // member disk (model/common/cm_bounds.hpp), set by the platform builder.
+  CmDiskBound round_bound;
 };
 
 struct DiskRoute { int adapter; int target; };
@@ -61,8 +71,7 @@ public:
 
 private:
   struct Device {
-    std::multimap<uint64_t, IoRequest*> elevator;  // pieces waiting, by sector
-    uint64_t head = 0;  // last dispatched sector: the sweep goes up from here
+    std::unique_ptr<IoSchedIf> queue;  // pieces waiting, in the policy's order
     int outstanding = 0;
     LevelTracker queued, active;
   };
