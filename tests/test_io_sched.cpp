@@ -79,7 +79,6 @@ TEST_CASE("io sched: elevator sweeps up from the last request's end and wraps to
   q.add({200});  // behind the head: waits for the wrap
   q.add({400});  // ahead: in this sweep
   CHECK(q.drain_lbas() == std::vector<uint64_t>{400, 500, 900, 200});
-  CHECK(q.s->rounds() == nullptr);
 }
 
 TEST_CASE("io sched: fifo keeps arrival order whatever the sectors", "[io_sched]") {
@@ -232,6 +231,29 @@ TEST_CASE("io sched: every policy dispatches every request exactly once under ra
     }
     CHECK(seen.size() == size_t(total));
     for (const auto& [id, n] : seen) REQUIRE(n == 1);
-    if (const RoundLog* log = q.s->rounds()) CHECK(log->requests == uint64_t(total));
+    // Every round closes at its last completion (a sweep only when the next begins).
+    if (k == IoSchedKind::Round || k == IoSchedKind::Gss) CHECK(q.s->rounds()->requests == uint64_t(total));
   }
+}
+
+TEST_CASE("io sched: elevator and scan_edf log a sweep each time the head wraps", "[io_sched]") {
+  for (IoSchedKind k : {IoSchedKind::Elevator, IoSchedKind::ScanEdf}) {
+    INFO(to_string(k));
+    Queue q(policy(k));
+    for (uint64_t l : {100, 300, 500}) q.add({l});
+    std::vector<IoRequest*> out;
+    for (int i = 0; i < 3; ++i) out.push_back(q.s->next(sc_time(double(i), SC_MS)));  // sweep 1 at 0, 1, 2 ms
+    q.add({50});
+    q.add({400});
+    IoRequest* w = q.s->next(sc_time(10, SC_MS));  // behind the head (508): a new sweep starts at 10 ms
+    REQUIRE(w->lba == 50);
+    const RoundLog& log = *q.s->rounds();
+    CHECK(log.rounds == 1);
+    CHECK(log.requests == 3);
+    CHECK(log.max_streams == 3);
+    CHECK(log.max_s == Approx(10e-3));
+    REQUIRE(q.s->next(sc_time(11, SC_MS))->lba == 400);  // same sweep
+    CHECK(log.rounds == 1);
+  }
+  CHECK(Queue(policy(IoSchedKind::Fifo)).s->rounds() == nullptr);
 }

@@ -59,10 +59,10 @@ void report_io_sched(Stats& out, const std::string& path, const IoSchedParams& p
   g.add("policy", double(p.kind), "count", StatKind::Setting,
         "0 elevator, 1 fifo, 2 round, 3 scan_edf, 4 gss (model/common/io_sched.hpp)");
   RoundLog all;
-  bool round_based = false;
+  bool logged = false;
   for (const RoundLog* l : logs) {
     if (!l) continue;
-    round_based = true;
+    logged = true;
     all.rounds += l->rounds;
     all.requests += l->requests;
     all.bytes += l->bytes;
@@ -70,14 +70,18 @@ void report_io_sched(Stats& out, const std::string& path, const IoSchedParams& p
     all.sum_s += l->sum_s;
     all.max_s = std::max(all.max_s, l->max_s);
   }
-  if (!round_based) return;
-  const uint32_t groups = p.kind == IoSchedKind::Gss ? std::max<uint32_t>(1, p.gss_groups) : 1;
-  g.add("rounds", double(all.rounds) / window_s, "1/s", StatKind::Rate, "rounds completed, all disks");
+  if (!logged) return;  // fifo: no rounds, no sweeps
+  const bool rounds = p.kind == IoSchedKind::Round || p.kind == IoSchedKind::Gss;
+  const std::string what = rounds ? "rounds" : "sweeps (head wraps)";
+  g.add("rounds", double(all.rounds) / window_s, "1/s", StatKind::Rate, what + " completed, all disks");
   g.add("round_streams_mean", all.rounds ? double(all.requests) / double(all.rounds) : 0, "count", StatKind::Distribution,
-        "requests (one per stream) per round");
+        rounds ? "requests (one per stream) per round" : "requests per sweep");
   g.add("round_streams_max", all.max_streams, "count", StatKind::Distribution, "");
-  g.add("round_time_mean", 1e3 * all.mean_s(), "ms", StatKind::Distribution, "round start to its last completion");
+  g.add("round_time_mean", 1e3 * all.mean_s(), "ms", StatKind::Distribution,
+        rounds ? "round start to its last completion" : "sweep start to the next sweep's start");
   g.add("round_time_max", 1e3 * all.max_s, "ms", StatKind::Distribution, "");
+  if (!rounds) return;
+  const uint32_t groups = p.kind == IoSchedKind::Gss ? std::max<uint32_t>(1, p.gss_groups) : 1;
   const uint64_t bytes = all.requests ? all.bytes / all.requests : 0;
   const uint32_t n = all.max_streams;
   g.add("buffer_per_stream", gss_buffer_blocks(groups) * double(bytes), "B", StatKind::Setting,

@@ -72,10 +72,11 @@ struct CmDiskBound {
 // Blocks of buffer a stream needs with g groups: 1 + 1/g (2 for SCAN rounds).
 inline double gss_buffer_blocks(uint32_t groups) { return 1.0 + 1.0 / double(groups ? groups : 1); }
 
-// The round-based policies' statistics of one queue holder (a driver or the
-// card's firmware), summed over its disks' logs (nullptr entries skipped):
-// rounds, round time mean/max, and for round/gss the closed-form round-time
-// bound, buffer requirement and startup latency at the largest round seen.
+// A queue holder's (a driver's or the card firmware's) scheduling statistics,
+// summed over its disks' logs (nullptr entries skipped): rounds (round, gss)
+// or sweeps (elevator, scan_edf) and their time mean/max, and for round/gss
+// the closed-form round-time bound, buffer requirement and startup latency at
+// the largest round seen.
 void report_io_sched(Stats& out, const std::string& path, const IoSchedParams& p,
                      const std::vector<const RoundLog*>& logs, const CmDiskBound& b, double window_s);
 

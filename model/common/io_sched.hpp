@@ -37,6 +37,7 @@
 #include "model/common/enum_names.hpp"
 #include "model/common/io_request.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 
@@ -72,6 +73,36 @@ struct RoundLog {
   double mean_s() const { return rounds ? sum_s / double(rounds) : 0; }
 };
 
+// The sweep-ordered policies (elevator, scan_edf) have no rounds; their
+// sweeps are logged instead: a sweep ends when the head wraps (the next request
+// lies below the end of the previous one), and its time runs from its first
+// dispatch to the next sweep's first dispatch.
+class SweepLog {
+public:
+  void dispatched(const IoRequest& r, uint64_t head_before, sc_core::sc_time now) {
+    if (open_ && r.lba < head_before) {
+      const double t = (now - start_).to_seconds();
+      ++log.rounds;
+      log.requests += n_;
+      log.bytes += bytes_;
+      log.max_streams = std::max(log.max_streams, n_);
+      log.sum_s += t;
+      log.max_s = std::max(log.max_s, t);
+      open_ = false;
+    }
+    if (!open_) { open_ = true; start_ = now; n_ = 0; bytes_ = 0; }
+    ++n_;
+    bytes_ += r.bytes();
+  }
+  RoundLog log;
+
+private:
+  bool open_ = false;
+  sc_core::sc_time start_;
+  uint32_t n_ = 0;
+  uint64_t bytes_ = 0;
+};
+
 class IoSchedIf {
 public:
   virtual ~IoSchedIf() = default;
@@ -82,7 +113,7 @@ public:
   // A request this queue dispatched has completed (before it is released).
   virtual void completed(IoRequest&, sc_core::sc_time) {}
   virtual size_t waiting() const = 0;
-  // Round-based policies' log; nullptr for the others.
+  // Rounds (round, gss) or sweeps (elevator, scan_edf); nullptr for fifo.
   virtual const RoundLog* rounds() const { return nullptr; }
   virtual void reset_stats() {}
 };

@@ -22,7 +22,7 @@ public:
     classes_[class_of(r)].emplace(r.lba, &r);
     ++n_;
   }
-  IoRequest* next(sc_core::sc_time) override {
+  IoRequest* next(sc_core::sc_time now) override {
     if (classes_.empty()) return nullptr;
     auto cls = classes_.begin();
     auto& q = cls->second;
@@ -32,10 +32,13 @@ public:
     q.erase(it);
     if (q.empty()) classes_.erase(cls);
     --n_;
+    sweeps_.dispatched(*r, head_, now);
     head_ = r->lba + r->blocks;
     return r;
   }
   size_t waiting() const override { return n_; }
+  const RoundLog* rounds() const override { return &sweeps_.log; }
+  void reset_stats() override { sweeps_.log.reset(); }
 
 private:
   uint64_t class_of(const IoRequest& r) const {
@@ -46,6 +49,7 @@ private:
   uint64_t quantum_ps_;  // in units of the time resolution (1 ps)
   std::map<uint64_t, std::multimap<uint64_t, IoRequest*>> classes_;  // class -> sector -> request
   size_t n_ = 0;
+  SweepLog sweeps_;
   uint64_t head_ = 0;
 };
 
