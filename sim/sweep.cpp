@@ -106,7 +106,7 @@ std::vector<ParamSpec> parse_params(const SweepOptions& o) {
       // The older form: --param KEY --values v1,v2 (each value a literal or a range).
       std::string text;
       for (const auto& v : o.values) text += (text.empty() ? "" : ",") + v;
-      ps.push_back({a, expand_values(text, "--values", 1, 0, a)});
+      ps.push_back({a, expand_values(text, "--values", 1, "", a)});
     } else {
       ps.push_back(parse_param(a, int(i + 1)));
     }

@@ -49,14 +49,15 @@ bool plain(const std::string& s) {
 
 struct Fail {
   std::string source, key;
-  int line, col0;
+  int line;
+  std::string prefix;  // the argument's text before the values ("workload.rate="), shown and counted
   [[noreturn]] void operator()(size_t offset, const std::string& text, const std::string& msg,
                                const std::string& hint = "") const {
     auto src = std::make_shared<config::Source>();
     src->name = source;
     src->lines.assign(size_t(std::max(line, 1)), "");
-    src->lines.back() = text;
-    throw config::ConfigError(config::Mark{src, line, int(col0 + offset) + 1}, key, msg, hint);
+    src->lines.back() = prefix + text;
+    throw config::ConfigError(config::Mark{src, line, int(prefix.size() + offset) + 1}, key, msg, hint);
   }
 };
 
@@ -131,9 +132,9 @@ std::vector<std::string> expand_range(const std::string& item, const std::string
 
 }  // namespace
 
-std::vector<std::string> expand_values(const std::string& text, const std::string& source, int line, int col0,
-                                       const std::string& key) {
-  const Fail fail{source, key, line, col0};
+std::vector<std::string> expand_values(const std::string& text, const std::string& source, int line,
+                                       const std::string& prefix, const std::string& key) {
+  const Fail fail{source, key, line, prefix};
   std::vector<std::string> out;
   size_t b = 0;
   for (;;) {
@@ -158,13 +159,13 @@ std::vector<std::string> expand_values(const std::string& text, const std::strin
 
 ParamSpec parse_param(const std::string& arg, int line) {
   const size_t eq = arg.find('=');
-  const Fail fail{"--param", "", line, 0};
+  const Fail fail{"--param", "", line, ""};
   if (eq == std::string::npos || eq == 0)
     fail(0, arg, fmt::format("'{}' is not KEY=VALUES", arg),
          "e.g. --param workload.block=4KiB,16KiB or --param workload.rate=1000/s:8000/s:+500/s");
   ParamSpec p;
   p.key = arg.substr(0, eq);
-  p.values = expand_values(arg.substr(eq + 1), "--param", line, int(eq + 1), p.key);
+  p.values = expand_values(arg.substr(eq + 1), "--param", line, arg.substr(0, eq + 1), p.key);
   return p;
 }
 

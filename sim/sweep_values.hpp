@@ -25,10 +25,10 @@ constexpr size_t kMaxSweepValues = 10000;
 // and STEP are quantities of one kind (sim/config/units.hpp) or plain numbers;
 // the values are written in START's unit (`4KiB:1MiB:x4` -> 4KiB,16KiB,
 // 64KiB,256KiB,1024KiB). Throws config::ConfigError located at
-// `source:line:col` (source "--param", line = which --param) on a malformed
-// item.
+// `source:line:col` (source "--param", line = which --param; the line shown
+// and the column count `prefix` + text) on a malformed item.
 std::vector<std::string> expand_values(const std::string& text, const std::string& source = "--param", int line = 1,
-                                       int col0 = 0, const std::string& key = "");
+                                       const std::string& prefix = "", const std::string& key = "");
 
 // `KEY=VALUES` (line: which --param, 1-based). Throws config::ConfigError.
 ParamSpec parse_param(const std::string& arg, int line);
