@@ -235,8 +235,8 @@ void register_table_commands(CLI::App& app) {
                 "`iosim merge DIR` then writes table.csv (as the local run) and table.json (as with --cold-start)");
   t->footer("Examples:\n"
             "  iosim table scenarios/paper/table1.yaml -j 2\n"
-            "  iosim table scenarios/paper/table1.yaml --quick --blocks 4KiB,64KiB --out out/table_quick\n"
-            "  iosim table scenarios/paper/table1.yaml --emit-jobs out/table_jobs   # then: iosim merge out/table_jobs");
+            "  iosim table scenarios/paper/table1.yaml --emit-jobs out/table_jobs\n"
+            "(then run the jobs, e.g. sh out/table_jobs/run-parallel.sh, and: iosim merge out/table_jobs)");
 
   auto* s = app.add_subcommand(
       "sweep",
@@ -253,11 +253,10 @@ void register_table_commands(CLI::App& app) {
       "arrivals fell short of the rate by more than 4 sigma. Warnings (printed and in the CSV/JSON):\n"
       "window_not_whole_polls, no_completion, saturated.\n"
       "Examples:\n"
-      "  iosim sweep scenarios/platforms/x342_sync.yaml --param workload.processes=8:64:x2 -j 2\n"
-      "  iosim sweep scenarios/platforms/x342_async.yaml --param workload.rate=1000/s:8000/s:+1000/s \\\n"
-      "      --param workload.block=4KiB,64KiB --seeds 3 --out out/sweep_async\n"
-      "  iosim sweep scenarios/platforms/x342_async.yaml --param workload.rate=2000/s,4000/s --emit-jobs out/jobs\n"
-      "      (then: sh out/jobs/run-parallel.sh, or sbatch out/jobs/slurm.sh; then: iosim merge out/jobs)");
+      "  iosim sweep scenarios/platforms/x342_sync.yaml --param workload.processes=8:64:x2 --set run.duration=1s -j 2 --out out/sweep_sync\n"
+      "  iosim sweep scenarios/platforms/x342_async.yaml --param workload.rate=2000/s:8000/s:x2 --param workload.block=4KiB,64KiB --seeds 2 --set run.duration=1s -j 2 --out out/sweep_async\n"
+      "  iosim sweep scenarios/platforms/x342_async.yaml --param workload.rate=2000/s:8000/s:x2 --param workload.block=4KiB,64KiB --seeds 2 --set run.duration=1s --emit-jobs out/jobs\n"
+      "  (then: sh out/jobs/run-parallel.sh 2, or sh out/jobs/commands.txt, or sbatch out/jobs/slurm.sh; then: iosim merge out/jobs)");
   s->add_option("scenario", k.so.scenario, "Scenario YAML file")->required()->check(CLI::ExistingFile);
   s->add_option("--param", k.so.params,
                 "KEY=VALUES to vary, with units, e.g. workload.block=4KiB,16KiB or workload.rate=1000/s:8000/s:+500/s "
@@ -283,9 +282,10 @@ void register_table_commands(CLI::App& app) {
                                          "jobs: the same files, byte for byte, as the local run");
   k.merge = mg;
   mg->footer("Example:\n"
-             "  iosim sweep scenarios/platforms/x342_sync.yaml --param workload.processes=8,16 --emit-jobs out/jobs\n"
-             "  sh out/jobs/run-parallel.sh 2   # or: sh out/jobs/commands.txt, or sbatch out/jobs/slurm.sh\n"
-             "  iosim merge out/jobs            # out/jobs/sweep.csv, sweep.json, sweep.png, sweep.svg\n"
+             "  iosim sweep scenarios/platforms/x342_async.yaml --param workload.rate=2000/s:8000/s:x2 --param workload.block=4KiB,64KiB --seeds 2 --set run.duration=1s --emit-jobs out/jobs\n"
+             "  sh out/jobs/run-parallel.sh 2\n"
+             "  iosim merge out/jobs\n"
+             "(instead of run-parallel.sh: sh out/jobs/commands.txt, or sbatch out/jobs/slurm.sh on a Slurm cluster.)\n"
              "Exit status 1 if a point failed or has not run (its id is named).");
   mg->add_option("dir", k.ma.dir, "The --emit-jobs DIR (holds jobs.json and points/)")->required()->check(CLI::ExistingDirectory);
   mg->add_option("--out", k.ma.out, "Directory for the outputs (default: DIR)");

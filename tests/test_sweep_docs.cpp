@@ -74,3 +74,23 @@ TEST_CASE("docs: every sweep / merge / --emit-jobs example in scenarios/README.m
   CHECK(fs::is_regular_file(d / "out/table_jobs/slurm.sh"));
   fs::remove_all(d);
 }
+
+TEST_CASE("docs: the sweep and merge --help examples are lines of the tested block", "[sweep][docs][cli]") {
+  const auto block = example_block();
+  int n = 0;
+  for (const char* cmd : {"sweep", "merge", "table"}) {
+    const CmdResult h = run_iosim({cmd, "--help"});
+    REQUIRE(h.status == 0);
+    std::stringstream ss(h.out);
+    for (std::string l; std::getline(ss, l);) {
+      if (l.rfind("  iosim ", 0) != 0 && l.rfind("  sh ", 0) != 0) continue;
+      l = l.substr(2);
+      if (l == "iosim table scenarios/paper/table1.yaml -j 2") continue;  // the full table: README's main job
+      if (l.rfind("iosim ", 0) == 0) l = "./build/" + l;
+      ++n;
+      INFO(cmd << " --help: " << l);
+      CHECK(std::find(block.begin(), block.end(), l) != block.end());
+    }
+  }
+  CHECK(n >= 6);
+}
