@@ -488,25 +488,25 @@ bool write_sweep_plot(const std::string& dir, const SweepPlan& plan, const std::
     }
   }
   std::ofstream(fs::path(dir) / "sweep.dat") << dat;
-  std::string gp_title;
-  for (char c : x.key + (plan.params.size() > 1 ? " x " + plan.params[1].key : "")) gp_title += c == '_' ? std::string("\\\\_") : std::string(1, c);
+  const std::string gp_title = x.key + (plan.params.size() > 1 ? " x " + plan.params[1].key : "");
   const std::string xlabel = numeric ? (unit.empty() ? x.key : x.key + " (" + unit + ")") : x.key;
   auto curves = [&](int col, int ci, bool offered) {
     std::string s;
     const char* colors[] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#7f7f7f"};
     for (size_t g = 0; g < groups; ++g) {
-      const std::string xcol = numeric ? "1" : "1";
-      s += fmt::format("{}\"sweep.dat\" index {} u {}:{}:{}{} w yerrorlines lw 2 pt 7 lc rgb \"{}\" t \"{}\"",
-                       g ? ", \\\n     " : "", g, xcol, col, ci, numeric ? "" : ":xtic(2)", colors[g % 8],
-                       titles[g]);
+      // Column 1 is the value (numeric axis) or its index, labelled by column 2.
+      s += fmt::format("{}\"sweep.dat\" index {} u 1:{}:{}{} w yerrorlines lw 2 pt 7 lc rgb \"{}\" t \"{}\"",
+                       g ? ", \\\n     " : "", g, col, ci, numeric ? "" : ":xtic(2)", colors[g % 8], titles[g]);
       if (offered && plan.points[g].open_loop)
-        s += fmt::format(", \\\n     \"sweep.dat\" index {} u {}:7 w l dt 2 lc rgb \"{}\" t \"offered ({})\"", g, xcol,
+        s += fmt::format(", \\\n     \"sweep.dat\" index {} u 1:7 w l dt 2 lc rgb \"{}\" t \"offered ({})\"", g,
                          colors[g % 8], titles[g]);
     }
     return s;
   };
-  const std::string body = fmt::format(R"gp(set datafile missing "NaN"
-set multiplot layout 2,1 title "sweep: {}{}"
+  // noenhanced: keys' underscores are text, not subscripts.
+  const std::string body = fmt::format(R"gp(set termoption noenhanced
+set datafile missing "NaN"
+{}set multiplot layout 2,1 title "sweep: {}{}"
 {}set xlabel "{}"
 set grid
 set key top left
@@ -516,7 +516,7 @@ set ylabel "mean latency (ms)"
 plot {}
 unset multiplot
 )gp",
-                                       gp_title, seeded ? fmt::format(" (mean of {} seeds, 95% CI)", plan.seeds.size()) : "",
+                                       numeric ? "" : "set offsets 0.3, 0.3, 0, 0\n", gp_title, seeded ? fmt::format(" (mean of {} seeds, 95% CI)", plan.seeds.size()) : "",
                                        logx ? "set logscale x 2\n" : "", xlabel, curves(3, 4, true), curves(5, 6, false));
   std::ofstream gp(fs::path(dir) / "sweep.gp");
   gp << "# gnuplot sweep.gp (in this folder) redraws sweep.png and sweep.svg from sweep.dat\n"
@@ -650,9 +650,16 @@ int merge_sweep(const nlohmann::json& m, const std::string& dir, const std::stri
   std::vector<PointOutcome> outs;
   std::vector<std::string> missing;
   for (size_t i = 0; i < plan.runs.size(); ++i) {
-    if (jobs[i].at("id") != plan.runs[i].id)
-      throw std::runtime_error(fmt::format("{}/jobs.json: job {} is '{}', expected '{}'", dir, i + 1,
-                                           jobs[i].at("id").get<std::string>(), plan.runs[i].id));
+    // The job must be the run the plan has at its place (same id, same
+    // `iosim run` arguments; the binary may differ): else the options or the
+    // files they name changed since --emit-jobs.
+    auto argv = jobs[i].at("argv").get<std::vector<std::string>>();
+    auto want = PointPool::run_argv("", plan.runs[i].args);
+    if (!argv.empty()) argv[0].clear();
+    if (jobs[i].at("id") != plan.runs[i].id || argv != want)
+      throw std::runtime_error(fmt::format("{}/jobs.json: job {} ({}) is not the sweep's run {} (the options or the "
+                                           "scenario changed since --emit-jobs?)",
+                                           dir, i + 1, jobs[i].at("id").get<std::string>(), plan.runs[i].id));
     auto oc = read_outcome(dir, plan.runs[i].id, true);
     if (!oc) missing.push_back(plan.runs[i].id);
     outs.push_back(oc.value_or(PointOutcome{}));

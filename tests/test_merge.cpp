@@ -213,3 +213,34 @@ TEST_CASE("sweep: bad ranges and seeds and grids are located errors (exit 2)", "
   e = err({"--param", "workload.procesess=2:8:x2"});  // a typo in the key: the loader's "did you mean"
   CHECK(e.find("did you mean") != std::string::npos);
 }
+
+TEST_CASE("sweep: names plot as labels and a geometric range on a log axis", "[sweep][plot]") {
+  if (!have("gnuplot")) {
+    WARN("gnuplot is not installed: no plot to check");
+    return;
+  }
+  const fs::path d = scratch("sweep_plot");
+  const CmdResult r = run_iosim({"sweep", scenario("storage_disk.yaml"), "--param", "platform.disk.scheduler=fcfs,sptf",
+                                 "--param", "workload.queue_depth=1:16:x4", "--set", "run.duration=0.2s", "-j", "2",
+                                 "--out", (d / "names").string()});
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  const std::string gp = slurp((d / "names/sweep.gp").string());
+  CHECK(gp.find("xtic(2)") != std::string::npos);  // fcfs, sptf as tick labels
+  CHECK(gp.find("set logscale") == std::string::npos);
+  // One curve per queue depth: three data blocks, three titles.
+  CHECK(gp.find("t \"workload.queue_depth=16\"") != std::string::npos);
+  const std::string dat = slurp((d / "names/sweep.dat").string());
+  const size_t block = dat.find("# workload.queue_depth=4\n0 \"fcfs\" ");
+  REQUIRE(block != std::string::npos);
+  CHECK(dat.find("\n1 \"sptf\" ", block) < dat.find("# workload.queue_depth=16"));
+  CHECK(fs::file_size(d / "names/sweep.png") > 1000);
+
+  const CmdResult g = run_iosim({"sweep", scenario("storage_disk.yaml"), "--param", "workload.queue_depth=1:16:x4",
+                                 "--set", "run.duration=0.2s", "-j", "2", "--out", (d / "geo").string()});
+  REQUIRE(g.status == 0);
+  const std::string gp2 = slurp((d / "geo/sweep.gp").string());
+  CHECK(gp2.find("set logscale x 2") != std::string::npos);
+  CHECK(gp2.find("xtic(2)") == std::string::npos);
+  fs::remove_all(d);
+}
