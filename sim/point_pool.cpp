@@ -44,11 +44,16 @@ PointPool::~PointPool() {
   for (auto& t : workers_) t.join();
 }
 
+std::vector<std::string> PointPool::run_argv(const std::string& binary, const std::vector<std::string>& run_args) {
+  std::vector<std::string> argv{binary, "run"};
+  argv.insert(argv.end(), run_args.begin(), run_args.end());
+  for (const char* a : {"--json", "--no-files", "--quiet"}) argv.push_back(a);
+  return argv;
+}
+
 PointPool::Handle PointPool::submit(std::vector<std::string> run_args, bool speculative) {
   Job j;
-  j.argv = {binary_, "run"};
-  j.argv.insert(j.argv.end(), run_args.begin(), run_args.end());
-  for (const char* a : {"--json", "--no-files", "--quiet"}) j.argv.push_back(a);
+  j.argv = run_argv(binary_, run_args);
   Handle h = j.promise.get_future().share();
   {
     std::lock_guard<std::mutex> l(mu_);

@@ -48,6 +48,10 @@ public:
 
   // args after `iosim run`: {scenario, "--set", "k=v", ...}.
   Handle submit(std::vector<std::string> run_args, bool speculative = false);
+  // The child's whole argv for those args: `binary run ARGS --json
+  // --no-files --quiet` (what submit() runs; --emit-jobs writes the same).
+  static std::vector<std::string> run_argv(const std::string& binary, const std::vector<std::string>& run_args);
+  const std::string& binary() const { return binary_; }
   // Workers neither running nor about to run a queued point.
   int idle() const;
   int jobs() const { return int(workers_.size()); }

@@ -8,8 +8,11 @@
 #include "sim/config/error.hpp"
 #include "sim/config/node.hpp"
 #include "sim/config/reader.hpp"
+#include "sim/jobs.hpp"
+#include "sim/merge.hpp"
 #include "sim/point_pool.hpp"
 #include "sim/scenario.hpp"
+#include "sim/subprocess.hpp"
 #include "sim/sweep.hpp"
 #include "sim/table_config.hpp"
 #include "sim/table_output.hpp"
@@ -33,11 +36,18 @@ struct TableArgs {
   int jobs = 0;
   double point_timeout_s = kDefaultPointTimeoutS;
   bool quick = false, no_plot = false, quiet = false, cold_start = false;
+  std::string emit_jobs;
+};
+
+struct MergeArgs {
+  std::string dir, out;
+  bool no_plot = false;
 };
 
 struct Commands {
-  CLI::App *table = nullptr, *sweep = nullptr, *bench = nullptr;
+  CLI::App *table = nullptr, *sweep = nullptr, *bench = nullptr, *merge = nullptr;
   TableArgs ta;
+  MergeArgs ma;
   SweepOptions so;
   BenchOptions ba;
 };
@@ -60,9 +70,69 @@ TableConfig load_checked(const std::string& path, bool quick, const std::vector<
   return c;
 }
 
+// --emit-jobs: the table's searches are adaptive (each next point depends
+// on the last), so a job is a row, not a point: `iosim table --blocks B
+// --cold-start` runs that row's two searches (sync and async) on the job's
+// machine. Rows start cold, as --cold-start does locally; the warm starts of
+// a local run give the same table.csv (sim/saturation.hpp's premise, checked
+// by tests/test_table.cpp), only table.json's search steps differ (the warm
+// search skips the first ones).
+int emit_table_jobs(const TableArgs& a, const TableConfig& c) {
+  const int per_job = a.jobs > 0 ? a.jobs : 2;  // a row's two searches run side by side
+  const std::string dir = std::filesystem::absolute(a.emit_jobs).lexically_normal().string();
+  std::vector<Job> jobs;
+  for (size_t i = 0; i < c.blocks.size(); ++i) {
+    Job j;
+    j.id = fmt::format("b{:02}-{}", i + 1, block_arg(c.blocks[i]));
+    j.argv = {self_executable(), "table", a.table, "--blocks", block_arg(c.blocks[i]), "--cold-start", "-q",
+              "--no-plot", "-j", std::to_string(per_job), "--point-timeout", fmt::format("{}", a.point_timeout_s),
+              "--out", dir + "/points/" + j.id};
+    if (a.quick) j.argv.push_back("--quick");
+    for (const auto& s : a.sets) j.argv.push_back("--set"), j.argv.push_back(s);
+    jobs.push_back(std::move(j));
+  }
+  const nlohmann::ordered_json opts = {{"table", a.table}, {"quick", a.quick}, {"blocks", a.blocks}, {"sets", a.sets}};
+  emit_jobs(a.emit_jobs, "table", opts, jobs, per_job);
+  return 0;
+}
+
+KeyFigures figures_from_json(const nlohmann::json& j) {
+  // The inverse of to_json(KeyFigures) (sim/key_figures.cpp); JSON numbers
+  // read back to the same doubles.
+  KeyFigures k;
+  k.iops = j.at("iops"), k.mbps = j.at("mbps");
+  k.lat_mean_ms = j.at("latency_mean_ms"), k.lat_p99_ms = j.at("latency_p99_ms");
+  k.outstanding = j.at("outstanding");
+  k.disk_busy = j.at("disk_busy_pct"), k.disk_busy_max = j.at("disk_busy_max_pct");
+  k.disk_queue = j.at("disk_queue_mean"), k.scsi_bus_busy = j.at("scsi_bus_busy_max_pct");
+  k.pci_util = j.at("pci_util_pct"), k.host_busy = j.at("host_cpu_busy_pct");
+  k.card_cpu_busy = j.at("card_cpu_busy_pct"), k.requests_issued = j.at("requests_issued");
+  return k;
+}
+
+// A cell of a row's table.json back into the search result it was written from.
+TableCell cell_from_json(const nlohmann::json& j, const char* axis, bool open) {
+  TableCell t;
+  t.search.best_iops = j.at("iops");
+  t.search.best_x = j.at(axis);
+  t.search.knee_x = open ? j.at("knee_rate").get<double>() : t.search.best_x;
+  if (open) t.search.bracket_hi = j.at("bracket_hi_rate");
+  t.search.capped = j.at("capped");
+  for (const auto& s : j.at("steps")) {
+    saturation::Step st;
+    st.phase = s.at("phase");
+    st.x = s.at("x"), st.iops = s.at("iops");
+    if (s.contains("offered")) st.offered = s["offered"], st.kept_up = s.at("kept_up");
+    t.search.steps.push_back(st);
+  }
+  t.at_best = figures_from_json(j.at("at_saturation"));
+  return t;
+}
+
 int do_table(const TableArgs& a) {
   return config::guard_config_errors([&] {
     const TableConfig c = load_checked(a.table, a.quick, a.blocks, a.sets);
+    if (!a.emit_jobs.empty()) return emit_table_jobs(a, c);
     TableRunOptions o;
     o.jobs = a.jobs;
     o.sets = a.sets;
@@ -88,6 +158,57 @@ int do_table(const TableArgs& a) {
 
 }  // namespace
 
+int merge_table(const nlohmann::json& m, const std::string& dir, const std::string& out, bool no_plot) {
+  const auto& opt = m.at("options");
+  return config::guard_config_errors([&] {
+    const auto sets = opt.at("sets").get<std::vector<std::string>>();
+    const TableConfig c = load_checked(opt.at("table"), opt.at("quick"), opt.at("blocks"), sets);
+    const auto& jobs = m.at("jobs");
+    if (jobs.size() != c.blocks.size())
+      throw std::runtime_error(fmt::format("{}/jobs.json lists {} jobs, the table has {} rows (table file changed since "
+                                           "--emit-jobs?)", dir, jobs.size(), c.blocks.size()));
+    TableResult r;
+    std::vector<std::string> missing;
+    for (size_t i = 0; i < c.blocks.size(); ++i) {
+      const std::string id = jobs[i].at("id");
+      const auto oc = read_outcome(dir, id, false);
+      if (!oc) {
+        missing.push_back(id);
+        continue;
+      }
+      if (!oc->ok())
+        throw std::runtime_error(fmt::format("row {} kB (job {}) failed (exit {}):\n{}", block_kb(c.blocks[i]), id,
+                                             oc->status, oc->error));
+      const std::string path = dir + "/points/" + id + "/table.json";
+      std::ifstream in(path);
+      const nlohmann::json t = nlohmann::json::parse(in, nullptr, false);
+      if (t.is_discarded() || !t.contains("rows") || t["rows"].size() != 1)
+        throw std::runtime_error(path + ": not the table.json of one row");
+      const auto& row = t["rows"][0];
+      TableRow tr;
+      tr.block = c.blocks[i];
+      tr.sync = cell_from_json(row.at("sync"), "processes", false);
+      tr.async = cell_from_json(row.at("async"), "rate", true);
+      r.rows.push_back(std::move(tr));
+    }
+    if (!missing.empty()) {
+      std::string list;
+      for (const auto& s : missing) list += (list.empty() ? "" : ", ") + s;
+      fmt::print(stderr, "iosim merge: {} of {} rows have not run (no {}/points/<id>/exit): {}\n"
+                 "  run their lines of {}/commands.txt, then merge again\n", missing.size(), c.blocks.size(), dir, list, dir);
+      return 1;
+    }
+    print_table(std::cout, c, r);
+    namespace fs = std::filesystem;
+    fs::create_directories(out);
+    std::ofstream(fs::path(out) / "table.csv") << table_csv(c, r);
+    std::ofstream(fs::path(out) / "table.json") << table_json(c, r, sets).dump(2) << "\n";
+    const bool plot = !no_plot && write_plot(out, c, r);
+    fmt::print("results: {0}/table.csv, {0}/table.json{1}\n", out, plot ? fmt::format(", {0}/table.png, {0}/table.svg", out) : "");
+    return 0;
+  }, std::cerr);
+}
+
 void register_table_commands(CLI::App& app) {
   g_cmd = std::make_unique<Commands>();
   Commands& k = *g_cmd;
@@ -108,17 +229,67 @@ void register_table_commands(CLI::App& app) {
   t->add_flag("--quiet,-q", k.ta.quiet, "No progress on stderr");
   t->add_flag("--cold-start", k.ta.cold_start,
               "Every row's searches from the table's start points, not warm from the next larger block's");
+  t->add_option("--emit-jobs", k.ta.emit_jobs,
+                "Do not run: write one job per row (its two searches, cold-started: each next point of a search "
+                "depends on the last) into DIR: commands.txt, run-parallel.sh (GNU parallel), slurm.sh (Slurm); "
+                "`iosim merge DIR` then writes table.csv (as the local run) and table.json (as with --cold-start)");
+  t->footer("Examples:\n"
+            "  iosim table scenarios/paper/table1.yaml -j 2\n"
+            "  iosim table scenarios/paper/table1.yaml --emit-jobs out/table_jobs\n"
+            "(then run the jobs, e.g. sh out/table_jobs/run-parallel.sh, and: iosim merge out/table_jobs)");
 
-  auto* s = app.add_subcommand("sweep", "Run a scenario at several values of one key (one child process per value)");
+  auto* s = app.add_subcommand(
+      "sweep",
+      "Run a scenario over a grid of values (every combination of the --param values, each repeated over --seeds), "
+      "one `iosim run` child per run; a table on stdout, sweep.csv, sweep.json and a plot (sweep.png/.svg) in --out");
   k.sweep = s;
+  s->footer(
+      "Values: a list (4KiB,16KiB,64KiB), a geometric range START:STOP:xFACTOR (8:1024:x2 = 8,16,...,1024) or an\n"
+      "arithmetic one START:STOP:+STEP (1000/s:8000/s:+500/s), with the key's units (scenarios/README.md); STOP is\n"
+      "included when a step lands on it. The first --param is the plot's x axis, each combination of the others a\n"
+      "curve. Columns: the parameters by name, then iops (I/O/s), mbps (MB/s), latency_mean_ms, latency_p99_ms,\n"
+      "outstanding (requests), utilisations in %, and for open-loop points offered_iops (I/O/s that arrived) and\n"
+      "completed_pct; saturated = yes when fewer than 97% of the arrivals completed in the window or the\n"
+      "arrivals fell short of the rate by more than 4 sigma. Warnings (printed and in the CSV/JSON):\n"
+      "window_not_whole_polls, no_completion, saturated.\n"
+      "Examples:\n"
+      "  iosim sweep scenarios/platforms/x342_sync.yaml --param workload.processes=8:64:x2 --set run.duration=1s -j 2 --out out/sweep_sync\n"
+      "  iosim sweep scenarios/platforms/x342_async.yaml --param workload.rate=2000/s:8000/s:x2 --param workload.block=4KiB,64KiB --seeds 2 --set run.duration=1s -j 2 --out out/sweep_async\n"
+      "  iosim sweep scenarios/platforms/x342_async.yaml --param workload.rate=2000/s:8000/s:x2 --param workload.block=4KiB,64KiB --seeds 2 --set run.duration=1s --emit-jobs out/jobs\n"
+      "  (then: sh out/jobs/run-parallel.sh 2, or sh out/jobs/commands.txt, or sbatch out/jobs/slurm.sh; then: iosim merge out/jobs)");
   s->add_option("scenario", k.so.scenario, "Scenario YAML file")->required()->check(CLI::ExistingFile);
-  s->add_option("--param", k.so.param, "The key to vary, e.g. workload.processes")->required();
-  s->add_option("--values", k.so.values, "Comma-separated values, e.g. 8,16,32 or 1KiB,4KiB")->required()->delimiter(',');
+  s->add_option("--param", k.so.params,
+                "KEY=VALUES to vary, with units, e.g. workload.block=4KiB,16KiB or workload.rate=1000/s:8000/s:+500/s "
+                "or workload.processes=8:1024:x2 (repeatable: a grid)")
+      ->required();
+  s->add_option("--values", k.so.values, "The older form: --param KEY --values v1,v2 (one key only)")->delimiter(',');
+  s->add_option("--seeds", k.so.seeds,
+                "Repeat every point with run.seed 1..N (--seeds N) or with the seeds listed (--seeds 3,7,11): mean "
+                "and 95% confidence interval (Student t) per column")
+      ->delimiter(',');
   s->add_option("-j,--jobs", k.so.jobs, jobs_help)->check(CLI::PositiveNumber);
-  s->add_option("--set", k.so.sets, "Override a key for every point (repeatable)");
-  s->add_option("--out", k.so.out, "Directory for sweep.csv and sweep.json")->capture_default_str();
+  s->add_option("--set", k.so.sets, "Override a key for every point, e.g. --set run.duration=2s (repeatable)");
+  s->add_option("--out", k.so.out, "Directory for sweep.csv, sweep.json, sweep.png, sweep.svg")->capture_default_str();
   s->add_option("--point-timeout", k.so.point_timeout_s, timeout_help)->check(CLI::Range(0.0, 1e9))->capture_default_str();
-  s->add_flag("--no-files", k.so.no_files, "Do not write sweep.csv / sweep.json");
+  s->add_flag("--no-files", k.so.no_files, "Do not write sweep.csv / sweep.json / the plot");
+  s->add_flag("--no-plot", k.so.no_plot, "Do not run gnuplot");
+  s->add_option("--emit-jobs", k.so.emit_jobs,
+                "Do not run: write one command per run into DIR (commands.txt, run-parallel.sh for GNU parallel, "
+                "slurm.sh for a Slurm job array); each writes DIR/points/<id>/; `iosim merge DIR` then writes the "
+                "outputs");
+
+  auto* mg = app.add_subcommand("merge", "Assemble the outputs of a sweep or table whose points ran as --emit-jobs DIR "
+                                         "jobs: the same files, byte for byte, as the local run");
+  k.merge = mg;
+  mg->footer("Example:\n"
+             "  iosim sweep scenarios/platforms/x342_async.yaml --param workload.rate=2000/s:8000/s:x2 --param workload.block=4KiB,64KiB --seeds 2 --set run.duration=1s --emit-jobs out/jobs\n"
+             "  sh out/jobs/run-parallel.sh 2\n"
+             "  iosim merge out/jobs\n"
+             "(instead of run-parallel.sh: sh out/jobs/commands.txt, or sbatch out/jobs/slurm.sh on a Slurm cluster.)\n"
+             "Exit status 1 if a point failed or has not run (its id is named).");
+  mg->add_option("dir", k.ma.dir, "The --emit-jobs DIR (holds jobs.json and points/)")->required()->check(CLI::ExistingDirectory);
+  mg->add_option("--out", k.ma.out, "Directory for the outputs (default: DIR)");
+  mg->add_flag("--no-plot", k.ma.no_plot, "Do not run gnuplot");
 
   auto* b = app.add_subcommand("bench", "Simulated I/Os per CPU-second of four fixed scenarios (async 4 kB RTL and "
                                         "model, sync 4 kB 66 processes, async 1 MiB), optionally the table's CPU and "
@@ -142,6 +313,7 @@ int run_table_commands(CLI::App&) {
   if (*k.table) return do_table(k.ta);
   if (*k.sweep) return run_sweep(k.so);
   if (*k.bench) return run_bench(k.ba);
+  if (*k.merge) return run_merge(k.ma.dir, k.ma.out, k.ma.no_plot);
   return 2;
 }
 

@@ -93,7 +93,7 @@ std::string table_csv(const TableConfig& c, const TableResult& r) {
       "block_kb,paper_sync_iops,iosim_sync_iops,sync_err_pct,sync_processes,paper_async_iops,iosim_async_iops,"
       "async_err_pct,async_rate,async_knee_rate,paper_gain_pct,iosim_gain_pct,gain_err_pp";
   for (const char* m : {"sync", "async"})
-    for (const char* f : {"disk_busy_pct", "disk_queue", "scsi_bus_busy_pct", "pci_util_pct", "host_cpu_busy_pct",
+    for (const char* f : {"disk_busy_pct", "disk_queue_mean", "scsi_bus_busy_max_pct", "pci_util_pct", "host_cpu_busy_pct",
                           "card_cpu_busy_pct", "latency_mean_ms"})
       out += fmt::format(",{}_{}", m, f);
   out += "\n";

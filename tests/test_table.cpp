@@ -184,30 +184,37 @@ TEST_CASE("sweep: a row per value, CSV and JSON of the same shape", "[table][swe
   const fs::path out = scratch("sweep");
   const ChildResult r = run_iosim({"sweep", kSrc + "/scenarios/platforms/x342_sync.yaml", "--param", "workload.processes",
                                "--values", "4,32", "--set", "run.warmup=0.2s", "--set", "run.duration=0.3s", "-j", "2",
-                               "--out", out.string()});
+                               "--no-plot", "--out", out.string()});
   INFO(r.err);
   REQUIRE(r.status == 0);
   const auto term = lines(r.out);
-  REQUIRE(term.size() >= 3);
+  REQUIRE(term.size() >= 4);
   CHECK(term[0].find("workload.processes") != std::string::npos);
   CHECK(term[0].find("iops") != std::string::npos);
   CHECK(term[0].find("disk_busy_pct") != std::string::npos);
+  CHECK(term[1].find("I/O/s") != std::string::npos);  // the units line
 
+  // One naming: the parameter's key heads its column, the figures are named
+  // as in results.json's key figures and table.csv.
   const auto csv = lines(slurp(out / "sweep.csv"));
   REQUIRE(csv.size() == 3);
-  CHECK(csv[0].rfind("value,iops,mbps,lat_mean_ms,lat_p99_ms,", 0) == 0);
+  CHECK(csv[0].rfind("workload.processes,iops,mbps,latency_mean_ms,latency_p99_ms,outstanding,", 0) == 0);
+  CHECK(csv[0].find("pci_util_pct") != std::string::npos);
   CHECK(csv[1].rfind("4,", 0) == 0);
   CHECK(csv[2].rfind("32,", 0) == 0);
   const auto ncols = std::count(csv[0].begin(), csv[0].end(), ',');
   CHECK(std::count(csv[1].begin(), csv[1].end(), ',') == ncols);
+  // Closed loop: no offered rate, no saturated flag; status last.
+  CHECK(csv[1].substr(csv[1].size() - 6) == ",,,,ok");
 
   const auto j = nlohmann::json::parse(slurp(out / "sweep.json"));
   REQUIRE(j["points"].size() == 2);
-  CHECK(j["param"] == "workload.processes");
+  CHECK(j["params"][0]["key"] == "workload.processes");
   const double few = j["points"][0]["figures"]["iops"], many = j["points"][1]["figures"]["iops"];
   CHECK(few > 0);
   CHECK(many > 2 * few);  // 4 vs 32 blocking processes on 20 disks
-  CHECK(j["points"][1]["results"]["workload"]["processes"] == 32);
+  CHECK(j["points"][1]["runs"][0]["results"]["workload"]["processes"] == 32);
+  CHECK(j["points"][0]["saturated"].is_null());
 
   const ChildResult bad = run_iosim({"sweep", kSrc + "/scenarios/platforms/x342_sync.yaml", "--param", "workload.procs",
                                  "--values", "4", "--no-files"});
