@@ -197,6 +197,15 @@ void load_streams(const Reader& w, WorkloadConfig& wc) {
   s.arrival_rate = r.io_rate("arrival_rate", s.arrival_rate, Bounds::non_negative());
   s.mean_duration_s = r.time("mean_duration", s.mean_duration_s, Bounds::non_negative());
   s.align_bytes = wc.access.align_bytes;
+  // Whole sectors: a bitrate's block is rounded up to the next 512 B.
+  s.block_bytes = r.has("block") ? block : uint64_t(std::ceil(bitrate * s.period_s / 512 - 1e-9)) * 512;
+}
+
+// The streams' cross-key checks, after Reader::finish() (a misspelt key is
+// reported first, with its "did you mean").
+void check_streams(const Reader& w, WorkloadConfig& wc) {
+  const Reader r = w.section("streams");
+  StreamParams& s = wc.streams;
   if (wc.kind != WorkloadKind::Streams) {
     if (w.has("streams"))
       w.fail("streams", std::string("only with workload.kind: streams (the kind is '") + to_string(wc.kind) + "')",
@@ -208,8 +217,6 @@ void load_streams(const Reader& w, WorkloadConfig& wc) {
   if (!r.has("bitrate") && !r.has("block"))
     w.fail(w.has("streams") ? "streams" : "kind", "streams need a bitrate (e.g. 1.5Mbit/s) or a block size per period",
            "set workload.streams.bitrate or workload.streams.block");
-  // Whole sectors: a bitrate's block is rounded up to the next 512 B.
-  s.block_bytes = r.has("block") ? block : uint64_t(std::ceil(bitrate * s.period_s / 512 - 1e-9)) * 512;
   if (s.block_bytes % 512) r.fail("block", "must be a multiple of 512 B");
   if (s.block_bytes == 0) r.fail("bitrate", "bitrate x period is below one byte");
   if (s.size_dist == StreamSizeDist::Constant && r.has("size_spread") && s.size_spread > 0)
@@ -340,8 +347,9 @@ void check_scenario(const Reader& root, Scenario& sc, const SyntheticDiskSpec& g
                         " device: every request would be at block 0",
            "align must be at most the device size minus the block size");
 
-  // Streams: the stream blocks must fit the volume, and the window must hold
-  // at least one deadline of every stream.
+  // Streams: the keys together; the stream blocks must fit the volume, and
+  // the window must hold at least one deadline of every stream.
+  check_streams(w, sc.workload);
   if (sc.workload.kind == WorkloadKind::Streams) {
     const StreamParams& st = sc.workload.streams;
     const Reader sr = w.section("streams");

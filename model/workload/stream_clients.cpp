@@ -211,13 +211,14 @@ void StreamClients::io_done(CpuCtx& bh, IoRequest& req) {
 
 void StreamClients::completed(uint64_t kk, IoRequest& r) {
   done(r);
-  const double t = sc_time_stamp().to_seconds();
+  const sc_time now = sc_time_stamp();
+  const double t = now.to_seconds();
   const size_t slot = size_t(kk >> 44), session = size_t((kk >> 24) & 0xFFFFF);
   const uint64_t k = kk & 0xFFFFFF;
   const Session& ss = slots_[slot].sessions[session];
   if (k == 0) startup_.push_back(t - ss.start);
   // Failed reads never reach the client: they count as missed (not recorded).
-  if (r.status == 0 && deadline_s(ss, k) >= w0_) done_at_[kk] = t;
+  if (r.status == 0 && sc_time(deadline_s(ss, k), SC_SEC) >= sc_time(w0_, SC_SEC)) done_at_[kk] = now;
 }
 
 void StreamClients::reset_stats() {
@@ -226,7 +227,7 @@ void StreamClients::reset_stats() {
   for (auto it = done_at_.begin(); it != done_at_.end();) {
     const uint64_t kk = it->first;
     const Session& ss = slots_[size_t(kk >> 44)].sessions[size_t((kk >> 24) & 0xFFFFF)];
-    if (deadline_s(ss, kk & 0xFFFFFF) < w0_) it = done_at_.erase(it);
+    if (sc_time(deadline_s(ss, kk & 0xFFFFFF), SC_SEC) < sc_time(w0_, SC_SEC)) it = done_at_.erase(it);
     else ++it;
   }
 }
@@ -237,7 +238,11 @@ void StreamClients::reset_stats() {
 // known, so the reads due are enumerated from it, not from what was issued.
 void StreamClients::report(Stats& out, double window_s) const {
   IoTally::report(out, window_s);
-  const double w1 = sc_time_stamp().to_seconds(), T = p_.period_s;
+  // Window edges and deadlines compared in SystemC's integer picoseconds (a
+  // deadline on a window edge is in the window that starts there).
+  const sc_time w0t(w0_, SC_SEC), w1t = sc_time_stamp();
+  const double w1 = w1t.to_seconds(), T = p_.period_s;
+  auto gap_s = [](const sc_time& a, const sc_time& b) { return (double(a.value()) - double(b.value())) * 1e-12; };
   const uint64_t b = uint64_t(p_.buffer_periods);
   uint64_t due = 0, missed = 0, streams_missing = 0, worst = 0, worst_slot = 0;
   double first_miss = kInf, active_s = 0;
@@ -251,17 +256,17 @@ void StreamClients::report(Stats& out, double window_s) const {
       const uint64_t reads = std::isinf(ss.end) ? std::numeric_limits<uint64_t>::max()
                                                 : uint64_t(std::ceil((ss.end - ss.start) / T - 1e-12));
       // First read due at or after w0: D_k = start + (k + b) T >= w0.
-      const double k0 = std::ceil((w0_ - ss.start) / T - double(b) - 1e-12);
+      const double k0 = std::ceil((w0_ - ss.start) / T - double(b) - 1e-9);
       for (uint64_t k = uint64_t(std::max(0.0, k0)); k < reads; ++k) {
-        const double d = deadline_s(ss, k);
-        if (d >= w1) break;
-        if (d < w0_) continue;
+        const sc_time d(deadline_s(ss, k), SC_SEC);
+        if (d >= w1t) break;
+        if (d < w0t) continue;
         ++due;
         auto it = done_at_.find(key(i, si, k));
         const bool on_time = it != done_at_.end() && it->second <= d;
         // Not back yet: its slack is at most d - now (negative).
-        slack.add(it != done_at_.end() ? d - it->second : d - w1);
-        if (!on_time) { ++slot_missed; first_miss = std::min(first_miss, d); }
+        slack.add(gap_s(d, it != done_at_.end() ? it->second : w1t));
+        if (!on_time) { ++slot_missed; first_miss = std::min(first_miss, d.to_seconds()); }
         // Client buffer when block k is about to be played (at d): blocks
         // k .. k + b - 1 of the session already delivered.
         uint64_t held = 0;

@@ -133,7 +133,7 @@ private:
   std::vector<Heap> heaps_;
   IoPool pool_;
   std::unordered_map<const IoRequest*, uint64_t> in_flight_;  // issuers: request -> key(slot, session, k)
-  std::unordered_map<uint64_t, double> done_at_;              // key -> completion time (s), deadlines >= window start
+  std::unordered_map<uint64_t, sc_core::sc_time> done_at_;    // key -> completion time, deadlines >= window start
   std::vector<double> rejected_at_;                           // arrivals turned away (s)
   std::vector<double> startup_;                               // first block of a session: start -> completion (s)
   double w0_ = 0;                                             // window start (s)
