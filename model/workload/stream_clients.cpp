@@ -59,7 +59,10 @@ StreamClients::StreamClients(sc_module_name nm, HostOs& os, const StreamParams& 
   if (blocking_) {
     for (size_t i = 0; i < slots_.size(); ++i) {
       slots_[i].task = os.create_task(name + ".stream" + std::to_string(i));
-      slots_[i].req.host_buffer = buffer_base + uint64_t(i) * max_block_;
+      // One buffer per stream, recycled over a 2 GiB region of host RAM (as
+      // the async path): 100000 streams of 1.5 MB would overrun host memory.
+      const uint64_t nbuf = std::max<uint64_t>(1, (2ull << 30) / max_block_);
+      slots_[i].req.host_buffer = buffer_base + (uint64_t(i) % nbuf) * max_block_;
       slots_[i].req.origin = uint32_t(i);
     }
   } else {
