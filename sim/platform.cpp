@@ -97,7 +97,7 @@ void Platform::build_sync(const Scenario& sc, RequestLedger& ledger) {
     reporters_.push_back(hba_scsi_.back().get());
   }
   reporters_.push_back(sync_drv_.get());
-  if (sc.workload.kind == WorkloadKind::Streams) {  // a blocking process per stream
+  if (sc.workload.kind == WorkloadKind::Streams) {  // a blocking process per stream, or a pool (streams.pool)
     stream_wl_.reset(new StreamClients("workload", *os_, sc.workload.streams, geo_.capacity_blocks(), true, 0,
                                        sc.run.seed, sc.run.warmup_s + sc.run.duration_s, ledger));
     stream_wl_->stack.bind(*sync_drv_);

@@ -196,6 +196,7 @@ void load_streams(const Reader& w, WorkloadConfig& wc) {
   s.size_spread = r.fraction("size_spread", s.size_spread);
   s.arrival_rate = r.io_rate("arrival_rate", s.arrival_rate, Bounds::non_negative());
   s.mean_duration_s = r.time("mean_duration", s.mean_duration_s, Bounds::non_negative());
+  s.pool = int(r.integer("pool", s.pool, 0, 100000));
   s.align_bytes = wc.access.align_bytes;
   // Whole sectors: a bitrate's block is rounded up to the next 512 B.
   s.block_bytes = r.has("block") ? block : uint64_t(std::ceil(bitrate * s.period_s / 512 - 1e-9)) * 512;
@@ -359,6 +360,9 @@ void check_scenario(const Reader& root, Scenario& sc, const SyntheticDiskSpec& g
     if (most / kSectorBytes > double(volume_blocks))
       sr.fail(sr.has("block") ? "block" : "bitrate", "a stream block (up to " + config::format_size(most) +
                                                          ") is larger than the volume (" + volume + ")");
+    if (st.pool > 0 && pf.io_path != IoPath::Sync)
+      sr.fail("pool", "a pool of blocking processes is a sync-path option (the async path's issuers are "
+                      "workload.processes)", "remove streams.pool, or set platform.io_path: sync");
     if (sc.run.duration_s < st.period_s)
       run.fail("duration", "shorter than one stream period (" + fmt_time(st.period_s) +
                                "): some streams would have no read due in the window",

@@ -116,6 +116,22 @@ TEST_CASE("streams: requests conserved, reads due match the schedule", "[streams
   CHECK(ss(j, "active") < 100);
 }
 
+// A pool of P blocking processes (sync): never more than P reads in flight.
+// One process reads one block at a time (~100 reads/s at ~10 ms): 1000
+// streams at 1 read/s each are far beyond it and miss; 16 processes keep up.
+TEST_CASE("streams: a sync pool of P processes holds at most P reads in flight", "[streams][cli]") {
+  const auto one = run_streams("sync", {"workload.streams.count=1000", "workload.streams.pool=1"});
+  CHECK(stat(one, "top.workload.outstanding") <= 1.0 + 1e-9);
+  CHECK(stat(one, "top.workload.iops") < 1000.0 / 5);
+  CHECK(ss(one, "misses") > 0);
+  CHECK(stat(one, "run.requests_issued") == stat(one, "run.requests_completed"));
+  const auto many = run_streams("sync", {"workload.streams.count=1000", "workload.streams.pool=16"});
+  CHECK(stat(many, "top.workload.outstanding") <= 16);
+  CHECK(ss(many, "misses") == 0);
+  CHECK(ss(many, "reads_due") == 5000);
+  CHECK(stat(many, "top.workload.completed") == Approx(5000).margin(50));
+}
+
 // Little's law on the stream requests: mean in flight = completion rate x mean
 // latency (both over the window), within a few percent (requests straddling
 // the window edges).
@@ -148,8 +164,9 @@ TEST_CASE("streams: same seed gives the same bytes, another seed other draws", "
 
 namespace {
 // Exit 2, the error located at FILE:line:col, and every `want` in the message.
-void expect_error(const std::string& file, int line, const std::vector<std::string>& want) {
-  const CmdResult r = run_scenario_raw(file);
+void expect_error(const std::string& file, int line, const std::vector<std::string>& want,
+                  const std::vector<std::string>& sets = {}) {
+  const CmdResult r = run_scenario_raw(file, sets);
   INFO(file << "\nstatus " << r.status << "\nstderr:\n" << r.err);
   CHECK(r.status == 2);
   CHECK(r.err.find(file + ":" + std::to_string(line) + ":") != std::string::npos);
@@ -177,6 +194,9 @@ TEST_CASE("streams: bad stream keys exit 2, located, with did-you-mean", "[strea
                9, {"workload.streams.arrival_rate", "mean_duration"});
   expect_error(write_scenario("unit.yaml", "workload:\n  kind: streams\n  streams:\n    bitrate: 1.5Mbit\n"), 8,
                {"workload.streams.bitrate"});
+  expect_error(write_scenario("pool.yaml",
+                              "workload:\n  kind: streams\n  streams:\n    bitrate: 1.5Mbit/s\n    pool: 4\n"),
+               9, {"workload.streams.pool", "sync-path option"}, {"platform.io_path=async"});
   expect_error(write_scenario("short.yaml",
                               "workload:\n  kind: streams\n  streams:\n    bitrate: 1.5Mbit/s\n    period: 5s\n"),
                12, {"run.duration", "period"});

@@ -56,7 +56,15 @@ StreamClients::StreamClients(sc_module_name nm, HostOs& os, const StreamParams& 
       free->sessions.push_back({t, t + free->rng.exponential(p.mean_duration_s)});
     }
   }
-  if (blocking_) {
+  if (blocking_ && p.pool > 0) {
+    const uint64_t nbuf = std::max<uint64_t>(1, (2ull << 30) / max_block_);
+    pool_procs_.resize(size_t(p.pool));
+    for (size_t k = 0; k < pool_procs_.size(); ++k) {
+      pool_procs_[k].task = os.create_task(name + ".proc" + std::to_string(k));
+      pool_procs_[k].req.host_buffer = buffer_base + (uint64_t(k) % nbuf) * max_block_;
+    }
+    for (size_t k = 0; k < pool_procs_.size(); ++k) pool_index_[&pool_procs_[k].req] = k;
+  } else if (blocking_) {
     for (size_t i = 0; i < slots_.size(); ++i) {
       slots_[i].task = os.create_task(name + ".stream" + std::to_string(i));
       // One buffer per stream, recycled over a 2 GiB region of host RAM (as
@@ -112,6 +120,13 @@ void StreamClients::fill(Slot& s, size_t slot, IoRequest& r) {
 }
 
 void StreamClients::start() {
+  if (!pool_procs_.empty()) {
+    for (size_t i = 0; i < slots_.size(); ++i)
+      if (has_next(slots_[i])) future_.push({release_s(slots_[i]), i});
+    for (size_t p = 0; p < pool_procs_.size(); ++p)
+      os_.wake(pool_procs_[p].task, [this, p](CpuCtx& c) { pool_next(c, p); });
+    return;
+  }
   if (blocking_) {
     for (size_t i = 0; i < slots_.size(); ++i)
       if (has_next(slots_[i])) os_.wake(slots_[i].task, [this, i](CpuCtx& c) { next_read(c, i); });
@@ -157,6 +172,71 @@ void StreamClients::resume(CpuCtx& c, size_t i) {
   next_read(c, i);
 }
 
+// --- blocking pool: P processes, earliest deadline first ---------------------
+
+void StreamClients::pool_release_due() {
+  while (!future_.empty() && sc_time(future_.top().t, SC_SEC) <= sc_time_stamp()) {
+    const size_t i = future_.top().slot;
+    future_.pop();
+    const Slot& s = slots_[i];
+    ready_.push({deadline_s(s.sessions[s.s], s.k), i});
+  }
+}
+
+// A free process takes the released read with the earliest deadline; with
+// none released, one process sleeps until the next release (unless another
+// already sleeps until then) and the others wait, blocked, to be woken by a
+// process that leaves work behind.
+void StreamClients::pool_next(CpuCtx& c, size_t p) {
+  if (stopping_) { os_.exit(c); return; }
+  pool_release_due();
+  auto covered = [this] { return !sleepers_.empty() && *sleepers_.begin() <= sc_time(future_.top().t, SC_SEC); };
+  if (ready_.empty()) {
+    if (future_.empty() || covered()) {
+      idle_.push_back(p);
+      os_.block(c, false);
+      return;
+    }
+    const sc_time when(future_.top().t, SC_SEC);
+    sleepers_.insert(when);
+    os_.sleep_until(c, when, [this, p, when](CpuCtx& c2) {
+      sleepers_.erase(sleepers_.find(when));
+      pool_next(c2, p);
+    });
+    return;
+  }
+  const size_t i = ready_.top().slot;
+  ready_.pop();
+  const auto& k = os_.params().cost;
+  Slot& s = slots_[i];
+  PoolProc& pp = pool_procs_[p];
+  c.compute(k.user_per_io, CpuCat::User);
+  c.compute(k.syscall, CpuCat::System);
+  fill(s, i, pp.req);
+  pp.key = key(i, s.s, s.k);
+  pp.slot = i;
+  ++s.k;
+  // Work left for someone else: wake an idle process (this one pays the wakeup).
+  if (!idle_.empty() && (!ready_.empty() || (!future_.empty() && !covered()))) {
+    const size_t q = idle_.back();
+    idle_.pop_back();
+    c.compute(k.wakeup, CpuCat::System);
+    os_.wake(pool_procs_[q].task, [this, q](CpuCtx& c2) { pool_next(c2, q); });
+  }
+  IoTally::issue(pp.req);
+  stack->submit(c, pp.req);
+  os_.block(c, true);
+}
+
+void StreamClients::pool_resume(CpuCtx& c, size_t p) {
+  c.sync();
+  PoolProc& pp = pool_procs_[p];
+  completed(pp.key, pp.req);
+  Slot& s = slots_[pp.slot];
+  if (has_next(s)) future_.push({release_s(s), pp.slot});
+  pool_next(c, p);
+}
+
 // --- issuers (the paper's card) ----------------------------------------------
 
 void StreamClients::run_issuer(CpuCtx& c, size_t p) {
@@ -197,6 +277,15 @@ void StreamClients::run_issuer(CpuCtx& c, size_t p) {
 // --- completions and figures --------------------------------------------------
 
 void StreamClients::io_done(CpuCtx& bh, IoRequest& req) {
+  if (!pool_procs_.empty()) {
+    auto it = pool_index_.find(&req);
+    if (it == pool_index_.end()) throw std::logic_error("streams: completion of a request this workload did not issue");
+    const size_t q = it->second;
+    bh.compute(os_.params().cost.wakeup, CpuCat::Irq, true);
+    bh.sync();
+    os_.wake(pool_procs_[q].task, [this, q](CpuCtx& c2) { pool_resume(c2, q); });
+    return;
+  }
   if (blocking_) {
     const size_t i = req.origin;
     bh.compute(os_.params().cost.wakeup, CpuCat::Irq, true);

@@ -9,6 +9,9 @@
 //  - blocking (sync path): a host process per stream; it sleeps until its
 //    next release, issues one blocking read, and is woken by the bottom half.
 //    A late read delays the stream's next issue (it is issued at once).
+//    Or (pool > 0) a fixed pool of processes serving every stream's released
+//    reads earliest deadline first, each blocking on its read; a stream's
+//    next read is released only after its previous one is back.
 //  - issuers (the paper's card): `issuers` processes, stream i served by
 //    process i mod issuers; each sleeps until the earliest release of its
 //    streams, submits every read that is due, and never waits for a read
@@ -31,6 +34,7 @@
 
 #include <limits>
 #include <queue>
+#include <set>
 #include <unordered_map>
 #include <vector>
 
@@ -71,6 +75,7 @@ struct StreamParams {
   double arrival_rate = 0;           // streams/s; 0: `count` streams play for the whole run
   double mean_duration_s = 0;        // mean stream duration with arrivals (exponential)
   uint64_t align_bytes = 4096;       // start offsets (workload.align)
+  int pool = 0;                      // sync path: 0 = a process per stream; P = P processes, earliest deadline first
 };
 
 class StreamClients : public sc_core::sc_module, public IoDoneIf, public IoTally {
@@ -121,6 +126,9 @@ private:
   void issue_blocking(CpuCtx& c, size_t i);
   void resume(CpuCtx& c, size_t i);
   void run_issuer(CpuCtx& c, size_t p);  // issuers
+  void pool_next(CpuCtx& c, size_t p);   // blocking pool
+  void pool_resume(CpuCtx& c, size_t p);
+  void pool_release_due();
   void completed(uint64_t k, IoRequest& r);
 
   HostOs& os_;
@@ -131,6 +139,14 @@ private:
   std::vector<Slot> slots_;
   std::vector<Task*> issuers_;
   std::vector<Heap> heaps_;
+  // blocking pool: releases to come, released reads by deadline, the
+  // processes, their requests and reads in flight, who sleeps until when.
+  struct PoolProc { Task* task; IoRequest req; uint64_t key; size_t slot; };
+  Heap future_, ready_;                       // ready_: t = deadline
+  std::vector<PoolProc> pool_procs_;
+  std::vector<size_t> idle_;
+  std::unordered_map<const IoRequest*, size_t> pool_index_;  // request -> its process
+  std::multiset<sc_core::sc_time> sleepers_;
   IoPool pool_;
   std::unordered_map<const IoRequest*, uint64_t> in_flight_;  // issuers: request -> key(slot, session, k)
   std::unordered_map<uint64_t, sc_core::sc_time> done_at_;    // key -> completion time, deadlines >= window start
