@@ -1,5 +1,6 @@
 #include "sim/cli.hpp"
 
+#include "sim/capacity.hpp"
 #include "sim/config/error.hpp"
 #include "sim/disk_validate.hpp"
 #include "sim/output.hpp"
@@ -65,6 +66,8 @@ int cli_main(int argc, char* argv[]) {
 
   register_table_commands(app);
 
+  register_capacity_command(app);  // sim/capacity.cpp
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -74,6 +77,7 @@ int cli_main(int argc, char* argv[]) {
   try {
     if (*run) return do_run(ra);
     if (disk_validate_command_parsed(app)) return run_disk_validate_command();
+    if (capacity_command_parsed(app)) return run_capacity_command();
     return run_table_commands(app);
   } catch (const std::exception& e) {
     fmt::print(stderr, "iosim: error: {}\n", e.what());

@@ -70,8 +70,8 @@ Platform::~Platform() = default;
 
 void Platform::build_sync(const Scenario& sc, RequestLedger& ledger) {
   const PlatformConfig& p = sc.platform;
-  if (sc.workload.kind != WorkloadKind::Closed)
-    throw std::invalid_argument("the sync path runs the closed-loop workload (workload.kind: closed)");
+  if (sc.workload.kind != WorkloadKind::Closed && sc.workload.kind != WorkloadKind::Streams)
+    throw std::invalid_argument("the sync path runs the closed-loop workload (workload.kind: closed) or streams");
   std::vector<uint64_t> bases;
   std::vector<DiskRoute> routes;
   for (const auto& [bus, id] : members_) routes.push_back({bus, id});
@@ -109,6 +109,14 @@ void Platform::build_sync(const Scenario& sc, RequestLedger& ledger) {
     reporters_.push_back(hba_scsi_.back().get());
   }
   reporters_.push_back(sync_drv_.get());
+  if (sc.workload.kind == WorkloadKind::Streams) {  // a blocking process per stream, or a pool (streams.pool)
+    stream_wl_.reset(new StreamClients("workload", *os_, sc.workload.streams, geo_.capacity_blocks(), true, 0,
+                                       sc.run.seed, sc.run.warmup_s + sc.run.duration_s, ledger));
+    stream_wl_->stack.bind(*sync_drv_);
+    sync_drv_->done.bind(*stream_wl_);
+    tally_ = stream_wl_.get();
+    return;
+  }
   sync_wl_.reset(new SyncProcesses("workload", *os_, sc.workload.access, geo_.capacity_blocks(),
                                    sc.workload.processes, sc.run.seed, ledger));
   sync_wl_->stack.bind(*sync_drv_);
@@ -118,8 +126,8 @@ void Platform::build_sync(const Scenario& sc, RequestLedger& ledger) {
 
 void Platform::build_async(const Scenario& sc, RequestLedger& ledger) {
   const PlatformConfig& p = sc.platform;
-  if (sc.workload.kind != WorkloadKind::Open)
-    throw std::invalid_argument("the async path runs the open-loop workload (workload.kind: open)");
+  if (sc.workload.kind != WorkloadKind::Open && sc.workload.kind != WorkloadKind::Streams)
+    throw std::invalid_argument("the async path runs the open-loop workload (workload.kind: open) or streams");
   IoCardParams cp;
   cp.queue_ctrl = p.queue_ctrl;
   cp.firmware = p.firmware;
@@ -142,6 +150,15 @@ void Platform::build_async(const Scenario& sc, RequestLedger& ledger) {
     async_drv_.reset(new AsyncDriver("aio", *os_, ap, card_->mem.layout()));
   }
   reporters_.push_back(async_drv_.get());
+  if (sc.workload.kind == WorkloadKind::Streams) {  // workload.processes issuers, never blocking on a read
+    stream_wl_.reset(new StreamClients("workload", *os_, sc.workload.streams, geo_.capacity_blocks(), false,
+                                       sc.workload.processes, sc.run.seed, sc.run.warmup_s + sc.run.duration_s,
+                                       ledger));
+    stream_wl_->stack.bind(*async_drv_);
+    async_drv_->done.bind(*stream_wl_);
+    tally_ = stream_wl_.get();
+    return;
+  }
   async_wl_.reset(new AsyncProcesses("workload", *os_, sc.workload.access, geo_.capacity_blocks(),
                                      sc.workload.processes, sc.workload.rate, sc.run.seed, ledger));
   async_wl_->stack.bind(*async_drv_);
@@ -176,12 +193,17 @@ void Platform::build_storage(const Scenario& sc, RequestLedger& ledger) {
 void Platform::start() {
   if (sync_wl_) sync_wl_->start();
   if (async_wl_) { async_drv_->start(); async_wl_->start(); }
+  if (stream_wl_) {
+    if (async_drv_) async_drv_->start();
+    stream_wl_->start();
+  }
 }
 
 void Platform::stop_workload() {
   if (sync_wl_) sync_wl_->stop();
   if (async_wl_) async_wl_->stop();
   if (storage_wl_) storage_wl_->stop();
+  if (stream_wl_) stream_wl_->stop();
   tally_->stop_counting();
 }
 

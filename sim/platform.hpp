@@ -16,6 +16,7 @@
 #include "model/raid/raid0.hpp"
 #include "model/workload/async_processes.hpp"
 #include "model/workload/storage_initiator.hpp"
+#include "model/workload/stream_clients.hpp"
 #include "model/workload/sync_processes.hpp"
 #include "sim/scenario.hpp"
 
@@ -79,6 +80,8 @@ private:
   std::vector<std::unique_ptr<ScsiInitiator>> raw_scsi_;
   std::unique_ptr<Raid0Volume> volume_;
   std::unique_ptr<StorageInitiator> storage_wl_;
+  // streams (either host path)
+  std::unique_ptr<StreamClients> stream_wl_;
 
   IoTally* tally_ = nullptr;
   std::vector<Reporter*> reporters_;

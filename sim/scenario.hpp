@@ -16,6 +16,7 @@
 #include "model/scsi/scsi_bus.hpp"
 #include "model/scsi/scsi_initiator.hpp"
 #include "model/workload/access_pattern.hpp"
+#include "model/workload/stream_clients.hpp"
 
 #include <limits>
 #include <string>
@@ -29,11 +30,13 @@ enum class IoPath { Sync, Async };
 template <> struct EnumNames<IoPath> {
   static constexpr std::array<std::pair<IoPath, const char*>, 2> table{{{IoPath::Sync, "sync"}, {IoPath::Async, "async"}}};
 };
-// closed: N blocking processes; open: a rate (Poisson); storage: no host model.
-enum class WorkloadKind { Closed, Open, Storage };
+// closed: N blocking processes; open: a rate (Poisson); storage: no host model;
+// streams: streaming clients with periods and deadlines (either host path).
+enum class WorkloadKind { Closed, Open, Storage, Streams };
 template <> struct EnumNames<WorkloadKind> {
-  static constexpr std::array<std::pair<WorkloadKind, const char*>, 3> table{
-      {{WorkloadKind::Closed, "closed"}, {WorkloadKind::Open, "open"}, {WorkloadKind::Storage, "storage"}}};
+  static constexpr std::array<std::pair<WorkloadKind, const char*>, 4> table{
+      {{WorkloadKind::Closed, "closed"}, {WorkloadKind::Open, "open"}, {WorkloadKind::Storage, "storage"},
+       {WorkloadKind::Streams, "streams"}}};
 };
 // Storage workload target: every disk (RAID0), the disks of bus 0 striped, or the first disk.
 enum class StorageTarget { Raid0, Bus, Disk };
@@ -71,6 +74,7 @@ struct WorkloadConfig {
   int queue_depth = 0;             // storage: > 0 closed loop at this depth
   uint64_t max_outstanding = 1024; // storage open loop: arrivals beyond this many in flight are dropped (StorageInitiator)
   StorageTarget target = StorageTarget::Raid0;  // storage workload only
+  StreamParams streams;            // kind streams (workload.streams.*)
 };
 
 struct RunConfig {

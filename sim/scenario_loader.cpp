@@ -187,6 +187,58 @@ void load_async(const Reader& r, PlatformConfig& p) {
   load_io_sched(f, w.sched);
 }
 
+// workload.streams (kind streams, model/workload/stream_clients.hpp). Read
+// for every kind, so that a streams section under another kind is reported
+// as misplaced rather than as unknown keys.
+void load_streams(const Reader& w, WorkloadConfig& wc) {
+  const Reader r = w.section("streams");
+  StreamParams& s = wc.streams;
+  // Slots are packed in 20 bits of a read's key (stream_clients.hpp); 10^5
+  // streams is ~30x what the paper's 20 disks can serve at 1.5 Mbit/s.
+  s.count = int(r.integer("count", s.count, 1, 100000));
+  s.period_s = r.time("period", s.period_s, Bounds::positive());
+  const double bitrate = r.rate("bitrate", 0, Bounds::positive());
+  const uint64_t block = r.size("block", 0, Bounds::range(512, 4294967295.0 * 512));
+  s.buffer_periods = int(r.integer("buffer", s.buffer_periods, 1, 1000));
+  s.phase = r.choice("phase", s.phase);
+  s.placement = r.choice("placement", s.placement);
+  s.size_dist = r.choice("size_dist", s.size_dist);
+  s.size_spread = r.fraction("size_spread", s.size_spread);
+  s.arrival_rate = r.io_rate("arrival_rate", s.arrival_rate, Bounds::non_negative());
+  s.mean_duration_s = r.time("mean_duration", s.mean_duration_s, Bounds::non_negative());
+  s.pool = int(r.integer("pool", s.pool, 0, 100000));
+  s.align_bytes = wc.access.align_bytes;
+  // Whole sectors: a bitrate's block is rounded up to the next 512 B.
+  s.block_bytes = r.has("block") ? block : uint64_t(std::ceil(bitrate * s.period_s / 512 - 1e-9)) * 512;
+}
+
+// The streams' cross-key checks, after Reader::finish() (a misspelt key is
+// reported first, with its "did you mean").
+void check_streams(const Reader& w, WorkloadConfig& wc) {
+  const Reader r = w.section("streams");
+  StreamParams& s = wc.streams;
+  if (wc.kind != WorkloadKind::Streams) {
+    if (w.has("streams"))
+      w.fail("streams", std::string("only with workload.kind: streams (the kind is '") + to_string(wc.kind) + "')",
+             "set workload.kind: streams, or remove the streams section");
+    return;
+  }
+  if (r.has("bitrate") && r.has("block"))
+    r.fail("block", "give either bitrate (block = bitrate x period) or block, not both");
+  if (!r.has("bitrate") && !r.has("block"))
+    w.fail(w.has("streams") ? "streams" : "kind", "streams need a bitrate (e.g. 1.5Mbit/s) or a block size per period",
+           "set workload.streams.bitrate or workload.streams.block");
+  if (s.block_bytes % 512) r.fail("block", "must be a multiple of 512 B");
+  if (s.block_bytes == 0) r.fail("bitrate", "bitrate x period is below one byte");
+  if (s.size_dist == StreamSizeDist::Constant && r.has("size_spread") && s.size_spread > 0)
+    r.fail("size_spread", "has no effect with size_dist: constant", "set size_dist: uniform or normal");
+  if (s.arrival_rate > 0 && !(s.mean_duration_s > 0))
+    r.fail("arrival_rate", "stream arrivals need mean_duration (how long a stream plays)",
+           "set workload.streams.mean_duration, e.g. 60s");
+  if (s.arrival_rate == 0 && r.has("mean_duration"))
+    r.fail("mean_duration", "has no effect without arrival_rate (streams then play for the whole run)");
+}
+
 void load_workload(const Reader& r, WorkloadConfig& w) {
   w.kind = r.choice("kind", w.kind);
   // A request counts its sectors in 32 bits (IoRequest::blocks).
@@ -204,6 +256,7 @@ void load_workload(const Reader& r, WorkloadConfig& w) {
   w.target = r.choice("target", w.target);
   if (w.access.block_bytes % 512) r.fail("block", "must be a multiple of 512 B");
   if (w.access.align_bytes % 512) r.fail("align", "must be a multiple of 512 B");
+  load_streams(r, w);
 }
 
 void load_run(const Reader& r, RunConfig& c) {
@@ -305,8 +358,28 @@ void check_scenario(const Reader& root, Scenario& sc, const SyntheticDiskSpec& g
                         " device: every request would be at block 0",
            "align must be at most the device size minus the block size");
 
-  // Each host path runs one kind of test program (BRIEF.md).
-  if (sc.workload.kind != WorkloadKind::Storage) {
+  // Streams: the keys together; the stream blocks must fit the volume, and
+  // the window must hold at least one deadline of every stream.
+  check_streams(w, sc.workload);
+  if (sc.workload.kind == WorkloadKind::Streams) {
+    const StreamParams& st = sc.workload.streams;
+    const Reader sr = w.section("streams");
+    const double most = st.size_dist == StreamSizeDist::Constant ? double(st.block_bytes)
+                        : st.size_dist == StreamSizeDist::Uniform ? double(st.block_bytes) * (1 + st.size_spread)
+                                                                   : 2.0 * double(st.block_bytes);
+    if (most / kSectorBytes > double(volume_blocks))
+      sr.fail(sr.has("block") ? "block" : "bitrate", "a stream block (up to " + config::format_size(most) +
+                                                         ") is larger than the volume (" + volume + ")");
+    if (st.pool > 0 && pf.io_path != IoPath::Sync)
+      sr.fail("pool", "a pool of blocking processes is a sync-path option (the async path's issuers are "
+                      "workload.processes)", "remove streams.pool, or set platform.io_path: sync");
+    if (sc.run.duration_s < st.period_s)
+      run.fail("duration", "shorter than one stream period (" + fmt_time(st.period_s) +
+                               "): some streams would have no read due in the window",
+               "run.duration of several periods");
+  }
+  // Each host path runs one kind of test program (BRIEF.md); streams run on either.
+  if (sc.workload.kind != WorkloadKind::Storage && sc.workload.kind != WorkloadKind::Streams) {
     const WorkloadKind need = pf.io_path == IoPath::Sync ? WorkloadKind::Closed : WorkloadKind::Open;
     if (sc.workload.kind != need)
       w.fail("kind",
@@ -358,7 +431,8 @@ void check_scenario(const Reader& root, Scenario& sc, const SyntheticDiskSpec& g
   if (!storage && pf.io_path == IoPath::Sync && pf.hba.coalesce_count > 1) {
     const Reader h = p.section("sync").section("hba");
     // At most this many replies can be outstanding on one adapter.
-    const int most = std::min({sc.workload.processes, pf.sync.can_queue, pf.disks_per_bus * pf.sync.queue_depth});
+    const int issuers = sc.workload.kind == WorkloadKind::Streams ? sc.workload.streams.count : sc.workload.processes;
+    const int most = std::min({issuers, pf.sync.can_queue, pf.disks_per_bus * pf.sync.queue_depth});
     if (!(pf.hba.coalesce_timeout_s > 0))
       h.fail("coalesce_count",
              "coalescing " + std::to_string(pf.hba.coalesce_count) +
