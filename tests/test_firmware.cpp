@@ -38,7 +38,7 @@ struct FirmwareBench : TestBase {
 
   FirmwareBench(const FirmwareParams& p, uint32_t depth, const std::vector<sc_time>& disk_delay,
                 sc_core::sc_module_name n = "tb")
-      : TestBase(n), fp(p), qc("qc", model_qc_params(depth)), mem("mem", ring_layout(depth), qc, kBarBase),
+      : TestBase(n), fp(p), qc("qc", model_qc_params(depth)), mem("mem", ring_layout(depth), qc),
         host("host"), geo(geometry()), disks(make_disks(disk_delay)), dma(kDmaSetup, kDmaBytesPerS),
         fw("fw", p, mem, qc, geo) {
     host.socket.bind(mem.bar);
