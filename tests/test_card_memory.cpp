@@ -19,7 +19,6 @@ using namespace iosim::test;
 
 namespace {
 
-constexpr uint64_t kBarBase = 0xF0000000;
 
 // The one place the CardMemory under test is built.
 struct CardMemoryBench : TestBase {

@@ -19,7 +19,6 @@ namespace {
 
 constexpr uint32_t kMembers = 4;
 constexpr uint64_t kStripeBlocks = 16;  // 8 KiB stripe unit: small, so a 12 KiB request crosses a boundary
-constexpr uint64_t kBarBase = 0xF0000000;
 // Fake DMA: 1 us to set up, then 500 MB/s (a round figure near PCI-X 64/133's
 // sustained DMA rate; only its presence in the timeline matters here).
 const sc_time kDmaSetup(1, SC_US);
