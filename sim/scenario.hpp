@@ -98,5 +98,8 @@ struct Scenario {
 // Loads, merges includes, applies --set overrides, validates. Throws
 // config::ConfigError (file:line:col, key, hint) on any bad input.
 Scenario load_scenario(const std::string& path, const std::vector<std::string>& sets);
+// The same from text (the loader's fuzz target, tests); includes resolve against `dir`.
+Scenario load_scenario_string(const std::string& text, const std::string& name,
+                              const std::vector<std::string>& sets = {}, const std::string& dir = ".");
 
 } // namespace iosim

@@ -457,10 +457,12 @@ void check_scenario(const Reader& root, Scenario& sc, const SyntheticDiskSpec& g
 
 }  // namespace
 
-Scenario load_scenario(const std::string& path, const std::vector<std::string>& sets) {
+namespace {
+
+Scenario load_scenario_tree(config::ConfigTree tree, const std::string& path) {
   Scenario sc;
   sc.source = path;
-  const Reader root(config::load_config(path, sets));
+  const Reader root(std::move(tree));
   sc.name = root.string("name", path);
   root.ignore("description");
   const Reader p = root.section("platform");
@@ -478,6 +480,17 @@ Scenario load_scenario(const std::string& path, const std::vector<std::string>& 
   root.finish();  // unknown keys first: they may be why a check below fails
   check_scenario(root, sc, geometry);
   return sc;
+}
+
+}  // namespace
+
+Scenario load_scenario(const std::string& path, const std::vector<std::string>& sets) {
+  return load_scenario_tree(config::load_config(path, sets), path);
+}
+
+Scenario load_scenario_string(const std::string& text, const std::string& name,
+                              const std::vector<std::string>& sets, const std::string& dir) {
+  return load_scenario_tree(config::load_config_string(text, name, sets, dir), name);
 }
 
 } // namespace iosim

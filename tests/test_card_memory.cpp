@@ -19,7 +19,6 @@ using namespace iosim::test;
 
 namespace {
 
-constexpr uint64_t kBarBase = 0xF0000000;
 
 // The one place the CardMemory under test is built.
 struct CardMemoryBench : TestBase {
@@ -30,7 +29,7 @@ struct CardMemoryBench : TestBase {
   int posted = 0, taken = 0;
 
   explicit CardMemoryBench(uint32_t depth, sc_core::sc_module_name n = "tb")
-      : TestBase(n), qc("qc", model_qc_params(depth)), mem("mem", ring_layout(depth), qc, kBarBase), host("host") {
+      : TestBase(n), qc("qc", model_qc_params(depth)), mem("mem", ring_layout(depth), qc), host("host") {
     host.socket.bind(mem.bar);
     spawn([this] { for (;;) { sc_core::wait(mem.request_posted()); ++posted; posted_at = sc_core::sc_time_stamp(); } });
     spawn([this] { for (;;) { sc_core::wait(mem.completion_taken()); ++taken; taken_at = sc_core::sc_time_stamp(); } });

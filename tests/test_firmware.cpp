@@ -19,7 +19,6 @@ namespace {
 
 constexpr uint32_t kMembers = 4;
 constexpr uint64_t kStripeBlocks = 16;  // 8 KiB stripe unit: small, so a 12 KiB request crosses a boundary
-constexpr uint64_t kBarBase = 0xF0000000;
 // Fake DMA: 1 us to set up, then 500 MB/s (a round figure near PCI-X 64/133's
 // sustained DMA rate; only its presence in the timeline matters here).
 const sc_time kDmaSetup(1, SC_US);
@@ -38,7 +37,7 @@ struct FirmwareBench : TestBase {
 
   FirmwareBench(const FirmwareParams& p, uint32_t depth, const std::vector<sc_time>& disk_delay,
                 sc_core::sc_module_name n = "tb")
-      : TestBase(n), fp(p), qc("qc", model_qc_params(depth)), mem("mem", ring_layout(depth), qc, kBarBase),
+      : TestBase(n), fp(p), qc("qc", model_qc_params(depth)), mem("mem", ring_layout(depth), qc),
         host("host"), geo(geometry()), disks(make_disks(disk_delay)), dma(kDmaSetup, kDmaBytesPerS),
         fw("fw", p, mem, qc, geo) {
     host.socket.bind(mem.bar);

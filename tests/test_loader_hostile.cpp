@@ -125,6 +125,33 @@ TEST_CASE("loader: content YAML would drop is rejected with its line", "[cli][er
   }
 }
 
+// Found by the loader's fuzz target (fuzz/fuzz_scenario.cpp): yaml-cpp 0.7
+// loops for ever on a document that starts with ',' (a file or a --set
+// value), and lets control bytes and invalid UTF-8 through.
+TEST_CASE("loader: what yaml-cpp mishandles is a located error", "[cli][errors][loader]") {
+  TempDir d;
+  SECTION("a leading ','") {
+    const std::string f = d.write("comma.yaml", "# c\n,name: x\n");
+    expect_located(run_scenario_raw(f), f, 2, "", {"',' before any value"});
+    const std::string g = d.write("comma2.yaml", "--- ,\n");
+    expect_located(run_scenario_raw(g), g, 1, "", {"',' before any value"});
+  }
+  SECTION("a --set value ','") {
+    expect_set_error(kSync, "run.duration=,", "", {"',' before any value"});
+  }
+  SECTION("a control byte inside a key") {
+    const std::string f = d.write("ctl.yaml", "include: " + scenario(kSync) + "\nrun:\n  war\x14mup: 1s\n");
+    expect_located(run_scenario_raw(f), f, 3, "", {"control character (byte 0x14)"});
+  }
+  SECTION("bytes that are not UTF-8") {
+    const std::string f = d.write("utf.yaml", "include: " + scenario(kSync) + "\nname: a\xff\n");
+    expect_located(run_scenario_raw(f), f, 2, "", {"not UTF-8 (byte 0xff)"});
+    const std::string g = d.write("utf8ok.yaml", "include: " + scenario(kSync) + "\nname: caf\xc3\xa9 \xe2\x80\x94 ok\n" +
+                                  "run:\n  duration: abc\n");
+    expect_located(run_scenario_raw(g), g, 4, "run.duration", {});  // valid UTF-8 passes the check
+  }
+}
+
 TEST_CASE("loader: an explicit document start and a trailing '...' are fine", "[loader]") {
   // Only dropped content is an error; markers around the one document are not.
   TempDir d;

@@ -9,8 +9,8 @@ using namespace sc_core;
 
 namespace iosim {
 
-CardMemory::CardMemory(sc_module_name name, const ring::Layout& layout, QueueController& qc, uint64_t bar_base)
-    : sc_module(name), bar("bar"), layout_(layout), qc_(qc), base_(bar_base), mem_(layout.bytes(), 0) {
+CardMemory::CardMemory(sc_module_name name, const ring::Layout& layout, QueueController& qc)
+    : sc_module(name), bar("bar"), layout_(layout), qc_(qc), mem_(layout.bytes(), 0) {
   bar.register_b_transport(this, &CardMemory::b_transport);
   // The tail flag marks the last record of each ring: both sides wrap there.
   mem_[layout_.req_rec(layout_.depth - 1) + ring::req::kTail] = 1;

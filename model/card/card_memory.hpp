@@ -26,7 +26,7 @@ class CardMemory : public sc_core::sc_module {
 public:
   tlm_utils::simple_target_socket<CardMemory> bar;
 
-  CardMemory(sc_core::sc_module_name name, const ring::Layout& layout, QueueController& qc, uint64_t bar_base);
+  CardMemory(sc_core::sc_module_name name, const ring::Layout& layout, QueueController& qc);
   const ring::Layout& layout() const { return layout_; }
   // Local (firmware-side) access over the card's internal bus.
   uint8_t* req_record(uint32_t i) { return &mem_[layout_.req_rec(i)]; }
@@ -43,7 +43,6 @@ private:
 
   ring::Layout layout_;
   QueueController& qc_;
-  uint64_t base_;
   std::vector<uint8_t> mem_;
   sc_core::sc_event posted_, taken_;
 };

@@ -12,7 +12,7 @@ ring::Layout layout_of(const IoCardParams& p) {
 
 IoCard::IoCard(sc_core::sc_module_name name, const IoCardParams& p, std::vector<ScsiBus*> buses,
                const std::vector<std::pair<int, int>>& members, const Raid0Geometry& geo)
-    : sc_module(name), qc("qc", p.queue_ctrl), mem("mem", layout_of(p), qc, p.bar_base),
+    : sc_module(name), qc("qc", p.queue_ctrl), mem("mem", layout_of(p), qc),
       dma_master("dma", PciMasterParams::device()), dma_port_(dma_master) {
   ScsiInitiatorParams ip;
   ip.per_target_limit = p.tags_per_disk;

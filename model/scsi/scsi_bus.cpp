@@ -27,11 +27,11 @@ ScsiBus::ScsiBus(sc_core::sc_module_name name, const ScsiBusParams& p)
     v_busy_ = w->add(this->name(), "busy", 1);
     v_phase_ = w->add(this->name(), "phase", 3);  // Phase: 0 bus free .. 6 data
     v_id_ = w->add(this->name(), "id", 4);        // SCSI id holding (or last holding) the bus
-    trace(kBusFree);
+    trace_phase(kBusFree);
   }
 }
 
-void ScsiBus::trace(Phase ph, int id) {
+void ScsiBus::trace_phase(Phase ph, int id) {
   VcdWriter* w = vcd_writer();
   if (!w) return;
   w->set(v_busy_, ph != kBusFree);
@@ -79,7 +79,7 @@ uint64_t ScsiBus::ps(const sc_time& t) {
 void ScsiBus::trace_at(Phase ph, const sc_time& at) {
   VcdWriter* w = vcd_writer();
   if (!w) return;
-  if (at == sc_core::sc_time_stamp()) return trace(ph);
+  if (at == sc_core::sc_time_stamp()) return trace_phase(ph);
   // A phase of the plan, ahead of simulated time: written when time gets there.
   w->schedule(v_busy_, ph != kBusFree, ps(at));
   w->schedule(v_phase_, uint64_t(ph), ps(at));
@@ -215,7 +215,7 @@ void ScsiBus::acquire(Waiter& w) {
 
 void ScsiBus::connect(Waiter& w) {
   arb_waits_.add((sc_core::sc_time_stamp() - w.t_req).to_seconds());
-  trace(kSelection, w.id);
+  trace_phase(kSelection, w.id);
   ++connections_;
   // (Re)selection, then the selected device answers and the bus settles
   // before the first information transfer phase.
@@ -258,7 +258,7 @@ void ScsiBus::status_phases(bool bad_status) {
 
 void ScsiBus::release(int owner, const IoRequest* req) {
   busy_ = false;
-  trace(kBusFree);
+  trace_phase(kBusFree);
   t_free_ = sc_core::sc_time_stamp();
   hold_id_ = owner;
   hold_req_ = req;

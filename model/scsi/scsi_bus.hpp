@@ -158,7 +158,7 @@ private:
   void book(Phase ph, const sc_core::sc_time& at, double s);
   static uint64_t ps(const sc_core::sc_time& t);
   void settle_accounts() const;  // books phase time of phases started by now
-  void trace(Phase ph, int id = -1);  // to the VCD, if one is being written
+  void trace_phase(Phase ph, int id = -1);  // to the VCD, if one is being written
   void trace_at(Phase ph, const sc_core::sc_time& at);
   bool eligible(int id);
   Waiter* pick(const std::vector<Waiter*>& contenders);

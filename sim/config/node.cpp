@@ -1,6 +1,7 @@
 #include "sim/config/node.hpp"
 
 #include <yaml-cpp/yaml.h>
+#include <fmt/format.h>
 
 #include <cctype>
 #include <cerrno>
@@ -217,8 +218,68 @@ private:
     }
   }
 
+  // What yaml-cpp 0.7 gets wrong, checked before it sees the text:
+  // - YAML allows only printable characters (YAML 1.2, 5.1: tab, LF, CR and
+  //   no other C0 control, no DEL) in valid UTF-8; yaml-cpp passes both
+  //   through, so an invisible control byte made a key look right but not
+  //   match, and a 0xFF byte in a name failed later in the JSON writer;
+  // - a document whose first token is ',' makes YAML::LoadAll loop for ever,
+  //   adding empty documents (found by the loader's fuzz target).
+  static void check_text(const std::string& text, const std::shared_ptr<const Source>& src,
+                         int line_off, int col_off) {
+    int line = 0, col = 0;  // 0-based, within `text`
+    bool seen_value = false, in_comment = false;
+    const auto at = [&] { return Mark{src, line + 1 + line_off, col + 1 + (line == 0 ? col_off : 0)}; };
+    for (size_t i = 0; i < text.size();) {
+      const auto c = static_cast<unsigned char>(text[i]);
+      size_t len = 1;
+      if (c < 0x20 ? (c != '\t' && c != '\n' && c != '\r') : c == 0x7f)
+        throw ConfigError(at(), "", fmt::format("a control character (byte 0x{:02x}) in the text", c),
+                          "YAML text is printable characters only: retype the line");
+      if (c >= 0x80) {  // UTF-8: a lead byte and its continuation bytes, shortest form
+        len = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+        bool ok = len != 0 && i + len <= text.size();
+        for (size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(text[i + k]) & 0xc0) == 0x80;
+        if (ok && len == 3) {
+          const auto c1 = static_cast<unsigned char>(text[i + 1]);
+          ok = !(c == 0xe0 && c1 < 0xa0) && !(c == 0xed && c1 >= 0xa0);  // overlong, surrogate
+        }
+        if (ok && len == 4) {
+          const auto c1 = static_cast<unsigned char>(text[i + 1]);
+          ok = !(c == 0xf0 && c1 < 0x90) && !(c == 0xf4 && c1 >= 0x90);  // overlong, > U+10FFFF
+        }
+        if (!ok)
+          throw ConfigError(at(), "", fmt::format("not UTF-8 (byte 0x{:02x})", c),
+                            "save the file as UTF-8 text");
+      }
+      if (c == '\n') {
+        ++line, col = 0, in_comment = false;
+      } else {
+        if (!seen_value && !in_comment) {
+          const bool line_start = col == 0;
+          if (c == '#' || (line_start && c == '%')) {
+            in_comment = true;  // a comment or a directive line
+          } else if (line_start && text.compare(i, 3, "---") == 0 &&
+                     (i + 3 == text.size() || text[i + 3] == ' ' || text[i + 3] == '\t' ||
+                      text[i + 3] == '\n' || text[i + 3] == '\r')) {
+            i += 3, col += 3;
+            continue;
+          } else if (c == ',') {
+            throw ConfigError(at(), "", "YAML syntax error: ',' before any value",
+                              "a ',' separates items inside [ ] or { }");
+          } else if (c != ' ' && c != '\t' && c != '\r') {
+            seen_value = true;
+          }
+        }
+        ++col;
+      }
+      i += len;
+    }
+  }
+
   static YAML::Node parse(const std::string& text, const std::shared_ptr<const Source>& src,
                           int line_off, int col_off) {
+    check_text(text, src, line_off, col_off);
     try {
       // LoadAll, not Load: a second document must be seen to be rejected.
       std::vector<YAML::Node> docs = YAML::LoadAll(text);
