@@ -61,7 +61,7 @@ struct CardBench : TestBase {
   Firmware fw;
   uint32_t hr = 0;
   CardBench(const FirmwareParams& p, sc_time disk_delay, sc_core::sc_module_name n = "tb")
-      : TestBase(n), qc("qc", model_qc_params(64)), mem("mem", ring_layout(64), qc, kBar), host("host"),
+      : TestBase(n), qc("qc", model_qc_params(64)), mem("mem", ring_layout(64), qc), host("host"),
         geo(geometry()), disk("disk0", disk_delay), dma(sc_time(1, SC_US), 500e6), fw("fw", p, mem, qc, geo) {
     host.socket.bind(mem.bar);
     fw.members.bind(disk);
