@@ -3,7 +3,8 @@
 # already present are skipped, so a warm machine pays nothing.
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config libsystemc-dev verilator catch2
-      libyaml-cpp-dev libcli11-dev libfmt-dev nlohmann-json3-dev gnuplot-nox)
+      libyaml-cpp-dev libcli11-dev libfmt-dev nlohmann-json3-dev gnuplot-nox
+      help2man)  # help2man: the man page of `cmake --install` (from iosim --help)
 [ "${IOSIM_WITH_GTKWAVE:-0}" = 1 ] && pkgs+=(gtkwave)
 missing=()
 for p in "${pkgs[@]}"; do
