@@ -393,6 +393,17 @@ Scenario load_scenario(const std::string& path, const std::vector<std::string>& 
   load_run(root.section("run"), sc.run);
   root.finish();  // unknown keys first: they may be why a check below fails
   check_scenario(root, sc, geometry);
+  sc.effective = root.effective();
+  // A DiskSim drive file replaces the synthetic drive's keys (check_scenario):
+  // say so, so the recorded configuration does not claim values that were not simulated.
+  if (!p.section("disk").string("diskspecs", "").empty())
+    for (auto& s : sc.effective.settings) {
+      const std::string d = "platform.disk.";
+      static const char* kept[] = {"diskspecs", "queue_depth", "scheduler", "max_burst", "interface_sector_time"};
+      if (s.path.compare(0, d.size(), d) != 0) continue;
+      if (std::find(std::begin(kept), std::end(kept), s.path.substr(d.size())) != std::end(kept)) continue;
+      s.origin += " (unused: the platform.disk.diskspecs drive file replaces it)";
+    }
   return sc;
 }
 

@@ -2,6 +2,7 @@
 
 #include "sim/config/error.hpp"
 #include "sim/key_figures.hpp"
+#include "sim/output.hpp"
 #include "sim/point_pool.hpp"
 #include "sim/scenario.hpp"
 
@@ -124,6 +125,7 @@ int run_sweep(const SweepOptions& o) {
     namespace fs = std::filesystem;
     fs::create_directories(o.out);
     std::ofstream(fs::path(o.out) / "sweep.csv") << csv;
+    js["provenance"] = provenance_json();  // command line, versions (each point has its configuration)
     std::ofstream(fs::path(o.out) / "sweep.json") << js.dump(2) << "\n";
     fmt::print("  results  {}/sweep.csv, {}/sweep.json\n", o.out, o.out);
   }
