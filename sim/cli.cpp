@@ -45,8 +45,11 @@ int do_run(const RunArgs& a) {
     else if (!a.quiet) {
       print_summary(std::cout, sc, r);
       if (!a.no_files) fmt::print("  results      {}/results.json, {}/results.csv\n", a.out, a.out);
-      if (!a.vcd.empty())
-        fmt::print("  waveform     {} (gtkwave {} {})\n", a.vcd, a.vcd, data_path("traces/async_rings.gtkw"));
+      if (!a.vcd.empty()) {  // the save file of this path (traces/README.md)
+        const bool sync = sc.platform.io_path == IoPath::Sync && sc.workload.kind != WorkloadKind::Storage;
+        fmt::print("  waveform     {} (gtkwave {} {})\n", a.vcd, a.vcd,
+                   data_path(sync ? "traces/sync_path.gtkw" : "traces/async_rings.gtkw"));
+      }
     }
     return 0;
   }, std::cerr);

@@ -13,7 +13,7 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 cmake --install "$build" --prefix "$P" >/dev/null
 [ -x "$P/bin/iosim" ] || fail "no bin/iosim"
 for f in scenarios/platforms/x342.yaml scenarios/platforms/x342_async.yaml scenarios/platforms/x342_sync.yaml \
-         scenarios/paper/table1.yaml traces/async_rings.gtkw; do
+         scenarios/paper/table1.yaml traces/async_rings.gtkw traces/sync_path.gtkw; do
   [ -f "$P/share/iosim/$f" ] || fail "no share/iosim/$f"
 done
 [ -f "$P/share/bash-completion/completions/iosim" ] || fail "no bash completion"
