@@ -14,8 +14,10 @@
 #include <fmt/core.h>
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <iostream>
+#include <sstream>
 #include <regex>
 #include <unistd.h>
 
@@ -29,6 +31,30 @@ struct RunArgs {
   bool quiet = false, json = false, no_files = false, dump_config = false;
 };
 
+// A copy of a shipped GTKWave save file beside the VCD (out/async.vcd ->
+// out/async.gtkw) whose dump file and enum filter files are absolute paths, so
+// GTKWave opens it from any directory and shows states by name. Returns "" when
+// the save file cannot be read or would overwrite the VCD.
+std::string write_save_file(const std::string& save, const std::string& vcd) {
+  namespace fs = std::filesystem;
+  std::ifstream in(save);
+  const fs::path out = fs::path(vcd).replace_extension(".gtkw");
+  if (!in || out == fs::path(vcd)) return "";
+  std::ostringstream text;
+  const std::regex filter(R"(^(\^[0-9]+ )(.+)$)");
+  std::smatch m;
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("[dumpfile] ", 0) == 0)
+      line = "[dumpfile] \"" + fs::absolute(vcd).lexically_normal().string() + "\"";
+    else if (std::regex_match(line, m, filter))
+      line = m[1].str() + fs::absolute(data_path(m[2].str())).lexically_normal().string();
+    text << line << "\n";
+  }
+  std::ofstream os(out);
+  os << text.str();
+  return os ? out.string() : "";
+}
+
 int do_run(const RunArgs& a) {
   return config::guard_config_errors([&] {
     const Scenario sc = load_scenario(a.scenario, a.sets);
@@ -41,15 +67,20 @@ int do_run(const RunArgs& a) {
     o.progress = !a.quiet && isatty(2);
     const RunResult r = run_scenario(sc, o);
     if (!a.no_files) write_results(a.out, sc, r);
+    std::string save, gtkw;  // the save file of this path (traces/README.md), and its copy beside the VCD
+    if (!a.vcd.empty()) {
+      const bool sync = sc.platform.io_path == IoPath::Sync && sc.workload.kind != WorkloadKind::Storage;
+      save = data_path(sync ? "traces/sync_path.gtkw" : "traces/async_rings.gtkw");
+      gtkw = write_save_file(save, a.vcd);
+    }
     if (a.json) std::cout << results_json(sc, r).dump(2) << "\n";
     else if (!a.quiet) {
       print_summary(std::cout, sc, r);
       if (!a.no_files) fmt::print("  results      {}/results.json, {}/results.csv\n", a.out, a.out);
-      if (!a.vcd.empty()) {  // the save file of this path (traces/README.md)
-        const bool sync = sc.platform.io_path == IoPath::Sync && sc.workload.kind != WorkloadKind::Storage;
-        fmt::print("  waveform     {} (gtkwave {} {})\n", a.vcd, a.vcd,
-                   data_path(sync ? "traces/sync_path.gtkw" : "traces/async_rings.gtkw"));
-      }
+      if (!a.vcd.empty() && !gtkw.empty())
+        fmt::print("  waveform     {}: gtkwave {} (a copy of {} for this file)\n", a.vcd, gtkw, save);
+      else if (!a.vcd.empty())
+        fmt::print("  waveform     {} (gtkwave {} {})\n", a.vcd, a.vcd, save);
     }
     return 0;
   }, std::cerr);
@@ -132,7 +163,8 @@ int cli_main(int argc, char* argv[]) {
   run->add_option("scenario", ra.scenario, "Scenario YAML file (see scenarios/README.md)")->required()->check(CLI::ExistingFile);
   run->add_option("--set", ra.sets, "Override a key, e.g. --set platform.disk.rpm=10000rpm (repeatable)");
   run->add_option("--out", ra.out, "Directory for results.json and results.csv")->capture_default_str();
-  run->add_option("--vcd", ra.vcd, "Write a VCD waveform (window and signals: run.vcd.* in the scenario)");
+  run->add_option("--vcd", ra.vcd, "Write a VCD waveform (window and signals: run.vcd.* in the scenario), and beside it "
+                "a GTKWave save file for it (FILE with .gtkw)");
   run->add_flag("--quiet,-q", ra.quiet, "No summary, no progress line");
   run->add_flag("--json", ra.json, "Print the results as JSON on stdout instead of the summary");
   run->add_flag("--no-files", ra.no_files, "Do not write results files");

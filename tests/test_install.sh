@@ -51,5 +51,9 @@ fi
 out=$("$P/bin/iosim" run "$P/share/iosim/scenarios/platforms/x342_async.yaml" --set run.warmup=0.1s \
         --set run.duration=0.2s --no-files --vcd w.vcd)
 grep -qF "$P/share/iosim/traces/async_rings.gtkw" <<<"$out" || fail "waveform hint: $out"
+# ... and a copy of it beside the VCD, pointing at this VCD and the installed enum filters.
+[ -s w.gtkw ] || fail "no w.gtkw beside w.vcd"
+grep -qxF "[dumpfile] \"$PWD/w.vcd\"" w.gtkw || fail "w.gtkw: dumpfile"
+grep -qxF "^1 $P/share/iosim/traces/cpu_state.txt" w.gtkw || fail "w.gtkw: cpu_state filter"
 "$P/bin/iosim" --version | grep -q '^iosim ' || fail "--version"
 echo "install ok: $P"
