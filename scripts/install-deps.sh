@@ -4,7 +4,7 @@
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config libsystemc-dev verilator catch2
       libyaml-cpp-dev libcli11-dev libfmt-dev nlohmann-json3-dev gnuplot-nox
-      parallel)
+      parallel help2man)  # parallel: iosim merge's test; help2man: the man page of `cmake --install`
 [ "${IOSIM_WITH_GTKWAVE:-0}" = 1 ] && pkgs+=(gtkwave)
 missing=()
 for p in "${pkgs[@]}"; do

@@ -1,4 +1,5 @@
 #include "sim/bench.hpp"
+#include "sim/paths.hpp"
 
 #include "sim/point_pool.hpp"
 #include "sim/subprocess.hpp"
@@ -48,12 +49,9 @@ const std::vector<Scenario>& scenarios() {
   return s;
 }
 
-// A file of the source tree: from the working directory if it is a checkout,
-// else from the tree this binary was built from.
-std::string source_file(const std::string& rel) {
-  if (fs::exists(rel)) return rel;
-  return std::string(IOSIM_SOURCE_DIR) + "/" + rel;
-}
+// A shipped file: from the working directory if it is a checkout, else beside
+// the binary (installed, or a build directory in a checkout): sim/paths.hpp.
+std::string source_file(const std::string& rel) { return data_path(rel); }
 
 // One binary's runs of one measurement.
 struct Runs {
@@ -93,7 +91,11 @@ void run_scenario_once(const Scenario& s, const BenchOptions& o, Runs& r) {
   if (!r.cpu.empty() && requests != r.requests)
     throw std::runtime_error(fmt::format("{} with {}: {} requests, then {}: not deterministic", s.name, r.binary,
                                          r.requests, requests));
-  if (r.out.empty()) r.out = c.out;
+  if (r.out.empty()) {  // the simulated results: the provenance names the --set that differs (rtl/model)
+    nlohmann::json sim = j;
+    sim.erase("provenance");
+    r.out = sim.dump();
+  }
   r.requests = requests;
   r.cpu.push_back(c.cpu_s);
   r.wall.push_back(c.wall_s);

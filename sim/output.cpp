@@ -2,6 +2,10 @@
 
 #include "sim/config/units.hpp"
 #include "sim/key_figures.hpp"
+#include "sim/version.hpp"
+
+#include <systemc>
+#include <verilated_config.h>
 
 #include <fmt/core.h>
 #include <fmt/ostream.h>
@@ -10,6 +14,41 @@
 #include <stdexcept>
 
 namespace iosim {
+
+namespace {
+std::vector<std::string>& argv_store() {
+  static std::vector<std::string> v;
+  return v;
+}
+}  // namespace
+
+void set_command_line(int argc, char* argv[]) { argv_store().assign(argv, argv + argc); }
+const std::vector<std::string>& command_line() { return argv_store(); }
+
+nlohmann::ordered_json config_json(const config::EffectiveConfig& c) {
+  nlohmann::ordered_json j = nlohmann::ordered_json::object();
+  for (const auto& s : c.settings) {
+    nlohmann::ordered_json e{{"value", s.value}, {"unit", s.unit}, {"origin", s.origin}};
+    if (!s.written.empty()) e["written"] = s.written;
+    j[s.path] = std::move(e);
+  }
+  return j;
+}
+
+nlohmann::ordered_json provenance_json(const Scenario* sc) {
+  nlohmann::ordered_json j;
+  j["command"] = command_line();
+  j["iosim"] = {{"version", kIosimVersion}, {"revision", kIosimRevision}};
+  // The SystemC library linked at run time; Verilator's version is that of the
+  // headers and runtime the queue controller was verilated and built with.
+  j["systemc"] = sc_core::sc_release();
+  j["verilator"] = VERILATOR_VERSION;
+  if (sc) {
+    j["files"] = sc->effective.files;
+    j["config"] = config_json(sc->effective);
+  }
+  return j;
+}
 
 nlohmann::ordered_json results_json(const Scenario& sc, const RunResult& r) {
   nlohmann::ordered_json j;
@@ -28,6 +67,7 @@ nlohmann::ordered_json results_json(const Scenario& sc, const RunResult& r) {
   auto& s = j["stats"];
   for (const auto& [k, v] : r.stats.all())
     s[k] = {{"value", v.value}, {"unit", v.unit}, {"kind", to_string(v.kind)}, {"desc", v.desc}};
+  j["provenance"] = provenance_json(&sc);
   return j;
 }
 

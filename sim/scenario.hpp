@@ -17,6 +17,7 @@
 #include "model/scsi/scsi_initiator.hpp"
 #include "model/workload/access_pattern.hpp"
 #include "model/workload/stream_clients.hpp"
+#include "sim/config/reader.hpp"
 
 #include <limits>
 #include <string>
@@ -93,6 +94,9 @@ struct Scenario {
   PlatformConfig platform;
   WorkloadConfig workload;
   RunConfig run;
+  // Provenance: every key the loader read, its value in SI units and where it
+  // came from (default, file:line:col, --set); written into every results file.
+  config::EffectiveConfig effective;
 };
 
 // Loads, merges includes, applies --set overrides, validates. Throws

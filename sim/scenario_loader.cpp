@@ -197,8 +197,10 @@ void load_streams(const Reader& w, WorkloadConfig& wc) {
   // streams is ~30x what the paper's 20 disks can serve at 1.5 Mbit/s.
   s.count = int(r.integer("count", s.count, 1, 100000));
   s.period_s = r.time("period", s.period_s, Bounds::positive());
-  const double bitrate = r.rate("bitrate", 0, Bounds::positive());
-  const uint64_t block = r.size("block", 0, Bounds::range(512, 4294967295.0 * 512));
+  // Either key, no default (check_streams wants one): read only when given,
+  // so the effective configuration does not show an invalid 0 as a default.
+  const double bitrate = r.has("bitrate") ? r.rate("bitrate", 0, Bounds::positive()) : 0;
+  const uint64_t block = r.has("block") ? r.size("block", 0, Bounds::range(512, 4294967295.0 * 512)) : 0;
   s.buffer_periods = int(r.integer("buffer", s.buffer_periods, 1, 1000));
   s.phase = r.choice("phase", s.phase);
   s.placement = r.choice("placement", s.placement);
@@ -256,7 +258,9 @@ void load_workload(const Reader& r, WorkloadConfig& w) {
   w.target = r.choice("target", w.target);
   if (w.access.block_bytes % 512) r.fail("block", "must be a multiple of 512 B");
   if (w.access.align_bytes % 512) r.fail("align", "must be a multiple of 512 B");
-  load_streams(r, w);
+  // Other kinds read the section only when it is there (to report it as out
+  // of place); they do not carry the streams defaults in their configuration.
+  if (w.kind == WorkloadKind::Streams || r.has("streams")) load_streams(r, w);
 }
 
 void load_run(const Reader& r, RunConfig& c) {
@@ -479,6 +483,17 @@ Scenario load_scenario_tree(config::ConfigTree tree, const std::string& path) {
   load_run(root.section("run"), sc.run);
   root.finish();  // unknown keys first: they may be why a check below fails
   check_scenario(root, sc, geometry);
+  sc.effective = root.effective();
+  // A DiskSim drive file replaces the synthetic drive's keys (check_scenario):
+  // say so, so the recorded configuration does not claim values that were not simulated.
+  if (!p.section("disk").string("diskspecs", "").empty())
+    for (auto& s : sc.effective.settings) {
+      const std::string d = "platform.disk.";
+      static const char* kept[] = {"diskspecs", "queue_depth", "scheduler", "max_burst", "interface_sector_time"};
+      if (s.path.compare(0, d.size(), d) != 0) continue;
+      if (std::find(std::begin(kept), std::end(kept), s.path.substr(d.size())) != std::end(kept)) continue;
+      s.origin += " (unused: the platform.disk.diskspecs drive file replaces it)";
+    }
   return sc;
 }
 

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <chrono>
 #include <cstring>
+#include <filesystem>
 #include <fcntl.h>
 #include <poll.h>
 #include <spawn.h>
@@ -46,12 +47,22 @@ ChildResult run_child(const std::vector<std::string>& argv, double timeout_s) {
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_adddup2(&fa, out.fd[1], 1);
   posix_spawn_file_actions_adddup2(&fa, err.fd[1], 2);
+  // A child of this binary is exec'd through the link, but told its real
+  // path as argv[0]: its provenance names the binary the way an emitted job's
+  // (sim/jobs.cpp) does, so local and merged results agree byte for byte.
+  static const std::string self_path = [] {
+    std::error_code ec;
+    const std::string p = std::filesystem::canonical(self_executable(), ec).string();
+    return ec ? self_executable() : p;
+  }();
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
+  const bool self = !argv.empty() && argv[0] == self_executable();
+  if (self) args[0] = const_cast<char*>(self_path.c_str());
   pid_t pid = 0;
   const auto t0 = std::chrono::steady_clock::now();
-  const int rc = posix_spawn(&pid, args[0], &fa, nullptr, args.data(), environ);
+  const int rc = posix_spawn(&pid, self ? self_executable().c_str() : args[0], &fa, nullptr, args.data(), environ);
   posix_spawn_file_actions_destroy(&fa);
   if (rc != 0) throw std::runtime_error("cannot start " + argv[0] + ": " + std::strerror(rc));
   out.close_end(1);

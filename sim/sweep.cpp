@@ -4,6 +4,7 @@
 #include "sim/config/units.hpp"
 #include "sim/jobs.hpp"
 #include "sim/key_figures.hpp"
+#include "sim/output.hpp"
 #include "sim/point_pool.hpp"
 #include "sim/scenario.hpp"
 #include "sim/subprocess.hpp"
@@ -400,6 +401,7 @@ nlohmann::ordered_json sweep_json(const SweepOptions& o, const SweepPlan& plan, 
     }
     js["points"].push_back(p);
   }
+  js["provenance"] = provenance_json();  // command line, versions (each point's results.json has its configuration)
   return js;
 }
 

@@ -1,5 +1,6 @@
 #include "sim/table_output.hpp"
 
+#include "sim/output.hpp"
 #include "sim/subprocess.hpp"
 
 #include <fmt/core.h>
@@ -78,6 +79,10 @@ void print_table(std::ostream& os, const TableConfig& c, const TableResult& r) {
                num(p.gain, "{:.2f}"), row.gain_pct(), num(row.gain_pct() - p.gain, "{:+.2f}"));
   }
   const TableSummary m = summarise(c, r);
+  if (m.cells == 0)  // e.g. --blocks 3KiB: nothing to compare against
+    fmt::print(os, "summary: no block run here has a row in the paper's table ({}): nothing to compare\n",
+               c.paper_csv);
+  else
   fmt::print(os, "summary: {}/{} cells within 5%, {}/{} within 10%, max error {:.1f}% ({}); gain error mean {:.2f} pp, max {:.2f} pp\n",
              m.within5, m.cells, m.within10, m.cells, m.max_err_pct, m.max_err_cell.empty() ? "-" : m.max_err_cell,
              m.gain_err_mean_pp, m.gain_err_max_pp);
@@ -96,7 +101,7 @@ std::string table_csv(const TableConfig& c, const TableResult& r) {
     for (const char* f : {"disk_busy_pct", "disk_queue_mean", "scsi_bus_busy_max_pct", "pci_util_pct", "host_cpu_busy_pct",
                           "card_cpu_busy_pct", "latency_mean_ms"})
       out += fmt::format(",{}_{}", m, f);
-  out += "\n";
+  out += ",quick\n";  // 1: --quick (shorter runs, fewer steps), not the paper's protocol
   auto v = [](double x) { return std::isnan(x) ? std::string() : fmt::format("{:.6g}", x); };
   for (const auto& row : r.rows) {
     const Paper p = paper_of(c, row.block);
@@ -111,7 +116,7 @@ std::string table_csv(const TableConfig& c, const TableResult& r) {
       for (double x : {k.disk_busy, k.disk_queue, k.scsi_bus_busy, k.pci_util, k.host_busy, k.card_cpu_busy, k.lat_mean_ms})
         out += "," + v(x);
     }
-    out += "\n";
+    out += c.quick ? ",1\n" : ",0\n";
   }
   return out;
 }
@@ -162,6 +167,7 @@ nlohmann::ordered_json table_json(const TableConfig& c, const TableResult& r, co
   j["summary"] = {{"cells", m.cells}, {"within_5pct", m.within5}, {"within_10pct", m.within10},
                   {"max_err_pct", m.max_err_pct}, {"max_err_cell", m.max_err_cell},
                   {"gain_err_mean_pp", m.gain_err_mean_pp}, {"gain_err_max_pp", m.gain_err_max_pp}};
+  j["provenance"] = provenance_json();  // command line, versions (each point's JSON has its configuration)
   return j;
 }
 
@@ -197,7 +203,7 @@ plot "table.dat" u 1:6 w lp lw 2 pt 6 lc rgb "black" t "paper gain", \
      "table.dat" u 1:7 w lp lw 2 pt 7 dt 2 lc rgb "#2ca02c" t "iosim gain", \
      0 w l lc rgb "gray" notitle
 unset multiplot
-)gp", c.name);
+)gp", c.name + (c.quick ? " (--quick)" : ""));
   std::ofstream gp(fs::path(dir) / "table.gp");
   gp << "# gnuplot table.gp (in this folder) redraws table.png and table.svg from table.dat\n"
      << "if (strstrt(GPVAL_TERMINALS, \"pngcairo\") > 0) { set terminal pngcairo size 900,900 } else { set terminal png size 900,900 }\n"

@@ -108,3 +108,52 @@ TEST_CASE("LevelTracker::trace mirrors the level in simulated time, and is inert
   CHECK(v.last_time == 30000);
   std::remove(path.c_str());
 }
+
+TEST_CASE("vcd writer: one value per signal per time stamp, the last one", "[vcd]") {
+  const std::string path = tmp_path("one_value");
+  {
+    VcdWriter w(path);
+    const int a = w.add("top", "a", 1);
+    const int b = w.add("top", "b", 4);
+    w.set_at(a, 0, 0);
+    w.set_at(b, 0, 0);
+    w.set_at(a, 1, 100);  // a pulse of no width: 0 -> 1 -> 0 at 100
+    w.set_at(a, 0, 100);
+    w.set_at(b, 3, 100);
+    w.set_at(b, 5, 100);  // b: 5 wins at 100
+    w.set_at(a, 1, 200);
+    w.set_at(a, 0, 200);
+    w.set_at(a, 1, 200);  // a: 1 wins at 200
+    CHECK_THROWS_AS(w.set_at(b, 1, 150), std::logic_error);  // before the time stamp being collected
+    w.close_at(300);
+  }
+  const auto v = vcdtest::parse(path);
+  const auto& ca = v.vars.at("top.a").changes;
+  REQUIRE(ca.size() == 2);  // the initial 0, then 1 at 200
+  CHECK(ca[1].t == 200);
+  CHECK(ca[1].v == 1);
+  const auto& cb = v.vars.at("top.b").changes;
+  REQUIRE(cb.size() == 2);
+  CHECK(cb[1].t == 100);
+  CHECK(cb[1].v == 5);
+  // No time stamp holds two values of one signal, and none is empty.
+  std::ifstream in(path);
+  std::string line, codes;
+  bool values_since_stamp = true;
+  for (bool defs = true; std::getline(in, line);) {
+    if (line == "$enddefinitions $end") defs = false;
+    if (defs || line.empty() || line[0] == '$') continue;
+    if (line[0] == '#') {
+      CHECK(values_since_stamp);
+      codes.clear();
+      values_since_stamp = false;
+      continue;
+    }
+    const std::string code = line[0] == 'b' ? line.substr(line.find(' ') + 1) : line.substr(1);
+    INFO(line);
+    CHECK(codes.find("|" + code + "|") == std::string::npos);
+    codes += "|" + code + "|";
+    values_since_stamp = true;
+  }
+  std::remove(path.c_str());
+}

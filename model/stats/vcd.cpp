@@ -83,7 +83,8 @@ void VcdWriter::set_at(int id, uint64_t v, uint64_t t) {
 
 void VcdWriter::schedule(int id, uint64_t v, uint64_t t) {
   if (id < 0 || !open_) return;
-  if (any_time_ && t < last_t_) throw std::logic_error("VCD value scheduled in the past for " + sigs_.at(size_t(id)).name);
+  if ((any_time_ && t < last_t_) || (!pending_.empty() && t < pending_t_))
+    throw std::logic_error("VCD value scheduled in the past for " + sigs_.at(size_t(id)).name);
   later_.push(Later{t, later_seq_++, id, v});
 }
 
@@ -99,17 +100,39 @@ void VcdWriter::apply(int id, uint64_t v, uint64_t t) {
   Sig& s = sigs_.at(size_t(id));
   if (s.width < 64) v &= (uint64_t(1) << s.width) - 1;
   if (s.known && s.val == v) return;
-  if (any_time_ && t < last_t_) throw std::logic_error("VCD time went backwards at " + s.scope + "." + s.name);
+  if ((any_time_ && t < last_t_) || (!pending_.empty() && t < pending_t_))
+    throw std::logic_error("VCD time went backwards at " + s.scope + "." + s.name);
   // The values current at t_begin are known only once time has moved past
   // it (changes at t_begin itself are part of them), so the header and the
   // $dumpvars wait for the first change after t_begin. Until then add() works.
   if (!dumped_ && t > opt_.t_begin_ps) dump_all();
+  // Time moved on: the collected time stamp is complete (also when t is past the window).
+  if (!pending_.empty() && t != pending_t_) emit_pending();
+  const bool in_window = t > opt_.t_begin_ps && t <= opt_.t_end_ps;
+  if (in_window) {
+    pending_t_ = t;
+    if (!s.pending) {
+      s.pending = true;
+      s.before = s.val;
+      s.before_known = s.known;
+      pending_.push_back(size_t(id));
+    }
+  }
   s.val = v;
   s.known = true;
-  if (t <= opt_.t_begin_ps) return;
-  if (t > opt_.t_end_ps) return;
-  write_time(t);
-  write_value(s);
+}
+
+void VcdWriter::emit_pending() {
+  bool stamped = false;
+  for (size_t i : pending_) {
+    Sig& s = sigs_[i];
+    s.pending = false;
+    if (s.before_known == s.known && s.before == s.val) continue;  // back where it began
+    if (!stamped) write_time(pending_t_);
+    stamped = true;
+    write_value(s);
+  }
+  pending_.clear();
 }
 
 void VcdWriter::write_time(uint64_t t) {
@@ -176,6 +199,7 @@ void VcdWriter::close() { close_at(now_ps()); }
 void VcdWriter::close_at(uint64_t t) {
   if (!open_) return;
   flush(t);  // values scheduled beyond the end are dropped with the file
+  emit_pending();
   if (!dumped_ && t >= opt_.t_begin_ps) dump_all();
   if (!dumped_) write_header();  // run ended before the window: a valid, empty trace
   // A final time stamp so viewers show the last values up to the end.

@@ -57,6 +57,9 @@ private:
     unsigned width;
     uint64_t val = 0;
     bool known = false;  // never set: dumped as x
+    // The value before the time stamp being collected (pending_t_), while it has changes there.
+    bool pending = false, before_known = false;
+    uint64_t before = 0;
   };
   void write_header();
   void dump_all();  // header + $dumpvars at t_begin
@@ -64,12 +67,17 @@ private:
   void write_time(uint64_t t);
   void apply(int id, uint64_t v, uint64_t t);  // set_at without the scheduled values
   void flush(uint64_t t);                      // scheduled values due at or before t
+  void emit_pending();                         // the collected time stamp: its last value per signal
 
   std::ofstream os_;
   VcdOptions opt_;
   std::vector<Sig> sigs_;
   bool open_ = true, dumped_ = false, any_time_ = false;
   uint64_t last_t_ = 0;
+  // Changes at one time stamp are collected and written when time moves on:
+  // one value per signal per time stamp (the last), none if it ends where it began.
+  uint64_t pending_t_ = 0;
+  std::vector<size_t> pending_;
   struct Later {
     uint64_t t, seq;  // seq: same-time values apply in the order scheduled
     int id;

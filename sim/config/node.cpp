@@ -405,7 +405,7 @@ std::vector<Step> parse_set_path(const std::string& arg, size_t eq, const Mark& 
   auto fail = [&](size_t pos, const std::string& msg) {
     Mark m = at;
     m.col = static_cast<int>(pos) + 1;
-    throw ConfigError(m, "", msg, "syntax: --set key.path=value, e.g. --set disk.rpm=10000");
+    throw ConfigError(m, "", msg, "syntax: --set key.path=value, e.g. --set platform.disk.rpm=10000rpm");
   };
   std::vector<Step> steps;
   size_t i = 0;
@@ -442,7 +442,7 @@ void apply_set(Node& root, const std::string& arg, int ordinal,
   const size_t eq = arg.find('=');
   if (eq == std::string::npos)
     throw ConfigError(at, "", "--set needs key.path=value, got '" + arg + "'",
-                      "e.g. --set disk.rpm=10000 or --set workload.block=[1KiB,4KiB]");
+                      "e.g. --set platform.disk.rpm=10000rpm or --set 'platform.host={cpus: 1}'");
   const auto steps = parse_set_path(arg, eq, at);
   Node* cur = &root;
   std::string path;

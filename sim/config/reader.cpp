@@ -1,5 +1,8 @@
 #include "sim/config/reader.hpp"
 
+#include <yaml-cpp/yaml.h>
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -13,6 +16,8 @@ struct Reader::State {
   ConfigTree tree;
   std::map<const Node*, std::vector<std::string>> asked;  // per map: keys asked for, in order
   std::set<const Node*> ignored;
+  std::vector<Setting> settings;           // effective(): keys read with a value, in read order
+  std::map<std::string, size_t> setting_at;  // path -> index in settings
 };
 
 Reader::Reader(ConfigTree tree) : st_(std::make_shared<State>()) {
@@ -40,6 +45,19 @@ const Node& Reader::need(const std::string& key, const char* what) const {
   if (const Node* n = get(key)) return *n;
   throw ConfigError(mark_, child_path(key), "missing required key '" + key + "'",
                     std::string("expected ") + what);
+}
+
+void Reader::note(const std::string& key, const Node* n, const std::string& type, const std::string& unit,
+                  nlohmann::ordered_json v) const {
+  Setting s{child_path(key), type, unit, std::move(v), "", n ? origin_of(*n) : "default"};
+  if (n && n->is_scalar()) s.written = n->scalar;
+  if (n && n->is_list()) {
+    for (const auto& i : n->items) s.written += (s.written.empty() ? "[" : ", ") + i.scalar;
+    s.written += "]";
+  }
+  const auto [it, fresh] = st_->setting_at.emplace(s.path, st_->settings.size());
+  if (fresh) st_->settings.push_back(std::move(s));
+  else st_->settings[it->second] = std::move(s);
 }
 
 const Node& Reader::scalar(const Node& n, const char* what) const {
@@ -196,20 +214,31 @@ double Reader::parse_q(Kind k, const Node& n, Bounds b) const {
   return q.value;
 }
 
+// "a time" -> "time": the type name of a quantity kind in effective().
+static std::string kind_type(Kind k) { return std::string(kind_name(k)).substr(2); }
+
 double Reader::quantity(Kind k, const std::string& key, double def, Bounds b) const {
   const Node* n = get(key);
-  return n ? parse_q(k, *n, b) : def;
+  const double v = n ? parse_q(k, *n, b) : def;
+  note(key, n, kind_type(k), si_unit(k), v);
+  return v;
 }
 
 double Reader::required_quantity(Kind k, const std::string& key, Bounds b) const {
   const std::string what = std::string(kind_name(k)) + ", e.g. " + kind_example(k);
-  return parse_q(k, need(key, what.c_str()), b);
+  const Node& n = need(key, what.c_str());
+  const double v = parse_q(k, n, b);
+  note(key, &n, kind_type(k), si_unit(k), v);
+  return v;
 }
 
 std::vector<double> Reader::quantities(Kind k, const std::string& key, std::vector<double> def,
                                        Bounds b, size_t min_items) const {
   const Node* n = get(key);
-  if (!n) return def;
+  if (!n) {
+    note(key, n, kind_type(k), si_unit(k), def);
+    return def;
+  }
   std::vector<double> out;
   if (n->is_list()) {
     for (const auto& item : n->items) out.push_back(parse_q(k, item, b));
@@ -219,6 +248,7 @@ std::vector<double> Reader::quantities(Kind k, const std::string& key, std::vect
   if (out.size() < min_items)
     throw ConfigError(n->mark, n->path, "expected at least " + std::to_string(min_items) +
                                             " value(s), got " + std::to_string(out.size()));
+  note(key, n, kind_type(k), si_unit(k), out);
   return out;
 }
 
@@ -233,18 +263,25 @@ static std::uint64_t whole_bytes(const Node& n, double v) {
 
 std::uint64_t Reader::size(const std::string& key, std::uint64_t def, Bounds b) const {
   const Node* n = get(key);
-  return n ? whole_bytes(*n, parse_q(Kind::Size, *n, b)) : def;
+  const std::uint64_t v = n ? whole_bytes(*n, parse_q(Kind::Size, *n, b)) : def;
+  note(key, n, kind_type(Kind::Size), si_unit(Kind::Size), v);
+  return v;
 }
 
 std::uint64_t Reader::required_size(const std::string& key, Bounds b) const {
   const Node& n = need(key, "a size, e.g. 4KiB");
-  return whole_bytes(n, parse_q(Kind::Size, n, b));
+  const std::uint64_t v = whole_bytes(n, parse_q(Kind::Size, n, b));
+  note(key, &n, kind_type(Kind::Size), si_unit(Kind::Size), v);
+  return v;
 }
 
 std::vector<std::uint64_t> Reader::sizes(const std::string& key, std::vector<std::uint64_t> def,
                                          Bounds b) const {
   const Node* n = get(key);
-  if (!n) return def;
+  if (!n) {
+    note(key, n, kind_type(Kind::Size), si_unit(Kind::Size), def);
+    return def;
+  }
   std::vector<const Node*> items;
   if (n->is_list())
     for (const auto& i : n->items) items.push_back(&i);
@@ -253,6 +290,7 @@ std::vector<std::uint64_t> Reader::sizes(const std::string& key, std::vector<std
   if (items.empty()) throw ConfigError(n->mark, n->path, "expected at least one size");
   std::vector<std::uint64_t> out;
   for (const Node* i : items) out.push_back(whole_bytes(*i, parse_q(Kind::Size, *i, b)));
+  note(key, n, kind_type(Kind::Size), si_unit(Kind::Size), out);
   return out;
 }
 
@@ -282,18 +320,26 @@ std::int64_t Reader::parse_int(const Node& n, std::int64_t min, std::int64_t max
 std::int64_t Reader::integer(const std::string& key, std::int64_t def, std::int64_t min,
                              std::int64_t max) const {
   const Node* n = get(key);
-  return n ? parse_int(*n, min, max) : def;
+  const std::int64_t v = n ? parse_int(*n, min, max) : def;
+  note(key, n, "integer", "", v);
+  return v;
 }
 
 std::int64_t Reader::required_integer(const std::string& key, std::int64_t min,
                                       std::int64_t max) const {
-  return parse_int(need(key, "an integer"), min, max);
+  const Node& n = need(key, "an integer");
+  const std::int64_t v = parse_int(n, min, max);
+  note(key, &n, "integer", "", v);
+  return v;
 }
 
 std::vector<std::int64_t> Reader::integers(const std::string& key, std::vector<std::int64_t> def,
                                            std::int64_t min, std::int64_t max) const {
   const Node* n = get(key);
-  if (!n) return def;
+  if (!n) {
+    note(key, n, "integer", "", def);
+    return def;
+  }
   std::vector<std::int64_t> out;
   if (n->is_list()) {
     for (const auto& i : n->items) out.push_back(parse_int(i, min, max));
@@ -301,6 +347,7 @@ std::vector<std::int64_t> Reader::integers(const std::string& key, std::vector<s
   } else {
     out.push_back(parse_int(*n, min, max));
   }
+  note(key, n, "integer", "", out);
   return out;
 }
 
@@ -325,11 +372,16 @@ static double parse_real(const Node& n, Bounds b) {
 
 double Reader::real(const std::string& key, double def, Bounds b) const {
   const Node* n = get(key);
-  return n ? parse_real(*n, b) : def;
+  const double v = n ? parse_real(*n, b) : def;
+  note(key, n, "number", "", v);
+  return v;
 }
 
 double Reader::required_real(const std::string& key, Bounds b) const {
-  return parse_real(need(key, "a number"), b);
+  const Node& n = need(key, "a number");
+  const double v = parse_real(n, b);
+  note(key, &n, "number", "", v);
+  return v;
 }
 
 bool Reader::parse_bool(const Node& n) const {
@@ -345,20 +397,30 @@ bool Reader::parse_bool(const Node& n) const {
 
 bool Reader::boolean(const std::string& key, bool def) const {
   const Node* n = get(key);
-  return n ? parse_bool(*n) : def;
+  const bool v = n ? parse_bool(*n) : def;
+  note(key, n, "boolean", "", v);
+  return v;
 }
 
 bool Reader::required_boolean(const std::string& key) const {
-  return parse_bool(need(key, "true or false"));
+  const Node& n = need(key, "true or false");
+  const bool v = parse_bool(n);
+  note(key, &n, "boolean", "", v);
+  return v;
 }
 
 std::string Reader::string(const std::string& key, const std::string& def) const {
   const Node* n = get(key);
-  return n ? scalar(*n, "a string").scalar : def;
+  std::string v = n ? scalar(*n, "a string").scalar : def;
+  note(key, n, "string", "", v);
+  return v;
 }
 
 std::string Reader::required_string(const std::string& key) const {
-  return scalar(need(key, "a string"), "a string").scalar;
+  const Node& n = need(key, "a string");
+  std::string v = scalar(n, "a string").scalar;
+  note(key, &n, "string", "", v);
+  return v;
 }
 
 std::string Reader::parse_choice(const Node& n, const std::vector<std::string>& options) const {
@@ -374,14 +436,19 @@ std::string Reader::parse_choice(const Node& n, const std::vector<std::string>& 
 std::string Reader::choice(const std::string& key, const std::string& def,
                            const std::vector<std::string>& options) const {
   const Node* n = get(key);
-  return n ? parse_choice(*n, options) : def;
+  std::string v = n ? parse_choice(*n, options) : def;
+  note(key, n, "string", "", v);
+  return v;
 }
 
 std::string Reader::required_choice(const std::string& key,
                                     const std::vector<std::string>& options) const {
   std::string all;
   for (const auto& o : options) all += (all.empty() ? "" : ", ") + o;
-  return parse_choice(need(key, ("one of: " + all).c_str()), options);
+  const Node& n = need(key, ("one of: " + all).c_str());
+  std::string v = parse_choice(n, options);
+  note(key, &n, "string", "", v);
+  return v;
 }
 
 // --- checking ------------------------------------------------------------------
@@ -421,6 +488,108 @@ void Reader::fail(const std::string& key, const std::string& message,
 std::string Reader::origin(const std::string& key) const {
   const Node* n = node_ ? node_->find(key) : nullptr;
   return (n && !n->is_null()) ? n->mark.str() : "default";
+}
+
+}  // namespace iosim::config
+
+namespace iosim::config {
+
+EffectiveConfig Reader::effective() const { return {st_->tree.files, st_->settings}; }
+
+const char* si_unit(Kind k) {
+  switch (k) {
+    case Kind::Time: return "s";
+    case Kind::Size: return "B";
+    case Kind::Rate: return "B/s";
+    case Kind::IoRate: return "/s";
+    case Kind::Frequency: return "Hz";
+    case Kind::Rotation: return "rps";
+    case Kind::Cycles: return "cycles";
+    case Kind::Fraction: return "fraction";
+  }
+  return "";
+}
+
+std::string origin_of(const Node& n) {
+  const Mark& m = n.mark;
+  // A --set Source holds one argument a line (node.cpp apply_sets).
+  if (m.src && m.src->name == "--set" && m.line > 0 && m.line <= int(m.src->lines.size()))
+    return "--set " + m.src->lines[size_t(m.line) - 1];
+  return m.str();
+}
+
+namespace {
+
+// The text of one value in YAML, in a form load_scenario reads back: a number
+// with its SI unit (shortest text that round-trips the double), a plain
+// number, true/false, or a string.
+std::string value_text(const nlohmann::ordered_json& v, const std::string& unit) {
+  if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
+  if (v.is_string()) return v.get<std::string>();
+  // A rotation speed reads better in rpm; only when that text is exact.
+  if (unit == "rps" && v.is_number_float() && (v.get<double>() * 60) / 60 == v.get<double>())
+    return fmt::format("{} rpm", v.get<double>() * 60);
+  std::string t = v.is_number_float() ? fmt::format("{}", v.get<double>()) : v.dump();
+  if (!unit.empty() && unit != "fraction") t += " " + unit;
+  return t;
+}
+
+struct YamlTree {
+  std::string key;
+  const Setting* leaf = nullptr;
+  std::vector<YamlTree> kids;  // in first-read order
+  YamlTree& child(const std::string& k) {
+    for (auto& c : kids)
+      if (c.key == k) return c;
+    kids.push_back(YamlTree{k, nullptr, {}});
+    return kids.back();
+  }
+};
+
+void emit_tree(YAML::Emitter& out, const YamlTree& t) {
+  out << YAML::BeginMap;
+  for (const auto& c : t.kids) {
+    out << YAML::Key << c.key << YAML::Value;
+    if (!c.leaf) {
+      emit_tree(out, c);
+      continue;
+    }
+    const Setting& s = *c.leaf;
+    if (s.value.is_array()) {
+      out << YAML::Flow << YAML::BeginSeq;
+      for (const auto& i : s.value) out << value_text(i, s.unit);
+      out << YAML::EndSeq;
+    } else if (!s.written.empty() && !s.unit.empty()) {
+      // A quantity as written: exact (it parses to the same value) and in the
+      // writer's unit; a bare cycle count gets its unit.
+      const bool bare = s.written.find_first_of("abcdefghijklmnopqrstuvwxyz%") == std::string::npos;
+      out << (bare && s.unit == "cycles" ? s.written + " cycles" : s.written);
+    } else {
+      out << value_text(s.value, s.unit);
+    }
+    out << YAML::Comment(s.origin);
+  }
+  out << YAML::EndMap;
+}
+
+}  // namespace
+
+std::string dump_effective_yaml(const EffectiveConfig& c) {
+  YamlTree root;
+  for (const Setting& s : c.settings) {
+    YamlTree* t = &root;
+    for (size_t a = 0; a <= s.path.size();) {
+      size_t b = s.path.find('.', a);
+      if (b == std::string::npos) b = s.path.size();
+      t = &t->child(s.path.substr(a, b - a));
+      a = b + 1;
+    }
+    t->leaf = &s;
+  }
+  YAML::Emitter out;
+  for (const auto& f : c.files) out << YAML::Comment("read " + f) << YAML::Newline;
+  emit_tree(out, root);
+  return std::string(out.c_str()) + "\n";
 }
 
 }  // namespace iosim::config

@@ -17,6 +17,8 @@
 // input. A key whose value is null (`rpm: ~`, or `--set disk.rpm=`) counts as
 // absent: the default applies.
 #include "model/common/enum_names.hpp"
+#include <nlohmann/json.hpp>
+
 #include <cstdint>
 #include <limits>
 #include <memory>
@@ -42,6 +44,34 @@ struct Bounds {
   }
   static Bounds range(double lo, double hi) { return {lo, hi, false}; }
 };
+
+// One key as the run used it (provenance): every key a loader asked for with a
+// value, whether written or left at its default.
+struct Setting {
+  std::string path;    // "platform.disk.rpm"
+  std::string type;    // "time", "size", ... (quantity kinds), "integer", "number", "boolean", "string"
+  std::string unit;    // SI unit of `value`, spelt as iosim reads it ("s", "B", "B/s", "/s", "Hz",
+                       // "rps", "cycles", "fraction"); "" for integers, numbers, booleans, strings
+  nlohmann::ordered_json value;  // the effective value in `unit` (a list for list keys)
+  std::string written;           // the text as written ("" for a default)
+  std::string origin;            // "default", "file:line:col", or "--set key=value"
+};
+
+// The effective configuration of a loaded scenario: the files read (in load
+// order) and every key the loaders read, in the order they read them.
+struct EffectiveConfig {
+  std::vector<std::string> files;
+  std::vector<Setting> settings;
+};
+
+// The SI unit iosim reads and writes for a quantity kind ("s", "B", ...).
+const char* si_unit(Kind k);
+// "file:line:col" of a value, or "--set key=value" for a value from --set.
+std::string origin_of(const Node& n);
+// The effective configuration as YAML (loadable again as a scenario): nested
+// keys, each value as written (a default in its SI unit) with a comment
+// naming its origin.
+std::string dump_effective_yaml(const EffectiveConfig& c);
 
 class Reader {
 public:
@@ -164,6 +194,8 @@ public:
                          const std::string& hint = "") const;
   // "file:line:col" where `key` is set, or "default" if absent.
   std::string origin(const std::string& key) const;
+  // Every key read so far with a value (all sections of this tree).
+  EffectiveConfig effective() const;
 
 private:
   struct State;
@@ -177,6 +209,9 @@ private:
   bool parse_bool(const Node& n) const;
   std::string parse_choice(const Node& n, const std::vector<std::string>& options) const;
   const Node& scalar(const Node& n, const char* what) const;
+  // Records `key` (read with effective value `v`) for effective().
+  void note(const std::string& key, const Node* n, const std::string& type, const std::string& unit,
+            nlohmann::ordered_json v) const;
 
   std::shared_ptr<State> st_;
   const Node* node_;  // the section's map; null when the section is absent

@@ -1,5 +1,6 @@
 #include "sim/config/units.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -115,6 +116,80 @@ std::string auto_format(double v, const Table& units) {
   return fmt3(v / pick->second, pick->first);
 }
 
+std::string fmt_num(double x) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", x);
+  return buf;
+}
+
+// Decimal prefixes someone may put in front of a unit that takes none ("4k/s").
+double prefix_factor(char c) {
+  switch (c) {
+    case 'k': case 'K': return 1e3;
+    case 'M': return 1e6;
+    case 'G': return 1e9;
+    case 'm': return 1e-3;
+    case 'u': return 1e-6;
+    case 'n': return 1e-9;
+    default: return 0;
+  }
+}
+
+bool is_prefix_letter(char c) { return prefix_factor(c) != 0 || c == 'T' || c == 'p'; }
+
+// Would replacing `unit` by `cand` change the magnitude? A suggestion of the
+// nearest spelling must never do that silently ("4k/s" -> "4/s" is a 1000x
+// slip): a prefix letter added, dropped or swapped, bits for bytes (b/B, where
+// the kind has bit units) or a binary prefix for a decimal one (KiB/KB).
+bool changes_magnitude(const std::string& unit, const std::string& cand, bool has_bits) {
+  auto drop_first = [](const std::string& a, const std::string& b) {  // a == P + b, P a prefix letter
+    return a.size() == b.size() + 1 && is_prefix_letter(a[0]) && a.compare(1, std::string::npos, b) == 0;
+  };
+  if (drop_first(unit, cand) || drop_first(cand, unit)) return true;
+  if (unit.size() == cand.size() && !unit.empty() && unit[0] != cand[0] && is_prefix_letter(unit[0]) &&
+      is_prefix_letter(cand[0]) && unit.compare(1, std::string::npos, cand, 1) == 0)
+    return true;
+  for (size_t i = 0; i < std::min(unit.size(), cand.size()); ++i)
+    if (unit[i] != cand[i]) {
+      const char a = unit[i], b = cand[i];
+      if (has_bits && ((a == 'b' && b == 'B') || (a == 'B' && b == 'b'))) return true;
+      break;
+    }
+  auto without_i = [](std::string s) {
+    const size_t p = s.find('i');
+    if (p != std::string::npos && p > 0) s.erase(p, 1);
+    return s;
+  };
+  if (unit != cand && (without_i(unit) == cand || without_i(cand) == unit)) return true;
+  return false;
+}
+
+// The hint for an unknown unit: a decimal prefix on a unit that has none
+// ("4k/s") -> the number written out ("4000/s"); else the nearest spelling,
+// only when it means the same magnitude; else the list of units.
+std::string unit_hint(Kind k, double v, const std::string& number, const std::string& unit) {
+  if (unit.size() > 1)
+    if (const double f = prefix_factor(unit[0]))
+      if (find_unit(k, unit.substr(1))) {
+        char buf[64];
+        std::snprintf(buf, sizeof buf, "%.15g", v * f);
+        return "'" + unit.substr(1) + "' takes no prefix '" + unit.substr(0, 1) + "': write the number in full, " +
+               buf + unit.substr(1) + " (" + number + " x " + fmt_num(f) + ")";
+      }
+  std::vector<std::string> safe;
+  bool has_bits = false;  // b/B is bits vs bytes only where bit units exist (rates)
+  for (const auto& u : kind_units(k)) has_bits |= u.find("bit") != std::string::npos;
+  for (const auto& u : kind_units(k))
+    if (!changes_magnitude(unit, u, has_bits)) safe.push_back(u);
+  const std::string near = nearest(unit, safe);
+  if (!near.empty()) return "did you mean '" + near + "'?";
+  std::vector<std::string> all = kind_units(k);  // as suggestion_hint lists them: sorted
+  std::sort(all.begin(), all.end());
+  std::string list;
+  for (const auto& u : all) list += (list.empty() ? "" : ", ") + u;
+  return "units: " + list;
+}
+
 }  // namespace
 
 const char* kind_name(Kind k) {
@@ -196,8 +271,8 @@ Quantity parse_quantity(Kind k, const std::string& raw) {
       throw UnitError{"'" + unit + "' is a unit of " + kind_name(other) + ", but " +
                           kind_name(k) + " is expected",
                       std::string("write e.g. ") + kind_example(k), unit_off};
-  throw UnitError{"unknown unit '" + unit + "' for " + kind_name(k),
-                  suggestion_hint(unit, kind_units(k), "units"), unit_off};
+  throw UnitError{"unknown unit '" + unit + "' for " + kind_name(k), unit_hint(k, v, text.substr(0, num_end), unit),
+                  unit_off};
 }
 
 std::string format_time(double s) {

@@ -1,0 +1,50 @@
+# bash completion for iosim (installed as share/bash-completion/completions/iosim).
+# Subcommands and options are read from iosim's own --help at completion time,
+# so they follow the installed binary; --set completes the scenario's keys
+# (from `iosim run SCENARIO --dump-config`).
+
+_iosim_keys() {  # the dotted keys of the scenario file on the command line
+  local scen=$1
+  [[ -f $scen ]] || return
+  "$2" run "$scen" --dump-config 2>/dev/null | awk '
+    /^#/ || NF == 0 { next }
+    { match($0, /^ */); d = RLENGTH / 2; k = $1; sub(/:$/, "", k); path[d] = k
+      s = path[0]; for (i = 1; i <= d; i++) s = s "." path[i]
+      if ($0 !~ /:[ ]*$/) print s "=" }'
+}
+
+_iosim() {
+  local cur prev words cword
+  _init_completion -n = || return
+  local iosim=${words[0]} sub="" i scen=""
+  for ((i = 1; i < cword; i++)); do
+    case ${words[i]} in
+      -*) ;;
+      *) if [[ -z $sub ]]; then sub=${words[i]}; elif [[ -z $scen && ${words[i-1]} != -* ]]; then scen=${words[i]}; fi ;;
+    esac
+  done
+  if [[ -z $sub ]]; then
+    local subs
+    subs=$("$iosim" --help 2>/dev/null | awk '/^Subcommands:/ { f = 1; next } f && /^  [a-z]/ { print $1 }')
+    COMPREPLY=($(compgen -W "$subs --help --version" -- "$cur"))
+    return
+  fi
+  case $prev in
+    --out) _filedir -d; return ;;
+    --baseline|--json) _filedir; return ;;
+    --vcd) _filedir vcd; return ;;
+    --set)
+      [[ -n $scen ]] && COMPREPLY=($(compgen -W "$(_iosim_keys "$scen" "$iosim")" -- "$cur"))
+      compopt -o nospace 2>/dev/null
+      return ;;
+  esac
+  if [[ $cur == -* ]]; then
+    local opts
+    opts=$("$iosim" "$sub" --help 2>/dev/null | grep -oE -- '(^|[ ,])--?[A-Za-z][-A-Za-z0-9]*' | tr -d ' ,' | sort -u)
+    COMPREPLY=($(compgen -W "$opts" -- "$cur"))
+    return
+  fi
+  _filedir '@(yaml|yml|diskspecs)'
+  [[ $sub == disk-validate ]] && _filedir
+}
+complete -F _iosim iosim
