@@ -409,20 +409,21 @@ std::vector<FaultConfig> load_faults(const Reader& root, const PlatformConfig& p
       for (int64_t b : f.integers("blocks", {}, 0, std::numeric_limits<int64_t>::max())) c.blocks.push_back(uint64_t(b));
       c.retries = int(f.integer("retries", c.retries, 0, 255));  // mode page 01h: one byte
       c.recover = f.fraction("recover", c.recover);
-      if (c.probability == 0 && c.blocks.empty())
-        f.fail("kind", "a media_error needs `probability` (per sector read) or `blocks` (LBAs on the disk)");
     }
     out.push_back(c);
   }
   return out;
 }
 
-// After check_scenario: the disk's capacity is known good.
+// After finish() (a misspelt key is reported before what it causes) and
+// check_scenario (the disk's capacity is known good).
 void check_faults(const Reader& root, const Scenario& sc) {
   const uint64_t cap = DiskLayout(sc.platform.disk).capacity();
   const auto items = root.list("faults");
   for (size_t i = 0; i < sc.faults.size(); ++i) {
     const FaultConfig& c = sc.faults[i];
+    if (c.kind == FaultKind::MediaError && c.probability == 0 && c.blocks.empty())
+      items[i].fail("kind", "a media_error needs `probability` (per sector read) or `blocks` (LBAs on the disk)");
     for (uint64_t b : c.blocks)
       if (b >= cap)
         items[i].fail("blocks", "block " + std::to_string(b) + " is beyond the disk (" + std::to_string(cap) +
