@@ -1,5 +1,6 @@
 #include "model/hba/lsi53c1030.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <stdexcept>
 
@@ -28,7 +29,12 @@ void Lsi53c1030::b_transport(tlm::tlm_generic_payload& gp, sc_time&) {
   uint32_t v = 0;
   if (gp.is_write()) {
     std::memcpy(&v, gp.get_data_ptr(), std::min<unsigned>(4, gp.get_data_length()));
-    if (off == mpt::kReplyFifo) {  // a write to the reply FIFO gives a reply frame back
+    if (off == mpt::kReplyFifo) {  // a write to the reply FIFO gives a reply frame back (MPI)
+      const uint64_t rel = uint64_t(v) - p_.reply_frames_base;
+      const bool frame = v >= p_.reply_frames_base && rel % p_.reply_frame_bytes == 0 &&
+                         rel / p_.reply_frame_bytes < uint64_t(p_.reply_frames) &&
+                         std::find(free_replies_.begin(), free_replies_.end(), v) == free_replies_.end();
+      if (!frame) { gp.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE); return; }  // not one of its frames out
       free_replies_.push_back(v);
       reply_freed_ev_.notify(SC_ZERO_TIME);
       gp.set_response_status(tlm::TLM_OK_RESPONSE);
