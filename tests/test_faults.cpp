@@ -193,3 +193,27 @@ TEST_CASE("ledger: each request completes or fails exactly once, issued = succee
   CHECK_NOTHROW(l.check());
   CHECK(l.failed() == 2);
 }
+
+TEST_CASE("faults: read-ahead stops short of a grown defect, so the read that asks for it meets it", "[faults][disk]") {
+  DiskParams p = drive();
+  p.read_ahead_limit = ReadAheadLimit::Segment;  // read ahead up to 64 blocks, within the segment
+  p.read_ahead_blocks = 64;
+  const uint64_t lba = 40000;
+  Bench first("first", p, lba), second("second", p, lba + 8);
+  DiskFaults f;
+  f.bad_blocks = {lba + 10};
+  f.retries = 3;
+  first.disk->set_faults(f, 1);
+  Issuer is("is");
+  is.benches = {&first};
+  sc_core::sc_start(0.2, sc_core::SC_SEC);
+  REQUIRE(first.done);
+  CHECK(first.req.status == 0);  // [lba, lba + 8) is good; read-ahead stopped at lba + 10
+  // The next sequential read on the same drive: blocks lba + 8, + 9 are in the
+  // buffer, lba + 10 is not, so it goes to the media and meets the defect.
+  first.disk->command(second.req);
+  sc_core::sc_start(0.2, sc_core::SC_SEC);
+  REQUIRE(second.done);
+  CHECK(scsi::sense_key(second.req.status) == scsi::kSenseMediumError);
+  CHECK(stat_of(*first.disk, "unrecovered") == 1);
+}

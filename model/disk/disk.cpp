@@ -96,6 +96,7 @@ size_t Disk::choose() {
 void Disk::set_faults(const DiskFaults& f, uint64_t seed) {
   faults_ = f;
   fault_rng_ = Rng(seed, std::string(name()) + ".faults");
+  if (faults_.any()) fault_events_.trace(name(), "fault_events", 16);  // --vcd: only drives with faults
 }
 
 void Disk::serve(IoRequest& r) {
@@ -115,6 +116,7 @@ void Disk::serve_failed(IoRequest& r) {
   wait_until(now() + p_.overheads.read_miss_after_read);
   r.status = scsi::check_condition(scsi::kSenseNotReady, scsi::kAscNotReady);
   ++not_ready_;
+  fault_events_.add(1);
   bus_complete(r);
 }
 
@@ -231,6 +233,12 @@ void Disk::serve_read(IoRequest& r, bool after_write) {
     // retry it, so no read-ahead past the request.
     const int64_t bad = faults_.any() ? first_bad(lba, n, tm) : -1;
     if (bad >= 0) total = n;
+    // Read-ahead stops short of a grown defect (no retries for data nobody
+    // asked for), so the defect is met by the read that asks for it.
+    if (bad < 0 && total > n && !faults_.bad_blocks.empty()) {
+      auto it = std::lower_bound(faults_.bad_blocks.begin(), faults_.bad_blocks.end(), lba + n);
+      if (it != faults_.bad_blocks.end() && *it < lba + total) total = *it - lba;
+    }
     const double ts = std::max(tm, mech_free_);
     const MediaPlan plan = mech_.plan(head_, ts, lba, total, false);
     buf_.invalidate(lba, total, s);
@@ -243,6 +251,9 @@ void Disk::serve_read(IoRequest& r, bool after_write) {
       const PhysAddr a = layout_.to_phys(lba);
       const uint64_t passed = uint64_t(plan.rotate_s / mech_.sector_time(a.cyl));
       sg.start = lba - std::min<uint64_t>(passed, a.sector);
+      // ... but none before it that is a grown defect.
+      auto it = std::lower_bound(faults_.bad_blocks.begin(), faults_.bad_blocks.end(), lba);
+      if (it != faults_.bad_blocks.begin() && *std::prev(it) >= sg.start) sg.start = *std::prev(it) + 1;
     }
     sg.filling = true;
     sg.plan = plan;
@@ -259,6 +270,7 @@ void Disk::serve_read(IoRequest& r, bool after_write) {
       // Mode page 01h: re-read the sector once per revolution, up to
       // `retries` times; recovered on a retry drawn from 1..retries, or not.
       ++media_errors_;
+      fault_events_.add(1);
       const int tries = std::max(0, faults_.retries);
       const bool rec = tries > 0 && faults_.recover > 0 && fault_rng_.uniform01() < faults_.recover;
       const uint64_t k = rec ? 1 + fault_rng_.below(uint64_t(tries)) : uint64_t(tries);

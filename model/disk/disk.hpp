@@ -100,6 +100,7 @@ private:
   LevelTracker busy_, depth_;
   DiskFaults faults_;
   Rng fault_rng_{0, ""};
+  LevelTracker fault_events_;  // waveform only: media errors + NOT READY answers so far
   uint64_t media_errors_ = 0, recovered_ = 0, unrecovered_ = 0, retry_revs_ = 0, not_ready_ = 0;
 };
 
