@@ -399,6 +399,12 @@ std::vector<FaultConfig> load_faults(const Reader& root, const PlatformConfig& p
                            std::to_string(p.disks_per_bus) + " disks: scsi0.disk0 .. " + disks.back() + ")",
              config::suggestion_hint(t, disks));
     c.target = t;
+    // One entry per kind and disk: two media_error entries on one drive would
+    // have to be merged key by key, which nobody could read off the file.
+    for (size_t k = 0; k < out.size(); ++k)
+      if (out[k].target == t && out[k].kind == c.kind)
+        f.fail("target", "a second " + std::string(to_string(c.kind)) + " on " + t + " (faults[" +
+                             std::to_string(k) + "] already has one): put its keys in one entry");
     c.bus = int(it - disks.begin()) / p.disks_per_bus;
     c.disk = int(it - disks.begin()) % p.disks_per_bus;
     if (c.kind == FaultKind::DiskFailure) {

@@ -52,6 +52,9 @@ TEST_CASE("faults: loader errors are located, with 'did you mean' on kind, targe
              Contains("s.yaml:16:") && Contains("beyond the disk"));
   CHECK_THAT(load_error("none", "faults:\n  - kind: media_error\n    target: scsi0.disk0\n").err,
              Contains("probability") && Contains("blocks"));
+  CHECK_THAT(load_error("twice", "faults:\n  - kind: disk_failure\n    target: scsi0.disk0\n    at: 0.2s\n"
+                                 "  - kind: disk_failure\n    target: scsi0.disk0\n    at: 0.3s\n").err,
+             Contains("s.yaml:18:") && Contains("a second disk_failure"));
   CHECK_THAT(load_error("late", "faults:\n  - kind: disk_failure\n    target: scsi0.disk0\n    at: 5s\n").err,
              Contains("never be seen"));
 }
