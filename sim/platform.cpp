@@ -2,6 +2,7 @@
 
 #include "model/common/hierarchy.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 using namespace sc_core;
@@ -47,6 +48,28 @@ Platform::Platform(sc_module_name name, const Scenario& sc, RequestLedger& ledge
   }
   for (auto& c : ch_)
     for (auto& d : c->disks) reporters_.push_back(d.get());
+  // Faults (issue 11): each entry adds to its disk's DiskFaults.
+  {
+    std::vector<DiskFaults> df(size_t(p.buses * p.disks_per_bus));
+    for (const FaultConfig& f : sc.faults) {
+      DiskFaults& d = df[size_t(f.bus * p.disks_per_bus + f.disk)];
+      if (f.kind == FaultKind::DiskFailure) {
+        d.fail_at_s = std::min(d.fail_at_s, f.at_s);
+        continue;
+      }
+      d.sector_probability = f.probability;
+      d.bad_blocks.insert(d.bad_blocks.end(), f.blocks.begin(), f.blocks.end());
+      d.media_from_s = f.at_s;
+      d.retries = f.retries;
+      d.recover = f.recover;
+    }
+    for (size_t i = 0; i < df.size(); ++i) {
+      if (!df[i].any()) continue;
+      std::sort(df[i].bad_blocks.begin(), df[i].bad_blocks.end());
+      df[i].bad_blocks.erase(std::unique(df[i].bad_blocks.begin(), df[i].bad_blocks.end()), df[i].bad_blocks.end());
+      ch_[i / size_t(p.disks_per_bus)]->disks[i % size_t(p.disks_per_bus)]->set_faults(df[i], sc.run.seed);
+    }
+  }
   geo_ = make_raid0_geometry(caps, p.stripe_bytes);
 
   // The host CPUs reach devices through the host bridge: master 0.
@@ -84,6 +107,7 @@ void Platform::build_sync(const Scenario& sc, RequestLedger& ledger) {
     ChildScope in_host(*os_);  // the driver runs in the host's kernel: top.host.sd
     SyncDriverParams sp = p.sync;
     sp.round_bound = CmDiskBound::of(p.disk, scsi_path_s(p.scsi));
+    sp.report_errors = !sc.faults.empty();
     sync_drv_.reset(new SyncDriver("sd", *os_, sp, geo_, routes, bases));
   }
   sync_drv_->frames.bind(*frames_);
@@ -97,7 +121,10 @@ void Platform::build_sync(const Scenario& sc, RequestLedger& ledger) {
     ip.per_target_limit = p.sync.queue_depth;
     ip.port_limit = p.sync.can_queue;
     hba_scsi_.emplace_back(new ScsiInitiator((n + "_scsi").c_str(), ch_[size_t(b)]->bus, ip));
-    hba_.emplace_back(new Lsi53c1030(n.c_str(), p.hba));
+    Lsi53c1030Params hp = p.hba;
+    hp.reply_frames_base = p.hba.reply_frames_base + uint64_t(b) * 0x10000;  // each chip its own reply frames
+    hp.report_errors = !sc.faults.empty();
+    hba_.emplace_back(new Lsi53c1030(n.c_str(), hp));
     Lsi53c1030& hba = *hba_.back();
     hba.dma.bind(*hba_dma_.back());
     hba.frames.bind(*frames_);
@@ -134,6 +161,7 @@ void Platform::build_async(const Scenario& sc, RequestLedger& ledger) {
   cp.tags_per_disk = p.card_tags_per_disk;
   cp.firmware.tags_per_disk = p.card_tags_per_disk;  // the bound on a firmware backlog's commands out per disk
   cp.firmware.round_bound = CmDiskBound::of(p.disk, scsi_path_s(p.scsi));
+  cp.firmware.report_errors = !sc.faults.empty();
   cp.bar_base = kCardBase;
   std::vector<ScsiBus*> buses;
   for (auto& c : ch_) buses.push_back(&c->bus);
@@ -145,6 +173,7 @@ void Platform::build_async(const Scenario& sc, RequestLedger& ledger) {
   for (Reporter* r : card_->reporters()) reporters_.push_back(r);
   AsyncDriverParams ap = p.async;
   ap.bar_base = kCardBase;
+  ap.report_errors = !sc.faults.empty();
   {
     ChildScope in_host(*os_);  // top.host.aio
     async_drv_.reset(new AsyncDriver("aio", *os_, ap, card_->mem.layout()));

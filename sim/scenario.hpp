@@ -6,6 +6,7 @@
 #include "model/card/firmware.hpp"
 #include "model/card/queue_controller.hpp"
 #include "model/disk/disk_params.hpp"
+#include "model/fault/fault.hpp"
 #include "model/hba/lsi53c1030.hpp"
 #include "model/host/async_driver.hpp"
 #include "model/host/host_params.hpp"
@@ -88,6 +89,19 @@ struct RunConfig {
   std::vector<std::string> vcd_signals;  // glob patterns; empty = all
 };
 
+// One entry of `faults:` (issue 11; model/fault/fault.hpp). target: a disk
+// by its place under top, "scsi<b>.disk<i>".
+struct FaultConfig {
+  FaultKind kind = FaultKind::MediaError;
+  std::string target;
+  int bus = 0, disk = 0;
+  double at_s = 0;                 // media_error: from then on; disk_failure: when
+  double probability = 0;          // media_error: per sector read
+  std::vector<uint64_t> blocks;    // media_error: LBAs on the disk, unreadable
+  int retries = DiskFaults{}.retries;
+  double recover = 0;
+};
+
 struct Scenario {
   std::string source;              // file it came from
   std::string name;
@@ -97,6 +111,7 @@ struct Scenario {
   // Provenance: every key the loader read, its value in SI units and where it
   // came from (default, file:line:col, --set); written into every results file.
   config::EffectiveConfig effective;
+  std::vector<FaultConfig> faults;
 };
 
 // Loads, merges includes, applies --set overrides, validates. Throws

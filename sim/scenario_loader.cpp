@@ -459,6 +459,65 @@ void check_scenario(const Reader& root, Scenario& sc, const SyntheticDiskSpec& g
                      fmt_time(rc.vcd_begin_s) + ", run.vcd.from)");
 }
 
+// faults: a list, each {kind, target, ...}; the keys a kind does not read
+// are reported by finish() as unknown.
+std::vector<FaultConfig> load_faults(const Reader& root, const PlatformConfig& p) {
+  std::vector<FaultConfig> out;
+  std::vector<std::string> disks;
+  for (int b = 0; b < p.buses; ++b)
+    for (int i = 0; i < p.disks_per_bus; ++i) disks.push_back("scsi" + std::to_string(b) + ".disk" + std::to_string(i));
+  for (const Reader& f : root.list("faults")) {
+    FaultConfig c;
+    enum_from_string(f.required_choice("kind", enum_names<FaultKind>()), c.kind);
+    std::string t = f.required_string("target");
+    if (t.rfind("top.", 0) == 0) t = t.substr(4);  // the stats' full name is accepted too
+    const auto it = std::find(disks.begin(), disks.end(), t);
+    if (it == disks.end())
+      f.fail("target", "no disk '" + t + "' on this platform (" + std::to_string(p.buses) + " bus(es) x " +
+                           std::to_string(p.disks_per_bus) + " disks: scsi0.disk0 .. " + disks.back() + ")",
+             config::suggestion_hint(t, disks));
+    c.target = t;
+    // One entry per kind and disk: two media_error entries on one drive would
+    // have to be merged key by key, which nobody could read off the file.
+    for (size_t k = 0; k < out.size(); ++k)
+      if (out[k].target == t && out[k].kind == c.kind)
+        f.fail("target", "a second " + std::string(to_string(c.kind)) + " on " + t + " (faults[" +
+                             std::to_string(k) + "] already has one): put its keys in one entry");
+    c.bus = int(it - disks.begin()) / p.disks_per_bus;
+    c.disk = int(it - disks.begin()) % p.disks_per_bus;
+    if (c.kind == FaultKind::DiskFailure) {
+      c.at_s = f.required_time("at");
+    } else {
+      c.at_s = f.time("at", 0);
+      c.probability = f.real("probability", 0, Bounds::unit_interval());
+      for (int64_t b : f.integers("blocks", {}, 0, std::numeric_limits<int64_t>::max())) c.blocks.push_back(uint64_t(b));
+      c.retries = int(f.integer("retries", c.retries, 0, 255));  // mode page 01h: one byte
+      c.recover = f.fraction("recover", c.recover);
+    }
+    out.push_back(c);
+  }
+  return out;
+}
+
+// After finish() (a misspelt key is reported before what it causes) and
+// check_scenario (the disk's capacity is known good).
+void check_faults(const Reader& root, const Scenario& sc) {
+  const uint64_t cap = DiskLayout(sc.platform.disk).capacity();
+  const auto items = root.list("faults");
+  for (size_t i = 0; i < sc.faults.size(); ++i) {
+    const FaultConfig& c = sc.faults[i];
+    if (c.kind == FaultKind::MediaError && c.probability == 0 && c.blocks.empty())
+      items[i].fail("kind", "a media_error needs `probability` (per sector read) or `blocks` (LBAs on the disk)");
+    for (uint64_t b : c.blocks)
+      if (b >= cap)
+        items[i].fail("blocks", "block " + std::to_string(b) + " is beyond the disk (" + std::to_string(cap) +
+                                    " blocks of 512 B)");
+    if (c.at_s > sc.run.warmup_s + sc.run.duration_s)
+      items[i].fail("at", "after the measured window ends (" + fmt_time(sc.run.warmup_s + sc.run.duration_s) +
+                              "): the fault would never be seen");
+  }
+}
+
 }  // namespace
 
 namespace {
@@ -481,8 +540,10 @@ Scenario load_scenario_tree(config::ConfigTree tree, const std::string& path) {
   load_async(p.section("async"), sc.platform);
   load_workload(root.section("workload"), sc.workload);
   load_run(root.section("run"), sc.run);
+  sc.faults = load_faults(root, sc.platform);
   root.finish();  // unknown keys first: they may be why a check below fails
   check_scenario(root, sc, geometry);
+  check_faults(root, sc);
   sc.effective = root.effective();
   // A DiskSim drive file replaces the synthetic drive's keys (check_scenario):
   // say so, so the recorded configuration does not claim values that were not simulated.

@@ -79,7 +79,9 @@ void CardMemory::b_transport(tlm::tlm_generic_payload& gp, sc_time& delay) {
         v = s.req_full ? ring::kValid : ring::kInvalid;
       } else {
         if (idx != s.p_hc) protocol_error("host reads status of completion record " + std::to_string(idx) + " (P_HC is " + std::to_string(s.p_hc) + ")");
-        v = s.cpl_empty ? ring::kInvalid : ring::kValid;
+        // Ownership from the controller; the outcome bits the firmware wrote
+        // (ring_layout.hpp) are plain memory.
+        v = uint8_t((s.cpl_empty ? ring::kInvalid : ring::kValid) | (mem_[status_at] & ~ring::cpl::kOwnershipMask));
       }
       data[status_at - off] = v;
     }

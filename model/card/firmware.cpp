@@ -1,6 +1,7 @@
 #include "model/card/firmware.hpp"
 
 #include "model/common/split_join.hpp"
+#include "model/fault/fault.hpp"
 
 #include <cmath>
 #include <stdexcept>
@@ -119,6 +120,13 @@ void Firmware::post_completion(IoRequest& j) {
   const uint32_t i = qc_.state().p_sc;
   uint8_t* r = mem_.cpl_record(i);
   r[ring::cpl::kCommand] = j.is_read() ? ring::kCmdRead : ring::kCmdWrite;
+  // The outcome (issue 11): the first failing piece's sense key (join_piece
+  // keeps the first error). The card does not retry (no source says its
+  // firmware did).
+  const int key = scsi::sense_key(j.status);
+  const uint8_t outcome = j.status == 0 ? 0 : key ? uint8_t(key) : ring::cpl::kOutcomeNoSense;
+  r[ring::cpl::kStatus] = uint8_t(outcome << ring::cpl::kOutcomeShift);  // the ownership bit is the controller's
+  if (j.status != 0) ++failed_;
   ring::put<uint64_t>(r, ring::cpl::kLbn, j.lba);
   ring::put<uint64_t>(r, ring::cpl::kCallback, j.ext<RingCallback>().value);
   spend(p_.post_cycles);
@@ -182,7 +190,7 @@ void Firmware::dma_engine() {
     while (to_dma_.empty()) wait(dma_req_ev_);
     IoRequest* j = to_dma_.front();
     to_dma_.pop_front();
-    if (j->is_read()) dma->write(j->host_buffer, j->bytes());
+    if (j->is_read() && j->status == 0) dma->write(j->host_buffer, j->bytes());  // a failed read moves no data
     to_post_.push_back(j);
     dma_done_ev_.notify(SC_ZERO_TIME);
   }
@@ -191,7 +199,7 @@ void Firmware::dma_engine() {
 void Firmware::reset_stats() {
   busy_.reset();
   in_card_.reset();
-  taken_ = posted_ = commands_issued_ = polls_ = 0;
+  taken_ = posted_ = commands_issued_ = polls_ = failed_ = 0;
   for (auto& b : backlog_) b.queue->reset_stats();
 }
 
@@ -203,6 +211,8 @@ void Firmware::report(Stats& out, double window_s) const {
   g.add("posted", double(posted_) / window_s, "1/s", StatKind::Rate, "completion records posted");
   g.add("scsi_commands", double(commands_issued_) / window_s, "1/s", StatKind::Rate, "");
   g.add("in_card", in_card_.mean(), "count", StatKind::Level, "requests taken but not yet posted");
+  if (p_.report_errors)
+    g.add("failed", double(failed_), "count", StatKind::Counter, "completion records posted with an error");
   // fifo (the default) adds nothing to the results.
   if (backlog()) {
     std::vector<const RoundLog*> logs;

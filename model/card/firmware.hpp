@@ -52,6 +52,7 @@ struct FirmwareParams {
   // card's tags per disk (platform.async.tags_per_disk; set by the builder).
   int tags_per_disk = 64;
   CmDiskBound round_bound;  // for the round-based policies' report (set by the builder)
+  bool report_errors = false;  // add `failed` to the stats (scenarios with faults)
 };
 
 class Firmware : public sc_core::sc_module, public Reporter {
@@ -106,7 +107,7 @@ private:
   bool idle_ = false, wants_slot_ = false;
   sc_core::sc_time pending_;   // firmware time accrued, not yet spent
   LevelTracker busy_, in_card_;
-  uint64_t taken_ = 0, posted_ = 0, commands_issued_ = 0, polls_ = 0;
+  uint64_t taken_ = 0, posted_ = 0, commands_issued_ = 0, polls_ = 0, failed_ = 0;
   int jobs_ = 0;  // descriptors in use
 };
 

@@ -25,6 +25,13 @@ constexpr uint32_t kBytes = 56;
 }  // namespace req
 namespace cpl {  // completion record: 24 bytes
 constexpr uint32_t kTail = 0, kStatus = 1, kCommand = 2, kLbn = 8, kCallback = 16;
+// The status byte (issue 11): bit 0 is the ownership bit the queue controller
+// keeps (valid/invalid, what the host and firmware test); bits 4-7, plain card
+// memory, carry the request's outcome, written by the firmware with the other
+// fields: 0 = good, else the SCSI sense key of the piece that failed
+// (kOutcomeNoSense if it had none). The host's one status read sees both.
+constexpr uint8_t kOwnershipMask = 0x01, kOutcomeShift = 4, kOutcomeNoSense = 0xF;
+inline uint8_t outcome(uint8_t status) { return uint8_t(status >> kOutcomeShift); }
 constexpr uint32_t kBytes = 24;
 }  // namespace cpl
 

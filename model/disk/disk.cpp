@@ -1,6 +1,7 @@
 #include "model/disk/disk.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 #include "model/disk/disk_scheduler.hpp"
@@ -92,14 +93,47 @@ size_t Disk::choose() {
   return pick_next(p_.scheduler, cands, h.cyl);
 }
 
+void Disk::set_faults(const DiskFaults& f, uint64_t seed) {
+  faults_ = f;
+  fault_rng_ = Rng(seed, std::string(name()) + ".faults");
+  if (faults_.any()) fault_events_.trace(name(), "fault_events", 16);  // --vcd: only drives with faults
+}
+
 void Disk::serve(IoRequest& r) {
   // r may be reissued by its owner from inside its completion: read it first.
   const bool after_write = last_write_, is_read = r.is_read();
-  if (is_read) serve_read(r, after_write);
+  if (now() >= faults_.fail_at_s) serve_failed(r);
+  else if (is_read) serve_read(r, after_write);
   else serve_write(r, after_write);
   last_write_ = !is_read;
   ++ios_;
   depth_.add(-1);
+}
+
+// A failed drive (DiskFaults::fail_at_s) still decodes the command and
+// answers with CHECK CONDITION, NOT READY; no media access, no data.
+void Disk::serve_failed(IoRequest& r) {
+  wait_until(now() + p_.overheads.read_miss_after_read);
+  r.status = scsi::check_condition(scsi::kSenseNotReady, scsi::kAscNotReady);
+  ++not_ready_;
+  fault_events_.add(1);
+  bus_complete(r);
+}
+
+int64_t Disk::first_bad(uint64_t lba, uint64_t n, double t) {
+  if (t < faults_.media_from_s) return -1;
+  int64_t bad = -1;
+  const auto& b = faults_.bad_blocks;
+  auto it = std::lower_bound(b.begin(), b.end(), lba);
+  if (it != b.end() && *it < lba + n) bad = int64_t(*it - lba);
+  const double p = faults_.sector_probability;
+  if (p > 0) {
+    // Sectors read before the first unreadable one: geometric, one draw.
+    const double u = fault_rng_.uniform01();
+    const double g = p >= 1 ? 0 : std::floor(std::log1p(-u) / std::log1p(-p));
+    if (g < double(n) && (bad < 0 || int64_t(g) < bad)) bad = int64_t(g);
+  }
+  return bad;
 }
 
 void Disk::stop_read_ahead(double t) {
@@ -195,6 +229,16 @@ void Disk::serve_read(IoRequest& r, bool after_write) {
       total = std::max<uint64_t>(n, std::min<uint64_t>(total, n + rest));
     }
     total = std::min<uint64_t>(total, layout_.capacity() - lba);
+    // An unreadable block among the requested ones: the drive stops to
+    // retry it, so no read-ahead past the request.
+    const int64_t bad = faults_.any() ? first_bad(lba, n, tm) : -1;
+    if (bad >= 0) total = n;
+    // Read-ahead stops short of a grown defect (no retries for data nobody
+    // asked for), so the defect is met by the read that asks for it.
+    if (bad < 0 && total > n && !faults_.bad_blocks.empty()) {
+      auto it = std::lower_bound(faults_.bad_blocks.begin(), faults_.bad_blocks.end(), lba + n);
+      if (it != faults_.bad_blocks.end() && *it < lba + total) total = *it - lba;
+    }
     const double ts = std::max(tm, mech_free_);
     const MediaPlan plan = mech_.plan(head_, ts, lba, total, false);
     buf_.invalidate(lba, total, s);
@@ -207,6 +251,9 @@ void Disk::serve_read(IoRequest& r, bool after_write) {
       const PhysAddr a = layout_.to_phys(lba);
       const uint64_t passed = uint64_t(plan.rotate_s / mech_.sector_time(a.cyl));
       sg.start = lba - std::min<uint64_t>(passed, a.sector);
+      // ... but none before it that is a grown defect.
+      auto it = std::lower_bound(faults_.bad_blocks.begin(), faults_.bad_blocks.end(), lba);
+      if (it != faults_.bad_blocks.begin() && *std::prev(it) >= sg.start) sg.start = *std::prev(it) + 1;
     }
     sg.filling = true;
     sg.plan = plan;
@@ -219,7 +266,35 @@ void Disk::serve_read(IoRequest& r, bool after_write) {
     seek_s_ += plan.seek_s;
     rotate_s_ += plan.rotate_s;
     transfer_s_ += mech_free_ - (ts + plan.seek_s + plan.rotate_s);
-    send_read_data(r, [&](uint64_t k) { return plan.ready_time(k); });
+    if (bad >= 0) {
+      // Mode page 01h: re-read the sector once per revolution, up to
+      // `retries` times; recovered on a retry drawn from 1..retries, or not.
+      ++media_errors_;
+      fault_events_.add(1);
+      const int tries = std::max(0, faults_.retries);
+      const bool rec = tries > 0 && faults_.recover > 0 && fault_rng_.uniform01() < faults_.recover;
+      const uint64_t k = rec ? 1 + fault_rng_.below(uint64_t(tries)) : uint64_t(tries);
+      const double extra = double(k) * mech_.revolution();
+      retry_revs_ += k;
+      sg.filling = false;  // the buffer holds what was read, nothing runs on
+      filling_seg_ = -1;
+      if (rec) {
+        ++recovered_;
+        sg.end = lba + n;
+        mech_free_ += extra;
+        send_read_data(r, [&](uint64_t j) { return plan.ready_time(j) + (int64_t(j) >= bad ? extra : 0.0); });
+      } else {
+        ++unrecovered_;
+        sg.end = lba + uint64_t(bad);
+        mech_free_ = plan.ready_time(uint64_t(bad)) + extra;
+        wait_until(mech_free_);
+        r.status = scsi::check_condition(scsi::kSenseMediumError, scsi::kAscUnrecoveredRead);
+        bus_complete(r);
+        return;
+      }
+    } else {
+      send_read_data(r, [&](uint64_t k) { return plan.ready_time(k); });
+    }
     used = s;
   }
   // A FIFO segment drops what the host has taken; what lies ahead stays.
@@ -289,6 +364,7 @@ void Disk::write_media(uint64_t lba, uint32_t n) {
 
 void Disk::reset_stats() {
   ios_ = reads_ = read_hits_ = media_ops_ = overflows_ = 0;
+  media_errors_ = recovered_ = unrecovered_ = retry_revs_ = not_ready_ = 0;
   seek_s_ = rotate_s_ = transfer_s_ = link_s_ = 0;
   busy_.reset();
   depth_.reset();
@@ -310,6 +386,12 @@ void Disk::report(Stats& out, double window_s) const {
   g.add("transfer_ms", transfer_s_ / ops * 1e3, "ms", StatKind::Distribution, "mean media transfer per media access");
   g.add("read_hit_rate", reads_ ? 100.0 * double(read_hits_) / double(reads_) : 0, "%", StatKind::Fraction, "reads served from the buffer");
   g.add("queue_overflows", double(overflows_), "count", StatKind::Counter, "commands beyond the tagged queue limit");
+  if (!faults_.any()) return;  // only drives with faults injected report them
+  g.add("media_errors", double(media_errors_), "count", StatKind::Counter, "media reads that met an unreadable sector");
+  g.add("recovered", double(recovered_), "count", StatKind::Counter, "of those, recovered by the drive's retries");
+  g.add("unrecovered", double(unrecovered_), "count", StatKind::Counter, "of those, ended in CHECK CONDITION, MEDIUM ERROR 11h");
+  g.add("retry_revolutions", double(retry_revs_), "count", StatKind::Counter, "revolutions spent re-reading unreadable sectors");
+  g.add("not_ready", double(not_ready_), "count", StatKind::Counter, "commands answered CHECK CONDITION, NOT READY (failed drive)");
 }
 
 } // namespace iosim

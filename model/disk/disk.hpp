@@ -12,6 +12,8 @@
 #include "model/disk/disk_layout.hpp"
 #include "model/disk/disk_mechanics.hpp"
 #include "model/disk/disk_params.hpp"
+#include "model/common/rng.hpp"
+#include "model/fault/fault.hpp"
 #include "model/scsi/scsi_link.hpp"
 #include "model/stats/stats.hpp"
 
@@ -35,6 +37,11 @@ public:
   void reset_stats() override;
   void report(Stats& out, double window_s) const override;
 
+  // Faults injected into this drive (model/fault/fault.hpp); its draws come
+  // from its own stream (seed, name + ".faults"), so other draws do not move.
+  void set_faults(const DiskFaults& f, uint64_t seed);
+  const DiskFaults& faults() const { return faults_; }
+
   const DiskParams& params() const { return p_; }
   const DiskLayout& layout() const { return layout_; }
   const DiskMechanics& mechanics() const { return mech_; }
@@ -53,6 +60,10 @@ private:
   void serve(IoRequest& r);
   void serve_read(IoRequest& r, bool after_write);
   void serve_write(IoRequest& r, bool after_write);
+  void serve_failed(IoRequest& r);
+  // Index in [0, n) of the first unreadable block of a media read of [lba,
+  // lba + n) at time t, or -1.
+  int64_t first_bad(uint64_t lba, uint64_t n, double t);
   void destage(int seg);
   void write_media(uint64_t lba, uint32_t n);
   // Stop any read-ahead at time t; the head stays where it got to.
@@ -87,6 +98,10 @@ private:
   uint64_t ios_ = 0, reads_ = 0, read_hits_ = 0, media_ops_ = 0, overflows_ = 0;
   double seek_s_ = 0, rotate_s_ = 0, transfer_s_ = 0, link_s_ = 0;
   LevelTracker busy_, depth_;
+  DiskFaults faults_;
+  Rng fault_rng_{0, ""};
+  LevelTracker fault_events_;  // waveform only: media errors + NOT READY answers so far
+  uint64_t media_errors_ = 0, recovered_ = 0, unrecovered_ = 0, retry_revs_ = 0, not_ready_ = 0;
 };
 
 } // namespace iosim

@@ -1,5 +1,6 @@
 #include "model/hba/lsi53c1030.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <stdexcept>
 
@@ -10,6 +11,8 @@ namespace iosim {
 Lsi53c1030::Lsi53c1030(sc_module_name name, const Lsi53c1030Params& p)
     : sc_module(name), regs("regs"), dma("dma"), frames("frames"), scsi("scsi"), irq("irq"), p_(p) {
   regs.register_b_transport(this, &Lsi53c1030::b_transport);
+  for (int i = 0; i < p_.reply_frames; ++i)  // the driver's reply frames, posted at init (not timed)
+    free_replies_.push_back(p_.reply_frames_base + uint64_t(i) * p_.reply_frame_bytes);
   SC_THREAD(iop_thread);
   SC_THREAD(dma_thread);
   iop_busy_.trace(this->name(), "iop_busy", 1);  // waveform (--vcd) only
@@ -26,6 +29,17 @@ void Lsi53c1030::b_transport(tlm::tlm_generic_payload& gp, sc_time&) {
   uint32_t v = 0;
   if (gp.is_write()) {
     std::memcpy(&v, gp.get_data_ptr(), std::min<unsigned>(4, gp.get_data_length()));
+    if (off == mpt::kReplyFifo) {  // a write to the reply FIFO gives a reply frame back (MPI)
+      const uint64_t rel = uint64_t(v) - p_.reply_frames_base;
+      const bool frame = v >= p_.reply_frames_base && rel % p_.reply_frame_bytes == 0 &&
+                         rel / p_.reply_frame_bytes < uint64_t(p_.reply_frames) &&
+                         std::find(free_replies_.begin(), free_replies_.end(), v) == free_replies_.end();
+      if (!frame) { gp.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE); return; }  // not one of its frames out
+      free_replies_.push_back(v);
+      reply_freed_ev_.notify(SC_ZERO_TIME);
+      gp.set_response_status(tlm::TLM_OK_RESPONSE);
+      return;
+    }
     if (off != mpt::kRequestFifo) { gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE); return; }
     request_fifo_.push_back(v);
     request_ev_.notify(SC_ZERO_TIME);
@@ -75,6 +89,10 @@ void Lsi53c1030::dma_thread() {
     while (scsi_done_.empty()) wait(done_ev_);
     IoRequest* cmd = scsi_done_.front();
     scsi_done_.pop_front();
+    if (cmd->status != 0) {
+      error_reply(*cmd);
+      continue;
+    }
     reply_busy_.set(1);
     if (cmd->is_read()) dma->write(cmd->host_buffer, cmd->bytes());
     wait(sc_time(p_.iop_cycles_per_reply / p_.iop_hz, SC_SEC));
@@ -86,8 +104,32 @@ void Lsi53c1030::dma_thread() {
   }
 }
 
-void Lsi53c1030::post_reply(uint32_t context) {
-  reply_fifo_.push_back(context);
+// A command that did not end GOOD: no data moves; the IOP fills a reply frame
+// (IOCStatus, SCSIStatus, SCSIState) and the sense data in host memory by
+// DMA, then posts the frame's address with the A bit set (MPI address reply).
+void Lsi53c1030::error_reply(IoRequest& cmd) {
+  while (free_replies_.empty()) wait(reply_freed_ev_);
+  const uint64_t addr = free_replies_.front();
+  free_replies_.pop_front();
+  reply_busy_.set(1);
+  wait(sc_time(p_.iop_cycles_per_error_reply / p_.iop_hz, SC_SEC));
+  dma->write(addr, p_.reply_frame_bytes + p_.sense_bytes);
+  reply_busy_.set(0);
+  MptReply r;
+  r.context = cmd.ext<MptCommand>().context;
+  r.ioc_status = mpi::kIocStatusScsiDataUnderrun;  // no data moved
+  r.scsi_status = uint8_t(cmd.status & 0xff);
+  r.scsi_state = mpi::kScsiStateAutosenseValid;
+  r.sense = cmd.status;
+  frames->write_reply(addr, r);
+  commands_.release(cmd);
+  outstanding_.add(-1);
+  ++error_replies_;
+  post_reply(mpi::kAddressReplyBit | uint32_t(addr >> 1));
+}
+
+void Lsi53c1030::post_reply(uint32_t word) {
+  reply_fifo_.push_back(word);
   ++replies_;
   ++unannounced_;
   // The interrupt line stays asserted until the ISR reads the FIFO empty, so a
@@ -116,7 +158,7 @@ void Lsi53c1030::reset_stats() {
   iop_busy_.reset();
   reply_busy_.reset();
   outstanding_.reset();
-  requests_ = replies_ = interrupts_ = 0;
+  requests_ = replies_ = interrupts_ = error_replies_ = 0;
 }
 
 void Lsi53c1030::report(Stats& out, double window_s) const {
@@ -127,6 +169,8 @@ void Lsi53c1030::report(Stats& out, double window_s) const {
   g.add("iop_busy", 100 * iop_busy_.mean(), "%", StatKind::Fraction, "I/O processor busy fetching and starting commands");
   g.add("reply_busy", 100 * reply_busy_.mean(), "%", StatKind::Fraction, "moving read data to the host and posting replies");
   g.add("outstanding", outstanding_.mean(), "count", StatKind::Level, "mean commands inside the chip");
+  if (p_.report_errors)
+    g.add("error_replies", double(error_replies_), "count", StatKind::Counter, "address replies: commands that did not end GOOD");
 }
 
 } // namespace iosim

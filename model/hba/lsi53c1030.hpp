@@ -26,6 +26,16 @@ struct Lsi53c1030Params {
   uint32_t frame_bytes = 128;         // request frame <= 128 B (manual)
   int coalesce_count = 1;             // replies per interrupt; 1 = coalescing off (paper's default)
   double coalesce_timeout_s = 0;      // max hold of a partial batch
+  // Address replies (a command that did not end GOOD): reply frames in host
+  // memory, handed to the chip by the driver at init and after each use
+  // (written back to the reply FIFO register). Estimates: the MPI SCSI IO
+  // reply is 32 B, sense data 18 B (fixed format); 32 frames per chip.
+  uint64_t reply_frames_base = 0x10800000;  // host physical address (set per chip by the builder)
+  uint32_t reply_frame_bytes = 32;
+  uint32_t sense_bytes = 18;
+  int reply_frames = 32;
+  double iop_cycles_per_error_reply = 3000;  // build the reply frame + sense DMA (estimate: twice a context reply)
+  bool report_errors = false;  // add error_replies to the stats (scenarios with faults)
 };
 
 // Register offsets in the chip's PCI memory BAR (Fusion-MPT system interface).
@@ -54,7 +64,8 @@ private:
   void b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
   void iop_thread();
   void dma_thread();
-  void post_reply(uint32_t context);
+  void post_reply(uint32_t word);
+  void error_reply(IoRequest& cmd);
   void coalesce_method();
 
   // The chip's own copy of a command while it is on the SCSI side.
@@ -65,11 +76,13 @@ private:
   std::deque<uint64_t> request_fifo_;
   std::deque<IoRequest*> scsi_done_;     // commands back from the bus, data still in the chip
   std::deque<uint32_t> reply_fifo_;
+  std::deque<uint64_t> free_replies_;  // reply frames the driver has given the chip
+  sc_core::sc_event reply_freed_ev_;
   sc_core::sc_event request_ev_, done_ev_, coalesce_ev_;
   bool irq_asserted_ = false;
   int unannounced_ = 0;
   LevelTracker iop_busy_, reply_busy_, outstanding_;
-  uint64_t requests_ = 0, replies_ = 0, interrupts_ = 0;
+  uint64_t requests_ = 0, replies_ = 0, interrupts_ = 0, error_replies_ = 0;
 };
 
 } // namespace iosim

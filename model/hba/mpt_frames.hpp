@@ -27,8 +27,32 @@ struct MptFrame {
   uint64_t id = 0;           // the request's id, to follow it through the chip (not a hardware field)
 };
 
+// An address reply (MPI SCSI IO reply frame, 32 B, plus the sense data the
+// chip writes into the request's sense buffer): what the chip posts instead of
+// a context reply when a command did not end GOOD. The reply FIFO word then
+// has its A bit set and holds the frame's address >> 1 (MPI: address replies).
+struct MptReply {
+  uint32_t context = 0;      // MsgContext of the request
+  uint16_t ioc_status = 0;   // IOCStatus
+  uint8_t scsi_status = 0;   // SCSIStatus (02h CHECK CONDITION)
+  uint8_t scsi_state = 0;    // SCSIState (01h AUTOSENSE_VALID)
+  int sense = 0;             // the sense data, as IoRequest::status encodes it (model/fault/fault.hpp)
+};
+
+namespace mpi {
+constexpr uint32_t kAddressReplyBit = 0x80000000u;    // MPI_ADDRESS_REPLY_A_BIT
+constexpr uint16_t kIocStatusSuccess = 0x0000;        // MPI_IOCSTATUS_SUCCESS
+constexpr uint16_t kIocStatusScsiDataUnderrun = 0x0045;  // MPI_IOCSTATUS_SCSI_DATA_UNDERRUN: fewer bytes than asked
+constexpr uint16_t kIocStatusScsiDeviceNotThere = 0x0043;  // MPI_IOCSTATUS_SCSI_DEVICE_NOT_THERE (unused here)
+constexpr uint8_t kScsiStateAutosenseValid = 0x01;    // MPI_SCSI_STATE_AUTOSENSE_VALID
+}  // namespace mpi
+
 class MptFrameIf : public virtual sc_core::sc_interface {
 public:
+  // Reply frames (host memory the driver gave the chip): the chip fills one,
+  // the driver reads it and gives the frame back.
+  virtual void write_reply(uint64_t addr, const MptReply& r) = 0;
+  virtual MptReply take_reply(uint64_t addr) = 0;
   virtual void write(uint64_t addr, const MptFrame& f) = 0;  // driver builds a frame
   virtual const MptFrame& read(uint64_t addr) const = 0;     // chip decodes a fetched frame
   virtual void free(uint64_t addr) = 0;                      // driver reuses the frame
@@ -44,9 +68,18 @@ public:
     return it->second;
   }
   void free(uint64_t addr) override { frames_.erase(addr); }
+  void write_reply(uint64_t addr, const MptReply& r) override { replies_[addr] = r; }
+  MptReply take_reply(uint64_t addr) override {
+    auto it = replies_.find(addr);
+    if (it == replies_.end()) throw std::logic_error(std::string(name()) + ": reply frame at unknown address");
+    const MptReply r = it->second;
+    replies_.erase(it);
+    return r;
+  }
 
 private:
   std::unordered_map<uint64_t, MptFrame> frames_;
+  std::unordered_map<uint64_t, MptReply> replies_;
 };
 
 } // namespace iosim

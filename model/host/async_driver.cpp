@@ -1,5 +1,6 @@
 #include "model/host/async_driver.hpp"
 
+#include "model/fault/fault.hpp"
 #include "model/stats/vcd.hpp"
 
 namespace iosim {
@@ -70,9 +71,15 @@ void AsyncDriver::poll(CpuCtx& c) {
   }
   uint64_t n = 0;
   for (;;) {
-    if (uint8_t(c.pio_read(cpl_addr(p_hc_, ring::cpl::kStatus), 1)) != ring::kValid) break;
+    // The status byte: ownership bit (queue controller) and outcome (firmware).
+    const uint8_t st = uint8_t(c.pio_read(cpl_addr(p_hc_, ring::cpl::kStatus), 1));
+    if ((st & ring::cpl::kOwnershipMask) != ring::kValid) break;
     // The callback field crosses the bus like any field (one read).
     IoRequest& req = contexts_.retire(c.pio_read(cpl_addr(p_hc_, ring::cpl::kCallback), 8));
+    if (ring::cpl::outcome(st) != 0) {  // the card failed it: -EIO
+      req.status = kStatusEio;
+      ++eio_;
+    }
     c.compute(p_.complete_cycles, CpuCat::System);
     done->io_done(c, req);  // marks the buffer done; the process finds it by its flag
     const uint8_t invalid = ring::kInvalid;
@@ -98,7 +105,7 @@ void AsyncDriver::poll(CpuCtx& c) {
   os_.sleep_until(c, next_poll_, [this](CpuCtx& c2) { poll(c2); });
 }
 
-void AsyncDriver::reset_stats() { submitted_ = full_ = polls_ = drained_ = 0; batch_.clear(); }
+void AsyncDriver::reset_stats() { submitted_ = full_ = polls_ = drained_ = eio_ = 0; batch_.clear(); }
 
 void AsyncDriver::report(Stats& out, double window_s) const {
   const std::string name_ = name();
@@ -108,6 +115,8 @@ void AsyncDriver::report(Stats& out, double window_s) const {
   g.add("polls", double(polls_) / window_s, "1/s", StatKind::Rate, "polling thread wake-ups");
   g.add("batch_mean", batch_.mean(), "count", StatKind::Distribution, "completions drained per wake-up");
   g.add("batch_max", batch_.max(), "count", StatKind::Distribution, "");
+  if (p_.report_errors)
+    g.add("eio", double(eio_), "count", StatKind::Counter, "requests ended with -EIO (the completion record's error byte set)");
   g.add("lock_contended", ring_lock_.acquisitions ? 100.0 * double(ring_lock_.contended) / double(ring_lock_.acquisitions) : 0, "%", StatKind::Fraction, "submits that found the ring lock held");
 }
 

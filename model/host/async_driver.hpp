@@ -25,6 +25,7 @@ struct AsyncDriverParams {
   double poll_period_s = 0.1;    // paper: the polling thread wakes every 100 ms
   double submit_cycles = 1500;   // driver submit: build the record in registers, bookkeeping (estimate)
   double complete_cycles = 1500; // per completion: callback, mark the buffer done (estimate)
+  bool report_errors = false;    // add eio to the stats (scenarios with faults)
   uint64_t bar_base = 0xF0000000;  // where the card's memory window sits in bus space
 };
 
@@ -59,7 +60,7 @@ private:
   Task* poller_ = nullptr;
   sc_core::sc_time next_poll_;
   std::vector<std::pair<Task*, Burst>> waiting_;
-  uint64_t submitted_ = 0, full_ = 0, polls_ = 0, drained_ = 0;
+  uint64_t submitted_ = 0, full_ = 0, polls_ = 0, drained_ = 0, eio_ = 0;
   Samples batch_;
   int v_poll_ = -1, v_polls_ = -1, v_batch_ = -1, v_blocked_ = -1;  // VCD signal ids
   uint64_t vcd_polls_ = 0;  // never reset: the waveform counts from time 0

@@ -1,6 +1,7 @@
 #include "model/host/sync_driver.hpp"
 
 #include "model/common/split_join.hpp"
+#include "model/fault/fault.hpp"
 
 #include <stdexcept>
 
@@ -63,15 +64,30 @@ void SyncDriver::dispatch(CpuCtx& c, int dev) {
     ++d.outstanding;
     d.active.set(d.outstanding);
     ++a.outstanding;
-    // mptscsih_qcmd: a frame in the pool, its MsgContext names the piece.
-    const uint32_t ctx = contexts_.issue(pc);
-    const uint64_t frame = frame_addr(ctx);
-    frames->write(frame, MptFrame{pc.op, pc.target, pc.lba, pc.blocks, pc.host_buffer, ctx, pc.id});
-    c.compute(p_.queuecommand_cycles, c.task() ? CpuCat::System : CpuCat::Irq);
-    const uint32_t addr32 = uint32_t(frame);
-    c.pio_write(a.reg_base + mpt::kRequestFifo, &addr32, 4);
-    ++dispatched_;
+    issue_frame(c, a, pc);
   }
+}
+
+// mptscsih_qcmd: a frame in the pool, its MsgContext names the piece.
+void SyncDriver::issue_frame(CpuCtx& c, Adapter& a, IoRequest& pc) {
+  const uint32_t ctx = contexts_.issue(pc);
+  const uint64_t frame = frame_addr(ctx);
+  frames->write(frame, MptFrame{pc.op, pc.target, pc.lba, pc.blocks, pc.host_buffer, ctx, pc.id});
+  c.compute(p_.queuecommand_cycles, c.task() ? CpuCat::System : CpuCat::Irq);
+  const uint32_t addr32 = uint32_t(frame);
+  c.pio_write(a.reg_base + mpt::kRequestFifo, &addr32, 4);
+  ++dispatched_;
+}
+
+namespace {
+struct ScsiRetries { uint32_t n; };  // Scsi_Cmnd::retries of a piece
+}  // namespace
+
+bool SyncDriver::retry(IoRequest& pc) {
+  // scsi_check_sense: only MEDIUM ERROR (of what the disks report here) asks
+  // for a retry; then maybe_retry: ++retries < allowed.
+  if (scsi::sense_key(pc.status) != scsi::kSenseMediumError) return false;
+  return ++pc.ext<ScsiRetries>().n < uint32_t(p_.scsi_allowed);
 }
 
 void SyncDriver::kick_adapter(CpuCtx& c, int ai) {
@@ -97,9 +113,25 @@ void SyncDriver::isr(CpuCtx& c, int ai) {
   for (;;) {
     const uint32_t v = uint32_t(c.pio_read(a.reg_base + mpt::kReplyFifo, 4));
     if (v == mpt::kEmpty) break;
-    back.push_back(&contexts_.retire(v));
-    frames->free(frame_addr(v));
     ++replies_;
+    if (!(v & mpi::kAddressReplyBit)) {  // context reply: the command ended GOOD
+      back.push_back(&contexts_.retire(v));
+      frames->free(frame_addr(v));
+      continue;
+    }
+    // Address reply: read the reply frame (and sense) from host memory, take
+    // the status, give the frame back to the chip (a write to the reply FIFO).
+    ++error_replies_;
+    const uint32_t addr = (v & ~mpi::kAddressReplyBit) << 1;
+    const MptReply rep = frames->take_reply(addr);
+    c.compute(p_.error_reply_cycles, CpuCat::Irq);
+    IoRequest& pc = contexts_.retire(rep.context);
+    frames->free(frame_addr(rep.context));
+    pc.status = rep.scsi_status == scsi::kCheckCondition && (rep.scsi_state & mpi::kScsiStateAutosenseValid)
+                    ? rep.sense
+                    : (rep.scsi_status ? int(rep.scsi_status) : kStatusEio);
+    c.pio_write(a.reg_base + mpt::kReplyFifo, &addr, 4);
+    back.push_back(&pc);
   }
   // Bottom half: finish each command, refill the queues, wake the owners.
   c.lock(io_request_lock_);
@@ -107,12 +139,24 @@ void SyncDriver::isr(CpuCtx& c, int ai) {
     c.compute(p_.bottom_half_cycles, CpuCat::Irq);
     const int dev = int(pc->ext<MemberIndex>().member);
     Device& d = devs_[size_t(dev)];
+    if (pc->status != 0 && retry(*pc)) {  // scsi_retry_command: straight back to the adapter
+      ++retries_;
+      pc->status = 0;
+      issue_frame(c, a, *pc);
+      continue;
+    }
     --d.outstanding;
     d.active.set(d.outstanding);
     --a.outstanding;
     d.queue->completed(*pc, c.local_time());
     dispatch(c, dev);
-    if (IoRequest* parent = join_piece(*pc, pieces_)) done->io_done(c, *parent);
+    if (IoRequest* parent = join_piece(*pc, pieces_)) {
+      if (parent->status != 0) {  // end_request(0): the read() returns -EIO
+        parent->status = kStatusEio;
+        ++eio_;
+      }
+      done->io_done(c, *parent);
+    }
   }
   kick_adapter(c, ai);
   c.unlock(io_request_lock_);
@@ -123,7 +167,7 @@ void SyncDriver::isr(CpuCtx& c, int ai) {
 void SyncDriver::reset_stats() {
   io_request_lock_.spin_s = 0;
   for (auto& d : devs_) { d.queued.reset(); d.active.reset(); d.queue->reset_stats(); }
-  dispatched_ = isr_runs_ = replies_ = 0;
+  dispatched_ = isr_runs_ = replies_ = eio_ = retries_ = error_replies_ = 0;
 }
 
 void SyncDriver::report(Stats& out, double window_s) const {
@@ -144,6 +188,11 @@ void SyncDriver::report(Stats& out, double window_s) const {
   g.add("interrupts", double(isr_runs_) / window_s, "1/s", StatKind::Rate, "ISR runs");
   g.add("io_request_lock_spin", 1e6 * io_request_lock_.spin_s / window_s, "us/s", StatKind::Rate, "CPU time spinning on io_request_lock");
   g.add("replies_per_interrupt", isr_runs_ ? double(replies_) / double(isr_runs_) : 0, "count", StatKind::Distribution, "");
+  if (p_.report_errors) {
+    g.add("eio", double(eio_), "count", StatKind::Counter, "requests ended with -EIO (a piece failed after the mid-layer's retries)");
+    g.add("scsi_retries", double(retries_), "count", StatKind::Counter, "commands the mid-layer sent again (MEDIUM ERROR)");
+    g.add("error_replies", double(error_replies_), "count", StatKind::Counter, "MPT address replies taken by the ISR");
+  }
   // The default elevator adds nothing to the results (they stay as they were).
   if (p_.sched.kind != IoSchedKind::Elevator) {
     std::vector<const RoundLog*> logs;

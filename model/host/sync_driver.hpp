@@ -38,6 +38,15 @@ struct SyncDriverParams {
   double isr_cycles = 800;         // mptscsih ISR body, excluding its PIO reads (estimate)
   double bottom_half_cycles = 5000;   // scsi_done -> softirq -> end_request -> unlock (estimate)
   uint64_t frames_base = 0x10000000;  // host physical address of the frame pool
+  // Errors (issue 11): the SCSI mid-layer retries a command whose sense says
+  // so (2.4 scsi_error.c scsi_check_sense: MEDIUM ERROR -> NEEDS_RETRY; NOT
+  // READY without "becoming ready" -> SUCCESS, i.e. no retry) while
+  // ++retries < allowed; sd.c sets allowed = MAX_RETRIES = 5 (Linux 2.4.x
+  // drivers/scsi/sd.c): 5 attempts in all. What still fails ends the request
+  // with -EIO (end_request(0)).
+  int scsi_allowed = 5;
+  double error_reply_cycles = 2500;  // mptscsih_io_done's address-reply path: read the frame and sense, free it (estimate)
+  bool report_errors = false;        // add eio / scsi_retries to the stats (scenarios with faults)
   // The per-device queue's order: Linux 2.4's elevator (default), or a
   // continuous-media policy (issue 9). The elevator costs above are charged
   // whichever policy orders the queue (estimate: same insertion work).
@@ -78,6 +87,9 @@ private:
   struct Adapter { int outstanding = 0; std::vector<int> devices; size_t rr = 0; uint64_t reg_base = 0; };
 
   void dispatch(CpuCtx& c, int dev);
+  void issue_frame(CpuCtx& c, Adapter& a, IoRequest& pc);
+  // 2.4 scsi_decide_disposition for a command back with an error: retry it?
+  bool retry(IoRequest& pc);
   void kick_adapter(CpuCtx& c, int a);
   uint64_t frame_addr(uint32_t context) const { return p_.frames_base + uint64_t(context) * 128; }
 
@@ -93,7 +105,7 @@ private:
   std::vector<std::vector<IoRequest*>> spare_lists_;  // the ISRs' reply lists, reused
   ContextTable contexts_;   // MsgContext -> piece at the adapter
   SpinLock io_request_lock_;  // 2.4's global block-layer lock, held by submit, dispatch and the bottom half
-  uint64_t dispatched_ = 0, isr_runs_ = 0, replies_ = 0;
+  uint64_t dispatched_ = 0, isr_runs_ = 0, replies_ = 0, eio_ = 0, retries_ = 0, error_replies_ = 0;
 };
 
 } // namespace iosim

@@ -21,16 +21,21 @@ public:
   }
   void done(IoRequest& r) {
     r.t_done = sc_core::sc_time_stamp();
-    if (r.status != 0) { ledger_.fail(r.id); ++failed_; }
+    const bool failed = r.status != 0;
+    if (failed) ledger_.fail(r.id);
     else ledger_.complete(r.id);
     outstanding_.add(-1);
     if (!counting_) return;  // drain after the window: checked by the ledger, not counted
+    // A failed request is an outcome (the issuer got EIO), not throughput: it
+    // moved no data and its latency is the error's, so it counts apart.
+    if (failed) { ++failed_; return; }
     ++completed_;
     bytes_ += r.bytes();
     lat_.add((r.t_done - r.t_issue).to_seconds());
   }
   uint64_t completed() const { return completed_; }
   uint64_t issued() const { return issued_; }
+  uint64_t failed() const { return failed_; }
   double outstanding() const { return outstanding_.level(); }
   const Samples& latency() const { return lat_; }
 

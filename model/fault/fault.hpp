@@ -1,0 +1,75 @@
+#pragma once
+// Fault injection (issue 11, deliverable 2, first slice): what a scenario's
+// `faults:` section asks of one disk, and how an error is written on an
+// IoRequest on its way back to the issuer.
+//
+// IoRequest::status:
+//   0    good;
+//   > 0  a SCSI status from the target: byte 0 the status byte (02h CHECK
+//        CONDITION), bytes 1-3 the fixed-format sense data's sense key, ASC and
+//        ASCQ (SPC-2 4.5.3) — what a host adapter's autosense returns;
+//   < 0  a host stack's errno: -EIO (-5) once the Linux 2.4 block layer or the
+//        card's driver has ended the request in error (end_request(0)).
+#include "model/common/enum_names.hpp"
+
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+namespace iosim {
+
+enum class FaultKind { MediaError, DiskFailure };
+template <> struct EnumNames<FaultKind> {
+  static constexpr std::array<std::pair<FaultKind, const char*>, 2> table{
+      {{FaultKind::MediaError, "media_error"}, {FaultKind::DiskFailure, "disk_failure"}}};
+};
+
+namespace scsi {
+constexpr int kGood = 0x00;
+constexpr int kCheckCondition = 0x02;      // SAM-2 status byte
+constexpr int kSenseNotReady = 0x2;        // SPC-2 sense keys
+constexpr int kSenseMediumError = 0x3;
+constexpr int kAscNotReady = 0x04;         // LOGICAL UNIT NOT READY (ASCQ 00h: cause not reportable)
+constexpr int kAscUnrecoveredRead = 0x11;  // UNRECOVERED READ ERROR (ASCQ 00h)
+
+constexpr int check_condition(int key, int asc, int ascq = 0) {
+  return kCheckCondition | (key << 8) | (asc << 16) | (ascq << 24);
+}
+constexpr int status_byte(int status) { return status > 0 ? status & 0xff : 0; }
+constexpr int sense_key(int status) { return status > 0 ? (status >> 8) & 0xf : 0; }
+constexpr int asc(int status) { return status > 0 ? (status >> 16) & 0xff : 0; }
+}  // namespace scsi
+
+constexpr int kStatusEio = -5;  // -EIO (Linux asm/errno.h: EIO 5)
+
+// One disk's faults, filled by the scenario loader from its `faults:` entries.
+struct DiskFaults {
+  // media_error: each sector read from the media is unreadable with this
+  // probability (a fresh draw per read: a soft error), and the listed blocks
+  // (LBAs on this disk) are unreadable at every read (grown defects). Reads
+  // only; from `media_from_s` on.
+  double sector_probability = 0;
+  std::vector<uint64_t> bad_blocks;  // sorted, unique
+  double media_from_s = 0;
+  // The drive re-reads an unreadable sector once per revolution, `retries`
+  // times (mode page 01h READ RETRY COUNT). Default: 63, the Fujitsu
+  // MBA3xxxNC/NP (an Ultra320 10k/15k rpm drive of the paper's time) product
+  // manual's default read retry count; the Cheetah's own value was not found.
+  int retries = 63;
+  // Probability that the retries recover the sector; it is recovered on a
+  // retry drawn uniformly from 1..retries (estimate: no source gives the
+  // distribution). Otherwise CHECK CONDITION, MEDIUM ERROR 11h/00h after all
+  // `retries` revolutions.
+  double recover = 0;
+  // disk_failure: from this time on every command ends in CHECK CONDITION,
+  // NOT READY 04h/00h (a drive whose spindle or servo has failed still answers
+  // on the bus; one that answers nothing needs the command-timeout path, a later
+  // slice of issue 11). Commands already in service finish.
+  double fail_at_s = std::numeric_limits<double>::infinity();
+
+  bool any() const {
+    return sector_probability > 0 || !bad_blocks.empty() || fail_at_s != std::numeric_limits<double>::infinity();
+  }
+};
+
+}  // namespace iosim

@@ -1,0 +1,219 @@
+// Fault injection (issue 11, deliverable 2, first slice): a drive's media
+// errors and failure against hand-worked timing, the ledger's exactly-once
+// rule with failures, and (in test_faults_stacks.cpp) each stack delivering
+// the error to its issuer.
+#include <catch2/catch.hpp>
+
+#include <memory>
+#include <systemc>
+
+#include "model/common/ledger.hpp"
+#include "model/disk/direct_link.hpp"
+#include "model/disk/disk.hpp"
+#include "model/disk/disksim_reader.hpp"
+#include "model/fault/fault.hpp"
+
+using namespace iosim;
+
+namespace {
+
+// A 15000 rpm drive (4 ms a revolution); read-ahead off so that a good read
+// and a faulty one plan the same media access.
+DiskParams drive() {
+  DiskParams base;
+  base.model = "synthetic-15k";
+  base.rpm = 15000;
+  base.head_switch = 0.2e-3;
+  base.seek.single_cyl = 0.2e-3;
+  base.seek.a = 0.2e-3;
+  base.seek.b = 7.2e-3;
+  base.seek.c = 0.62;
+  base.overheads.read_miss_after_read = 0.1e-3;
+  base.interface_sector_time = 512.0 / 320e6;
+  base.queue_depth = 64;
+  base.read_ahead_limit = ReadAheadLimit::None;
+  SyntheticDiskSpec s;
+  s.cylinders = 30000;
+  s.surfaces = 8;
+  s.outer_blocks_per_track = 700;
+  s.inner_blocks_per_track = 450;
+  s.zones = 16;
+  return make_synthetic_disk(s, base);
+}
+
+// One drive on its own link, one read of 8 blocks at `lba` issued at `at`.
+struct Bench {
+  std::unique_ptr<Disk> disk;
+  std::unique_ptr<DirectLink> link;
+  IoRequest req;
+  bool done = false;
+  double t_done = 0;
+  Bench(const char* name, const DiskParams& p, uint64_t lba) {
+    disk = std::make_unique<Disk>(name, p);
+    link = std::make_unique<DirectLink>(p.interface_sector_time);
+    disk->attach(link.get(), 0);
+    req.op = IoOp::Read;
+    req.lba = lba;
+    req.blocks = 8;
+    req.on_done = [this](IoRequest&) {
+      done = true;
+      t_done = sc_core::sc_time_stamp().to_seconds();
+    };
+  }
+};
+
+SC_MODULE(Issuer) {
+  std::vector<Bench*> benches;
+  double at = 0;
+  SC_CTOR(Issuer) { SC_THREAD(go); }
+  void go() {
+    if (at > 0) wait(sc_core::sc_time(at, sc_core::SC_SEC));
+    for (Bench* b : benches) b->disk->command(b->req);
+  }
+};
+
+double stat_of(const Disk& d, const std::string& key) {
+  Stats s;
+  d.report(s, 1.0);
+  return s.get(std::string(d.name()) + "." + key);
+}
+
+}  // namespace
+
+TEST_CASE("faults: a bad block ends in CHECK CONDITION, MEDIUM ERROR 11h after the drive's retries", "[faults][disk]") {
+  const DiskParams p = drive();
+  const uint64_t lba = 123456;
+  Bench good("good", p, lba), bad("bad", p, lba);
+  DiskFaults f;
+  f.bad_blocks = {lba + 3};
+  f.retries = 5;
+  f.recover = 0;
+  bad.disk->set_faults(f, 1);
+  Issuer is("is");
+  is.benches = {&good, &bad};
+  sc_core::sc_start(1, sc_core::SC_SEC);
+  REQUIRE(good.done);
+  REQUIRE(bad.done);
+  CHECK(good.req.status == 0);
+  CHECK(scsi::status_byte(bad.req.status) == scsi::kCheckCondition);
+  CHECK(scsi::sense_key(bad.req.status) == scsi::kSenseMediumError);
+  CHECK(scsi::asc(bad.req.status) == scsi::kAscUnrecoveredRead);
+  // Same seek and rotation; the bad one stops at block 3 and spends 5
+  // revolutions (20 ms) re-reading it, then sends no data, only status. The
+  // good one's last 5 sectors and its data phase are well under 1 ms.
+  const double rev = p.revolution_s();
+  CHECK(bad.t_done - good.t_done > 5 * rev - 1e-3);
+  CHECK(bad.t_done - good.t_done < 5 * rev + 1e-3);
+  CHECK(stat_of(*bad.disk, "media_errors") == 1);
+  CHECK(stat_of(*bad.disk, "unrecovered") == 1);
+  CHECK(stat_of(*bad.disk, "recovered") == 0);
+  CHECK(stat_of(*bad.disk, "retry_revolutions") == 5);
+}
+
+TEST_CASE("faults: recover = 1 succeeds, slower by whole revolutions, counted", "[faults][disk]") {
+  const DiskParams p = drive();
+  const uint64_t lba = 777000;
+  Bench good("good", p, lba), slow("slow", p, lba);
+  DiskFaults f;
+  f.bad_blocks = {lba};
+  f.retries = 8;
+  f.recover = 1;
+  slow.disk->set_faults(f, 3);
+  Issuer is("is");
+  is.benches = {&good, &slow};
+  sc_core::sc_start(1, sc_core::SC_SEC);
+  REQUIRE(good.done);
+  REQUIRE(slow.done);
+  CHECK(slow.req.status == 0);
+  const double revs = stat_of(*slow.disk, "retry_revolutions");
+  CHECK(revs >= 1);
+  CHECK(revs <= 8);
+  // Every block from the bad one on is late by exactly the retries.
+  CHECK((slow.t_done - good.t_done) == Approx(revs * p.revolution_s()).margin(1e-6));
+  CHECK(stat_of(*slow.disk, "recovered") == 1);
+  CHECK(stat_of(*slow.disk, "unrecovered") == 0);
+}
+
+TEST_CASE("faults: a failed drive answers CHECK CONDITION, NOT READY from its failure time on", "[faults][disk]") {
+  const DiskParams p = drive();
+  Bench before("before", p, 1000), after("after", p, 1000);
+  DiskFaults f;
+  f.fail_at_s = 0.05;
+  before.disk->set_faults(f, 1);
+  after.disk->set_faults(f, 1);
+  Issuer i0("i0"), i1("i1");
+  i0.benches = {&before};
+  i1.benches = {&after};
+  i1.at = 0.06;
+  sc_core::sc_start(1, sc_core::SC_SEC);
+  REQUIRE(before.done);
+  REQUIRE(after.done);
+  CHECK(before.req.status == 0);
+  CHECK(scsi::sense_key(after.req.status) == scsi::kSenseNotReady);
+  CHECK(scsi::asc(after.req.status) == scsi::kAscNotReady);
+  // No media access: the command overhead and the status phase only.
+  CHECK(after.t_done - 0.06 == Approx(p.overheads.read_miss_after_read).margin(50e-6));
+  CHECK(stat_of(*after.disk, "not_ready") == 1);
+  CHECK(stat_of(*before.disk, "not_ready") == 0);
+}
+
+TEST_CASE("faults: soft errors by probability are drawn from the drive's own stream, same seed same draws", "[faults][disk]") {
+  const DiskParams p = drive();
+  DiskFaults f;
+  f.sector_probability = 1;  // every media read meets an unreadable first sector
+  f.retries = 2;
+  Bench a("a", p, 5000), b("b", p, 5000);
+  a.disk->set_faults(f, 9);
+  b.disk->set_faults(f, 9);
+  Issuer is("is");
+  is.benches = {&a, &b};
+  sc_core::sc_start(1, sc_core::SC_SEC);
+  REQUIRE(a.done);
+  CHECK(scsi::sense_key(a.req.status) == scsi::kSenseMediumError);
+  CHECK(stat_of(*a.disk, "retry_revolutions") == 2);
+  CHECK(a.t_done == b.t_done);
+}
+
+TEST_CASE("ledger: each request completes or fails exactly once, issued = succeeded + failed + outstanding",
+          "[faults][ledger]") {
+  RequestLedger l;
+  const uint64_t a = l.issue(), b = l.issue(), c = l.issue();
+  l.complete(a);
+  l.fail(b);
+  CHECK(l.issued() == 3);
+  CHECK(l.succeeded() == 1);
+  CHECK(l.failed() == 1);
+  CHECK(l.outstanding() == 1);
+  CHECK(l.issued() == l.succeeded() + l.failed() + l.outstanding());
+  CHECK_THROWS_AS(l.check(), std::runtime_error);  // c still out
+  CHECK_THROWS_AS(l.fail(b), std::logic_error);      // failed twice
+  CHECK_THROWS_AS(l.complete(b), std::logic_error);  // completed after failing
+  CHECK_THROWS_AS(l.fail(a), std::logic_error);      // failed after completing
+  l.fail(c);
+  CHECK_NOTHROW(l.check());
+  CHECK(l.failed() == 2);
+}
+
+TEST_CASE("faults: read-ahead stops short of a grown defect, so the read that asks for it meets it", "[faults][disk]") {
+  DiskParams p = drive();
+  p.read_ahead_limit = ReadAheadLimit::Segment;  // read ahead up to 64 blocks, within the segment
+  p.read_ahead_blocks = 64;
+  const uint64_t lba = 40000;
+  Bench first("first", p, lba), second("second", p, lba + 8);
+  DiskFaults f;
+  f.bad_blocks = {lba + 10};
+  f.retries = 3;
+  first.disk->set_faults(f, 1);
+  Issuer is("is");
+  is.benches = {&first};
+  sc_core::sc_start(0.2, sc_core::SC_SEC);
+  REQUIRE(first.done);
+  CHECK(first.req.status == 0);  // [lba, lba + 8) is good; read-ahead stopped at lba + 10
+  // The next sequential read on the same drive: blocks lba + 8, + 9 are in the
+  // buffer, lba + 10 is not, so it goes to the media and meets the defect.
+  first.disk->command(second.req);
+  sc_core::sc_start(0.2, sc_core::SC_SEC);
+  REQUIRE(second.done);
+  CHECK(scsi::sense_key(second.req.status) == scsi::kSenseMediumError);
+  CHECK(stat_of(*first.disk, "unrecovered") == 1);
+}
