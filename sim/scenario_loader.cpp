@@ -237,7 +237,7 @@ void check_streams(const Reader& w, WorkloadConfig& wc) {
   if (s.arrival_rate > 0 && !(s.mean_duration_s > 0))
     r.fail("arrival_rate", "stream arrivals need mean_duration (how long a stream plays)",
            "set workload.streams.mean_duration, e.g. 60s");
-  if (s.arrival_rate == 0 && r.has("mean_duration"))
+  if (s.arrival_rate == 0 && s.mean_duration_s > 0)
     r.fail("mean_duration", "has no effect without arrival_rate (streams then play for the whole run)");
 }
 
@@ -490,7 +490,8 @@ std::vector<FaultConfig> load_faults(const Reader& root, const PlatformConfig& p
     } else {
       c.at_s = f.time("at", 0);
       c.probability = f.real("probability", 0, Bounds::unit_interval());
-      for (int64_t b : f.integers("blocks", {}, 0, std::numeric_limits<int64_t>::max())) c.blocks.push_back(uint64_t(b));
+      if (f.has("blocks"))  // no default list: a dumped configuration must load back
+        for (int64_t b : f.integers("blocks", {}, 0, std::numeric_limits<int64_t>::max())) c.blocks.push_back(uint64_t(b));
       c.retries = int(f.integer("retries", c.retries, 0, 255));  // mode page 01h: one byte
       c.recover = f.fraction("recover", c.recover);
     }

@@ -13,10 +13,21 @@ using Catch::Matchers::Contains;
 
 namespace {
 
+// Removes the test's scratch directories when the test process ends.
+struct ScratchDirs {
+  std::vector<std::filesystem::path> dirs;
+  ~ScratchDirs() {
+    std::error_code ec;
+    for (const auto& d : dirs) std::filesystem::remove_all(d, ec);
+  }
+};
+ScratchDirs scratch;
+
 // A scenario file in a fresh temporary directory: x342 with `body` appended.
 std::string write_scenario(const std::string& tag, const std::string& body) {
   const auto dir = std::filesystem::temp_directory_path() / ("iosim_faults_" + tag + "_" + std::to_string(getpid()));
   std::filesystem::create_directories(dir);
+  scratch.dirs.push_back(dir);
   const std::string path = (dir / "s.yaml").string();
   std::ofstream(path) << "name: faults test\ninclude: " << IOSIM_SOURCE_DIR << "/scenarios/platforms/x342.yaml\n"
                       << body;

@@ -141,6 +141,23 @@ TEST_CASE("provenance: --dump-config prints the configuration and does not simul
   fs::remove(dumped);
 }
 
+TEST_CASE("provenance: shipped scenarios with lists and streams dump to a scenario that loads back", "[provenance][cli]") {
+  namespace fs = std::filesystem;
+  for (const char* f : {"scenarios/examples/faults.yaml", "scenarios/streaming/mpeg1_1s.yaml"}) {
+    INFO(f);
+    const CmdResult r = run_iosim({"run", std::string(IOSIM_SOURCE_DIR) + "/" + f, "--dump-config"});
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+    const fs::path dumped = fs::temp_directory_path() / ("iosim_dump_list_" + std::to_string(getpid()) + ".yaml");
+    std::ofstream(dumped) << r.out;
+    const CmdResult again = run_iosim({"run", dumped.string(), "--dump-config"});
+    fs::remove(dumped);
+    INFO(again.err);
+    REQUIRE(again.status == 0);
+    CHECK(values_only(again.out) == values_only(r.out));
+  }
+}
+
 TEST_CASE("provenance: a bad key under --dump-config is still an input error", "[provenance][cli]") {
   const CmdResult r = run_iosim({"run", scenario("async_small.yaml"), "--dump-config", "--set", "platform.disk.rmp=1rpm"});
   CHECK(r.status == 2);

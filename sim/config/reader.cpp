@@ -546,28 +546,47 @@ struct YamlTree {
   }
 };
 
+void emit_leaf(YAML::Emitter& out, const Setting& s) {
+  if (s.value.is_array()) {
+    out << YAML::Flow << YAML::BeginSeq;
+    for (const auto& i : s.value) out << value_text(i, s.unit);
+    out << YAML::EndSeq;
+  } else if (!s.written.empty() && !s.unit.empty()) {
+    // A quantity as written: exact (it parses to the same value) and in the
+    // writer's unit; a bare cycle count gets its unit.
+    const bool bare = s.written.find_first_of("abcdefghijklmnopqrstuvwxyz%") == std::string::npos;
+    out << (bare && s.unit == "cycles" ? s.written + " cycles" : s.written);
+  } else {
+    out << value_text(s.value, s.unit);
+  }
+  out << YAML::Comment(s.origin);
+}
+
+// A list entry's keys come as `name[i].key`: an index node ("[i]") under the
+// list's node; a node whose children are all indices is a YAML sequence.
+bool is_seq(const YamlTree& t) {
+  return !t.kids.empty() && std::all_of(t.kids.begin(), t.kids.end(), [](const YamlTree& k) { return k.key[0] == '['; });
+}
+
+void emit_tree(YAML::Emitter& out, const YamlTree& t);
+
+void emit_node(YAML::Emitter& out, const YamlTree& c) {
+  if (c.leaf) {
+    emit_leaf(out, *c.leaf);
+  } else if (is_seq(c)) {
+    out << YAML::BeginSeq;
+    for (const auto& k : c.kids) emit_node(out, k);
+    out << YAML::EndSeq;
+  } else {
+    emit_tree(out, c);
+  }
+}
+
 void emit_tree(YAML::Emitter& out, const YamlTree& t) {
   out << YAML::BeginMap;
   for (const auto& c : t.kids) {
     out << YAML::Key << c.key << YAML::Value;
-    if (!c.leaf) {
-      emit_tree(out, c);
-      continue;
-    }
-    const Setting& s = *c.leaf;
-    if (s.value.is_array()) {
-      out << YAML::Flow << YAML::BeginSeq;
-      for (const auto& i : s.value) out << value_text(i, s.unit);
-      out << YAML::EndSeq;
-    } else if (!s.written.empty() && !s.unit.empty()) {
-      // A quantity as written: exact (it parses to the same value) and in the
-      // writer's unit; a bare cycle count gets its unit.
-      const bool bare = s.written.find_first_of("abcdefghijklmnopqrstuvwxyz%") == std::string::npos;
-      out << (bare && s.unit == "cycles" ? s.written + " cycles" : s.written);
-    } else {
-      out << value_text(s.value, s.unit);
-    }
-    out << YAML::Comment(s.origin);
+    emit_node(out, c);
   }
   out << YAML::EndMap;
 }
@@ -581,7 +600,11 @@ std::string dump_effective_yaml(const EffectiveConfig& c) {
     for (size_t a = 0; a <= s.path.size();) {
       size_t b = s.path.find('.', a);
       if (b == std::string::npos) b = s.path.size();
-      t = &t->child(s.path.substr(a, b - a));
+      std::string seg = s.path.substr(a, b - a);
+      const size_t br = seg.find('[');  // list[i][j]: the list's node, then one per index
+      t = &t->child(seg.substr(0, br));
+      for (size_t k = br; k != std::string::npos; k = seg.find('[', k + 1))
+        t = &t->child(seg.substr(k, seg.find(']', k) + 1 - k));
       a = b + 1;
     }
     t->leaf = &s;
