@@ -8,6 +8,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 fuzz_s="${1:-60}"
 here="$(pwd)"
+scripts/install-deps.sh
+# clang (with its sanitizer and libFuzzer runtimes): only this job needs it.
+if ! command -v clang++ >/dev/null; then
+  sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends clang
+fi
 cmake -S . -B build-san -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=None -DCMAKE_CXX_FLAGS=-O1 \
       -DIOSIM_SANITIZE=ON -DIOSIM_FUZZ=ON >/dev/null
 cmake --build build-san -j "$(nproc)"

@@ -12,6 +12,7 @@
 #include "model/disk/disk.hpp"
 #include "model/disk/disksim_reader.hpp"
 #include "model/fault/fault.hpp"
+#include "tests/test_disk_util.hpp"
 
 using namespace iosim;
 
@@ -20,25 +21,9 @@ namespace {
 // A 15000 rpm drive (4 ms a revolution); read-ahead off so that a good read
 // and a faulty one plan the same media access.
 DiskParams drive() {
-  DiskParams base;
-  base.model = "synthetic-15k";
-  base.rpm = 15000;
-  base.head_switch = 0.2e-3;
-  base.seek.single_cyl = 0.2e-3;
-  base.seek.a = 0.2e-3;
-  base.seek.b = 7.2e-3;
-  base.seek.c = 0.62;
-  base.overheads.read_miss_after_read = 0.1e-3;
-  base.interface_sector_time = 512.0 / 320e6;
-  base.queue_depth = 64;
-  base.read_ahead_limit = ReadAheadLimit::None;
-  SyntheticDiskSpec s;
-  s.cylinders = 30000;
-  s.surfaces = 8;
-  s.outer_blocks_per_track = 700;
-  s.inner_blocks_per_track = 450;
-  s.zones = 16;
-  return make_synthetic_disk(s, base);
+  DiskParams d = itest::cheetah15k_like();
+  d.read_ahead_limit = ReadAheadLimit::None;
+  return d;
 }
 
 // One drive on its own link, one read of 8 blocks at `lba` issued at `at`.
