@@ -90,8 +90,12 @@ void print_summary(std::ostream& os, const Scenario& sc, const RunResult& r) {
   const auto& w = sc.workload;
   const std::string path = w.kind == WorkloadKind::Storage ? "storage only" : to_string(sc.platform.io_path);
   auto ms = [&](const char* q) { return s.has(std::string("top.workload.latency.") + q) ? s.get(std::string("top.workload.latency.") + q) : 0.0; };
-  fmt::print(os, "{}  [{} path, {} workload, {} blocks, seed {}]\n", sc.name, path, to_string(w.kind),
-             config::format_size(double(w.access.block_bytes)), sc.run.seed);
+  // A streams run reads its own block per period (workload.streams), not workload.block.
+  const std::string load = w.kind == WorkloadKind::Streams
+      ? fmt::format("{} streams of {} every {}", w.streams.count, config::format_size(double(w.streams.block_bytes)),
+                    config::format_time(w.streams.period_s))
+      : config::format_size(double(w.access.block_bytes)) + " blocks";
+  fmt::print(os, "{}  [{} path, {} workload, {}, seed {}]\n", sc.name, path, to_string(w.kind), load, sc.run.seed);
   fmt::print(os, "  throughput   {:10.1f} I/O/s   {:8.2f} MB/s\n", k.iops, k.mbps);
   fmt::print(os, "  latency ms   mean {:.3f}  p50 {:.3f}  p95 {:.3f}  p99 {:.3f}  max {:.3f}\n", ms("mean"), ms("p50"),
              ms("p95"), ms("p99"), ms("max"));
