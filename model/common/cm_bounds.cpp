@@ -63,12 +63,7 @@ void report_io_sched(Stats& out, const std::string& path, const IoSchedParams& p
   for (const RoundLog* l : logs) {
     if (!l) continue;
     logged = true;
-    all.rounds += l->rounds;
-    all.requests += l->requests;
-    all.bytes += l->bytes;
-    all.max_streams = std::max(all.max_streams, l->max_streams);
-    all.sum_s += l->sum_s;
-    all.max_s = std::max(all.max_s, l->max_s);
+    all.merge(*l);
   }
   if (!logged) return;  // fifo: no rounds, no sweeps
   const bool rounds = p.kind == IoSchedKind::Round || p.kind == IoSchedKind::Gss;

@@ -71,6 +71,24 @@ struct RoundLog {
   double sum_s = 0, max_s = 0;  // round time: sum and largest
   void reset() { *this = RoundLog{}; }
   double mean_s() const { return rounds ? sum_s / double(rounds) : 0; }
+  // One round (or sweep) of n requests and `b` bytes that took t seconds.
+  void add(uint32_t n, uint64_t b, double t) {
+    ++rounds;
+    requests += n;
+    bytes += b;
+    max_streams = std::max(max_streams, n);
+    sum_s += t;
+    max_s = std::max(max_s, t);
+  }
+  // Another log's rounds (several disks' logs into one report).
+  void merge(const RoundLog& o) {
+    rounds += o.rounds;
+    requests += o.requests;
+    bytes += o.bytes;
+    max_streams = std::max(max_streams, o.max_streams);
+    sum_s += o.sum_s;
+    max_s = std::max(max_s, o.max_s);
+  }
 };
 
 // The sweep-ordered policies (elevator, scan_edf) have no rounds; their
@@ -81,13 +99,7 @@ class SweepLog {
 public:
   void dispatched(const IoRequest& r, uint64_t head_before, sc_core::sc_time now) {
     if (open_ && r.lba < head_before) {
-      const double t = (now - start_).to_seconds();
-      ++log.rounds;
-      log.requests += n_;
-      log.bytes += bytes_;
-      log.max_streams = std::max(log.max_streams, n_);
-      log.sum_s += t;
-      log.max_s = std::max(log.max_s, t);
+      log.add(n_, bytes_, (now - start_).to_seconds());
       open_ = false;
     }
     if (!open_) { open_ = true; start_ = now; n_ = 0; bytes_ = 0; }

@@ -42,13 +42,7 @@ public:
     do ++group_; while (group_ < groups_ && round_[group_].empty());
     pos_ = 0;
     if (group_ < groups_) return;
-    const double t = (now - round_start_).to_seconds();
-    ++log_.rounds;
-    log_.requests += round_n_;
-    log_.bytes += round_bytes_;
-    log_.max_streams = std::max(log_.max_streams, round_n_);
-    log_.sum_s += t;
-    log_.max_s = std::max(log_.max_s, t);
+    log_.add(round_n_, round_bytes_, (now - round_start_).to_seconds());
     in_round_ = false;
   }
 
