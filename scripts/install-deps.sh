@@ -4,7 +4,8 @@
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config libsystemc-dev verilator catch2
       libyaml-cpp-dev libcli11-dev libfmt-dev nlohmann-json3-dev gnuplot-nox
-      parallel help2man)  # parallel: iosim merge's test; help2man: the man page of `cmake --install`
+      parallel help2man zlib1g-dev)  # parallel: iosim merge's test; help2man: the man page of `cmake --install`;
+      # zlib1g-dev: the FST waveform writer's compression
 [ "${IOSIM_WITH_GTKWAVE:-0}" = 1 ] && pkgs+=(gtkwave)
 missing=()
 for p in "${pkgs[@]}"; do

@@ -164,8 +164,9 @@ int cli_main(int argc, char* argv[]) {
   run->add_option("scenario", ra.scenario, "Scenario YAML file (see scenarios/README.md)")->required()->check(CLI::ExistingFile);
   run->add_option("--set", ra.sets, "Override a key, e.g. --set platform.disk.rpm=10000rpm (repeatable)");
   run->add_option("--out", ra.out, "Directory for results.json and results.csv")->capture_default_str();
-  run->add_option("--vcd", ra.vcd, "Write a VCD waveform (window and signals: run.vcd.* in the scenario), and beside it "
-                "a GTKWave save file for it (FILE with .gtkw)");
+  run->add_option("--vcd", ra.vcd, "Write a waveform (window and signals: run.vcd.* in the scenario): VCD, or FST if FILE "
+                "ends in .fst (compressed, states named by enum tables); beside it a GTKWave save file for it "
+                "(FILE with .gtkw)");
   run->add_flag("--quiet,-q", ra.quiet, "No summary, no progress line");
   run->add_flag("--json", ra.json, "Print the results as JSON on stdout instead of the summary");
   run->add_flag("--no-files", ra.no_files, "Do not write results files");

@@ -99,7 +99,9 @@ HostOs::HostOs(sc_module_name name, const HostParams& p)
   for (int i = 0; i < p.cpus; ++i) {
     cpus_[size_t(i)].ctx.reset(new CpuCtx(*this, i));
     if (VcdWriter* w = vcd_writer()) {  // waveform (--vcd) only
-      cpus_[size_t(i)].v_state = w->add(std::string(this->name()) + ".cpu" + std::to_string(i), "state", 2);
+      // 0 idle, then CpuCat + 1 (traces/cpu_state.txt says the same for VCD viewers).
+      cpus_[size_t(i)].v_state = w->add(std::string(this->name()) + ".cpu" + std::to_string(i), "state", 2,
+                                        {"idle", "user", "system", "irq"});
       w->set(cpus_[size_t(i)].v_state, 0);
     }
     sc_spawn([this, i] { cpu_thread(i); }, sc_gen_unique_name("cpu"));

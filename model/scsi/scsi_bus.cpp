@@ -25,7 +25,9 @@ ScsiBus::ScsiBus(sc_core::sc_module_name name, const ScsiBusParams& p)
   SC_METHOD(arbiter);  // runs once at start: idle, waits for a request
   if (VcdWriter* w = vcd_writer()) {  // waveform (--vcd) only
     v_busy_ = w->add(this->name(), "busy", 1);
-    v_phase_ = w->add(this->name(), "phase", 3);  // Phase: 0 bus free .. 6 data
+    // Phase: 0 bus free .. 6 data (traces/scsi_phase.txt says the same for VCD viewers).
+    v_phase_ = w->add(this->name(), "phase", 3,
+                      {"free", "arbitration", "selection", "training", "initiator", "iu_overhead", "data"});
     v_id_ = w->add(this->name(), "id", 4);        // SCSI id holding (or last holding) the bus
     trace_phase(kBusFree);
   }

@@ -2,6 +2,8 @@
 
 #include <systemc>
 
+#include <fstapi.h>
+
 #include <fnmatch.h>
 #include <map>
 #include <stdexcept>
@@ -38,14 +40,30 @@ struct ScopeNode {
 };
 } // namespace
 
+WaveFormat wave_format_of(const std::string& path) {
+  const std::string ext = ".fst";
+  return path.size() >= ext.size() && path.compare(path.size() - ext.size(), ext.size(), ext) == 0 ? WaveFormat::Fst
+                                                                                                 : WaveFormat::Vcd;
+}
+
 uint64_t vcd_ps(const sc_core::sc_time& t) {
   return uint64_t(std::llround(t / sc_core::sc_time(1, sc_core::SC_PS)));
 }
 
 
-VcdWriter::VcdWriter(const std::string& path, VcdOptions opt) : os_(path), opt_(std::move(opt)) {
-  if (!os_) throw std::runtime_error("cannot write VCD file '" + path + "'");
+VcdWriter::VcdWriter(const std::string& path, VcdOptions opt) : format_(wave_format_of(path)), opt_(std::move(opt)) {
   if (opt_.t_end_ps < opt_.t_begin_ps) throw std::invalid_argument("VCD window ends before it begins");
+  if (format_ == WaveFormat::Vcd) {
+    os_.open(path);
+    if (!os_) throw std::runtime_error("cannot write VCD file '" + path + "'");
+    return;
+  }
+  fst_ = fstWriterCreate(path.c_str(), 1);
+  if (!fst_) throw std::runtime_error("cannot write FST file '" + path + "'");
+  fstWriterSetTimescale(fst_, -12);  // 1 ps
+  fstWriterSetVersion(fst_, "iosim VcdWriter");
+  // fstWriterCreate stamps the wall-clock date; the same run must give the same bytes.
+  fstWriterSetDate(fst_, "(no date: iosim output depends only on the scenario)");
 }
 
 VcdWriter::~VcdWriter() {
@@ -53,7 +71,8 @@ VcdWriter::~VcdWriter() {
   if (open_) close();
 }
 
-int VcdWriter::add(const std::string& scope, const std::string& name, unsigned width) {
+int VcdWriter::add(const std::string& scope, const std::string& name, unsigned width,
+                   const std::vector<std::string>& names) {
   if (width < 1 || width > 64) throw std::invalid_argument("VCD signal width must be 1..64: " + name);
   const std::string full = scope + "." + name;
   for (size_t i = 0; i < sigs_.size(); ++i)
@@ -67,7 +86,9 @@ int VcdWriter::add(const std::string& scope, const std::string& name, unsigned w
     if (!match) return -1;
   }
   if (dumped_) throw std::logic_error("VCD signal added after values were written: " + full);
-  sigs_.push_back(Sig{scope, name, id_code(sigs_.size()), width});
+  if (names.size() > 1 && width < 64 && names.size() > (uint64_t(1) << width))
+    throw std::invalid_argument("VCD signal has more value names than its width holds: " + full);
+  sigs_.push_back(Sig{scope, name, id_code(sigs_.size()), width, names});
   return int(sigs_.size() - 1);
 }
 
@@ -136,12 +157,16 @@ void VcdWriter::emit_pending() {
 }
 
 void VcdWriter::write_time(uint64_t t) {
-  if (!any_time_ || t != last_t_) os_ << '#' << t << '\n';
+  if (!any_time_ || t != last_t_) {
+    if (fst_) fstWriterEmitTimeChange(fst_, t);
+    else os_ << '#' << t << '\n';
+  }
   any_time_ = true;
   last_t_ = t;
 }
 
 void VcdWriter::write_value(const Sig& s) {
+  if (fst_) { fst_value(s); return; }
   if (s.width == 1) {
     os_ << (s.known ? char('0' + (s.val & 1)) : 'x') << s.code << '\n';
     return;
@@ -157,7 +182,53 @@ void VcdWriter::write_value(const Sig& s) {
   os_ << ' ' << s.code << '\n';
 }
 
+namespace {
+std::string bits(uint64_t v, unsigned width) {
+  std::string b(width, '0');
+  for (unsigned i = 0; i < width; ++i) b[width - 1 - i] = char('0' + ((v >> i) & 1));
+  return b;
+}
+}  // namespace
+
+void VcdWriter::fst_value(const Sig& s) {
+  const std::string v = s.known ? bits(s.val, s.width) : std::string(s.width, 'x');
+  fstWriterEmitValueChange(fst_, s.fst, v.c_str());
+}
+
+void VcdWriter::fst_header() {
+  ScopeNode root;
+  for (size_t i = 0; i < sigs_.size(); ++i) {
+    ScopeNode* n = &root;
+    for (const auto& part : split_scope(sigs_[i].scope)) n = &n->children[part];
+    n->vars.push_back(i);
+  }
+  auto emit = [this](const auto& self, const ScopeNode& n) -> void {
+    for (size_t i : n.vars) {
+      Sig& g = sigs_[i];
+      std::string name = g.name;
+      if (g.width > 1) name += " [" + std::to_string(g.width - 1) + ":0]";  // as the VCD names it
+      if (!g.names.empty()) {
+        std::vector<std::string> vals;
+        std::vector<const char*> lit, val;
+        for (size_t k = 0; k < g.names.size(); ++k) vals.push_back(bits(k, g.width));
+        for (size_t k = 0; k < g.names.size(); ++k) { lit.push_back(g.names[k].c_str()); val.push_back(vals[k].c_str()); }
+        const fstEnumHandle e = fstWriterCreateEnumTable(fst_, (g.scope + "." + g.name).c_str(), uint32_t(lit.size()),
+                                                         g.width, lit.data(), val.data());
+        fstWriterEmitEnumTableRef(fst_, e);
+      }
+      g.fst = fstWriterCreateVar(fst_, FST_VT_VCD_WIRE, FST_VD_IMPLICIT, g.width, name.c_str(), 0);
+    }
+    for (const auto& [name, child] : n.children) {
+      fstWriterSetScope(fst_, FST_ST_VCD_MODULE, name.c_str(), nullptr);
+      self(self, child);
+      fstWriterSetUpscope(fst_);
+    }
+  };
+  emit(emit, root);
+}
+
 void VcdWriter::write_header() {
+  if (fst_) { fst_header(); return; }
   // No $date: results (and traces) must not depend on the wall clock.
   os_ << "$version iosim VcdWriter $end\n$timescale 1ps $end\n";
   ScopeNode root;
@@ -188,9 +259,9 @@ void VcdWriter::write_header() {
 void VcdWriter::dump_all() {
   write_header();
   write_time(opt_.t_begin_ps);
-  os_ << "$dumpvars\n";
+  if (!fst_) os_ << "$dumpvars\n";
   for (const auto& s : sigs_) write_value(s);
-  os_ << "$end\n";
+  if (!fst_) os_ << "$end\n";
   dumped_ = true;
 }
 
@@ -205,7 +276,12 @@ void VcdWriter::close_at(uint64_t t) {
   // A final time stamp so viewers show the last values up to the end.
   const uint64_t t_last = std::min(t, opt_.t_end_ps);
   if (dumped_ && t_last > last_t_) write_time(t_last);
-  os_.close();
+  if (fst_) {
+    fstWriterClose(fst_);
+    fst_ = nullptr;
+  } else {
+    os_.close();
+  }
   open_ = false;
 }
 
