@@ -32,7 +32,8 @@ _iosim() {
   case $prev in
     --out) _filedir -d; return ;;
     --baseline|--json) _filedir; return ;;
-    --vcd) _filedir vcd; return ;;
+    --vcd) _filedir '@(vcd|fst)'; return ;;
+    --trace-requests) _filedir csv; return ;;
     --set)
       [[ -n $scen ]] && COMPREPLY=($(compgen -W "$(_iosim_keys "$scen" "$iosim")" -- "$cur"))
       compopt -o nospace 2>/dev/null

@@ -27,7 +27,7 @@ namespace iosim {
 namespace {
 
 struct RunArgs {
-  std::string scenario, out = "out", vcd;
+  std::string scenario, out = "out", vcd, trace;
   std::vector<std::string> sets;
   bool quiet = false, json = false, no_files = false, dump_config = false;
 };
@@ -65,6 +65,7 @@ int do_run(const RunArgs& a) {
     }
     RunOptions o;
     o.vcd_path = a.vcd;
+    o.trace_path = a.trace;
     o.progress = !a.quiet && isatty(2);
     const RunResult r = run_scenario(sc, o);
     if (!a.no_files) write_results(a.out, sc, r);
@@ -82,6 +83,7 @@ int do_run(const RunArgs& a) {
         fmt::print("  waveform     {}: gtkwave {} (a copy of {} for this file)\n", a.vcd, gtkw, save);
       else if (!a.vcd.empty())
         fmt::print("  waveform     {} (gtkwave {} {})\n", a.vcd, a.vcd, save);
+      if (!a.trace.empty()) fmt::print("  requests     {} (one CSV row per request)\n", a.trace);
     }
     return 0;
   }, std::cerr);
@@ -167,6 +169,9 @@ int cli_main(int argc, char* argv[]) {
   run->add_option("--vcd", ra.vcd, "Write a waveform (window and signals: run.vcd.* in the scenario): VCD, or FST if FILE "
                 "ends in .fst (compressed, states named by enum tables); beside it a GTKWave save file for it "
                 "(FILE with .gtkw)");
+  run->add_option("--trace-requests", ra.trace,
+                  "Write one CSV row per request: id, op, lba, bytes, issuer, stack, disks, issue_s, done_s (s), "
+                  "latency_ms, outcome (ok|eio), phase (warmup|measured|drain)");
   run->add_flag("--quiet,-q", ra.quiet, "No summary, no progress line");
   run->add_flag("--json", ra.json, "Print the results as JSON on stdout instead of the summary");
   run->add_flag("--no-files", ra.no_files, "Do not write results files");

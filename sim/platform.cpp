@@ -1,6 +1,9 @@
 #include "sim/platform.hpp"
 
 #include "model/common/hierarchy.hpp"
+#include "model/stats/request_trace.hpp"
+
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <stdexcept>
@@ -86,6 +89,7 @@ Platform::Platform(sc_module_name name, const Scenario& sc, RequestLedger& ledge
   }
   reporters_.push_back(&pci_);
   reporters_.push_back(tally_);
+  if (RequestTrace* t = request_trace()) name_request_trace(*t, sc);
   SC_METHOD(start);
 }
 
@@ -217,6 +221,28 @@ void Platform::build_storage(const Scenario& sc, RequestLedger& ledger) {
                                          sc.workload.max_outstanding));
   storage_wl_->device.bind(*target);
   tally_ = storage_wl_.get();
+}
+
+// The per-request trace names the stack and, per request, the disks it
+// touched: the RAID0 members its range maps onto (or the one disk a storage
+// run addresses), as scsiB.diskK.
+void Platform::name_request_trace(RequestTrace& t, const Scenario& sc) {
+  const bool storage = sc.workload.kind == WorkloadKind::Storage;
+  t.set_stack(storage ? std::string("storage_") + to_string(sc.workload.target) : to_string(sc.platform.io_path));
+  std::vector<std::string> names;
+  for (size_t k = 0; k < members_.size(); ++k)
+    if (!storage || sc.workload.target != StorageTarget::Bus || members_[k].first == 0)
+      names.push_back(fmt::format("scsi{}.disk{}", members_[k].first, k / size_t(sc.platform.buses)));
+  if (storage && sc.workload.target == StorageTarget::Disk) {
+    t.set_router([n = names[0]](const IoRequest&, std::string& out) { out += n; });
+    return;
+  }
+  const Raid0Geometry g = volume_ ? volume_->geometry() : geo_;
+  t.set_router([g, names, pieces = std::vector<Raid0Piece>()](const IoRequest& r, std::string& out) mutable {
+    if (r.blocks == 0 || r.lba + r.blocks > g.capacity_blocks()) return;  // out of range: it touched none
+    raid0_map(g, r.lba, r.blocks, pieces);
+    for (size_t i = 0; i < pieces.size(); ++i) out += (i ? ";" : "") + names[pieces[i].member];
+  });
 }
 
 void Platform::start() {

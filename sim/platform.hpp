@@ -25,6 +25,8 @@
 
 namespace iosim {
 
+class RequestTrace;
+
 // One Ultra320 bus with its disks: top.scsiN.bus, top.scsiN.diskK.
 class ScsiChannel : public sc_core::sc_module {
 public:
@@ -50,6 +52,7 @@ private:
   void build_sync(const Scenario& sc, RequestLedger& ledger);
   void build_async(const Scenario& sc, RequestLedger& ledger);
   void build_storage(const Scenario& sc, RequestLedger& ledger);
+  void name_request_trace(RequestTrace& t, const Scenario& sc);
 
   static constexpr uint64_t kMemSize = 0xE0000000ull;   // host RAM window in bus space
   static constexpr uint64_t kHbaBase = 0xE0000000ull;   // LSI register BARs, 64 KiB each

@@ -1,5 +1,6 @@
 #include "sim/run.hpp"
 
+#include "model/stats/request_trace.hpp"
 #include "model/stats/vcd.hpp"
 #include "sim/config/error.hpp"
 #include "sim/config/units.hpp"
@@ -45,6 +46,11 @@ RunResult run_scenario(const Scenario& sc, const RunOptions& opt) {
     vcd.reset(new VcdWriter(opt.vcd_path, vo));
     set_vcd_writer(vcd.get());
   }
+  std::unique_ptr<RequestTrace> trace;
+  if (!opt.trace_path.empty()) {
+    trace.reset(new RequestTrace(opt.trace_path));
+    set_request_trace(trace.get());
+  }
   RequestLedger ledger;
   Platform top("top", sc, ledger);
 
@@ -52,8 +58,10 @@ RunResult run_scenario(const Scenario& sc, const RunOptions& opt) {
   double done = 0;
   advance(sc.run.warmup_s, done, total, opt, top.tally());
   for (Reporter* r : top.reporters()) r->reset_stats();
+  if (trace) trace->set_phase(RequestTrace::Phase::Measured);
   advance(sc.run.duration_s, done, total, opt, top.tally());
   for (Reporter* r : top.reporters()) r->report(res.stats, sc.run.duration_s);
+  if (trace) trace->set_phase(RequestTrace::Phase::Drain);
 
   // Drain: stop issuing; every request in flight must still complete.
   top.stop_workload();
@@ -64,6 +72,7 @@ RunResult run_scenario(const Scenario& sc, const RunOptions& opt) {
   }
   if (opt.progress) fmt::print(stderr, "\r{:70}\r", "");
   if (vcd) { vcd->close(); set_vcd_writer(nullptr); }
+  if (trace) { trace->close(); set_request_trace(nullptr); }
   ledger.check();  // throws naming the first lost request
   // A run that issued nothing measured nothing; its "all completed" would be
   // vacuous. The loader rejects the known causes up front; this is the net

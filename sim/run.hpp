@@ -11,6 +11,7 @@ namespace iosim {
 
 struct RunOptions {
   std::string vcd_path;   // empty: no waveform
+  std::string trace_path; // empty: no per-request trace (CSV)
   bool progress = false;  // a progress line on stderr
 };
 

@@ -3,6 +3,7 @@
 // window; shared by every workload so all runs report the same figures.
 #include "model/common/io_request.hpp"
 #include "model/common/ledger.hpp"
+#include "model/stats/request_trace.hpp"
 #include "model/stats/stats.hpp"
 
 #include <string>
@@ -25,6 +26,7 @@ public:
     if (failed) ledger_.fail(r.id);
     else ledger_.complete(r.id);
     outstanding_.add(-1);
+    if (RequestTrace* t = request_trace()) t->record(r);  // --trace-requests only
     if (!counting_) return;  // drain after the window: checked by the ledger, not counted
     // A failed request is an outcome (the issuer got EIO), not throughput: it
     // moved no data and its latency is the error's, so it counts apart.
