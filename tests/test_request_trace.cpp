@@ -34,7 +34,7 @@ std::vector<std::string> split(const std::string& s, char sep) {
 
 // Runs iosim with a trace; returns the results JSON.
 nlohmann::json run(const std::string& scenario, const std::string& sets, const std::string& trace) {
-  const std::string json = tmp("out", ".json");
+  const std::string json = trace + ".json";  // per trace: the test cases run in parallel
   const std::string cmd = std::string("'") + IOSIM_BINARY + "' run '" + IOSIM_SOURCE_DIR + "/" + scenario +
                           "' --no-files --json " + sets + " --trace-requests " + trace + " > " + json;
   const int rc = std::system(cmd.c_str());
