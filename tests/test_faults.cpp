@@ -4,6 +4,8 @@
 // the error to its issuer.
 #include <catch2/catch.hpp>
 
+#include <deque>
+
 #include <memory>
 #include <systemc>
 
@@ -177,6 +179,29 @@ TEST_CASE("ledger: each request completes or fails exactly once, issued = succee
   l.fail(c);
   CHECK_NOTHROW(l.check());
   CHECK(l.failed() == 2);
+  CHECK(l.issued() == 3);
+}
+
+TEST_CASE("ledger: memory stays flat over a long run, and a late second completion is still caught",
+          "[faults][ledger]") {
+  RequestLedger l;
+  const uint64_t stuck = l.issue();  // outstanding all along: everything after it is held
+  std::deque<uint64_t> inflight;
+  for (int i = 0; i < 100000; ++i) {
+    inflight.push_back(l.issue());
+    if (inflight.size() > 64) { l.complete(inflight.front()); inflight.pop_front(); }
+  }
+  CHECK(l.states_held() > 100000);
+  CHECK_THROWS_AS(l.check(), std::runtime_error);
+  l.complete(stuck);                     // the oldest ends: what lies before the next outstanding goes
+  CHECK(l.states_held() <= 65);
+  CHECK(l.issued() == 100001);
+  CHECK_THROWS_AS(l.complete(stuck), std::logic_error);  // ended long ago: still an error
+  CHECK_THROWS_AS(l.complete(123456789), std::logic_error);  // never issued
+  while (!inflight.empty()) { l.fail(inflight.front()); inflight.pop_front(); }
+  CHECK(l.states_held() == 0);
+  CHECK_NOTHROW(l.check());
+  CHECK(l.issued() == l.succeeded() + l.failed() + l.outstanding());
 }
 
 TEST_CASE("faults: read-ahead stops short of a grown defect, so the read that asks for it meets it", "[faults][disk]") {
