@@ -109,8 +109,8 @@ void print_summary(std::ostream& os, const Scenario& sc, const RunResult& r) {
   if (s.has("top.host.false_idle"))
     fmt::print(os, "  host losses  false computation {:.2f}%  false idle {:.1f}%\n", s.get("top.host.false_computation"),
                s.get("top.host.false_idle"));
-  fmt::print(os, "  checked      {} requests issued, all completed exactly once ({} failed); {:.2f} s simulated in {:.1f} s wall\n",
-             r.issued, r.failed, r.sim_s, r.wall_s);
+  fmt::print(os, "  checked      {} requests issued, all completed exactly once ({} failed); {:.2f} s simulated in {:.1f} s wall"
+             ", peak memory {:.0f} MB\n", r.issued, r.failed, r.sim_s, r.wall_s, r.peak_rss_mb);
 }
 
 } // namespace iosim

@@ -8,6 +8,7 @@
 
 #include <fmt/core.h>
 #include <chrono>
+#include <sys/resource.h>
 #include <cstdio>
 #include <memory>
 #include <unistd.h>
@@ -97,6 +98,8 @@ RunResult run_scenario(const Scenario& sc, const RunOptions& opt) {
       .add("requests_failed", double(res.failed), "count", StatKind::Counter, "completed with an error status")
       .add("simulated", res.sim_s, "s", StatKind::Setting, "simulated time, drain included");
   res.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
+  rusage ru{};
+  if (getrusage(RUSAGE_SELF, &ru) == 0) res.peak_rss_mb = double(ru.ru_maxrss) / 1024;  // Linux: KiB
   return res;
 }
 

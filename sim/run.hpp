@@ -19,6 +19,7 @@ struct RunResult {
   Stats stats;
   double sim_s = 0;       // simulated seconds in total (warm-up + window + drain)
   double wall_s = 0;      // wall-clock seconds (not part of the results files: not deterministic)
+  double peak_rss_mb = 0; // the process's peak resident memory (idem): the soak script watches it
   uint64_t issued = 0, completed_total = 0, failed = 0;
 };
 

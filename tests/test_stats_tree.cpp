@@ -5,7 +5,10 @@
 #include "model/stats/stats.hpp"
 #include "sim/key_figures.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <stdexcept>
+#include <vector>
 
 using namespace iosim;
 
@@ -48,4 +51,44 @@ TEST_CASE("key figures: disks are the groups of type disk, whatever their names"
   // A group that exists but lacks a statistic the reader needs is an error.
   j["stats"].erase("top.e.queue_depth");
   CHECK_THROWS_AS(key_figures(j), std::runtime_error);
+}
+
+TEST_CASE("samples: exact up to kExact, then bounded bins with quantiles within 0.05%, exact mean and max",
+          "[stats]") {
+  Samples s;
+  // A skewed distribution: u^3 over (0, 1] seconds, in a fixed order.
+  auto value = [](uint64_t i) {
+    const double u = double((i * 2654435761u) % 1000003 + 1) / 1000003.0;
+    return u * u * u;
+  };
+  const uint64_t n = Samples::kExact + 200000;
+  std::vector<double> all;
+  double sum = 0, mx = 0;
+  for (uint64_t i = 0; i < n; ++i) {
+    const double v = value(i);
+    if (i == 1000) {
+      CHECK_FALSE(s.binned());
+      CHECK(s.quantile(0.5) > 0);  // exact so far
+    }
+    s.add(v);
+    all.push_back(v);
+    sum += v;
+    mx = std::max(mx, v);
+  }
+  CHECK(s.binned());
+  CHECK(s.count() == n);
+  CHECK(s.mean() == Approx(sum / double(n)).epsilon(1e-9));
+  CHECK(s.max() == mx);
+  std::sort(all.begin(), all.end());
+  for (double q : {0.01, 0.5, 0.95, 0.99, 0.999}) {
+    INFO(q);
+    const double exact = all[size_t(std::ceil(q * double(n))) - 1];
+    CHECK(std::abs(s.quantile(q) - exact) <= exact * 6e-4);
+  }
+  s.add(0);
+  CHECK(s.quantile(0) == 0);
+  s.clear();
+  CHECK_FALSE(s.binned());
+  CHECK(s.count() == 0);
+  CHECK(s.quantile(0.5) == 0);
 }

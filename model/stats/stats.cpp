@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 #include <stdexcept>
 
@@ -74,12 +75,49 @@ double LevelTracker::mean() const {
   return (area_ + level_ * (now - t_last_).to_seconds()) / span;
 }
 
+namespace {
+const double kBinRatio = std::log(1.001);  // bins 0.1% wide
+constexpr int32_t kZeroBin = std::numeric_limits<int32_t>::min();  // values <= 0
+}  // namespace
+
+void Samples::clear() {
+  v_.clear();
+  sorted_ = false;
+  binned_ = false;
+  bins_.clear();
+  n_ = 0;
+  sum_ = max_ = 0;
+}
+
+void Samples::bin(double v) {
+  ++bins_[v > 0 ? int32_t(std::floor(std::log(v) / kBinRatio)) : kZeroBin];
+  if (n_ == 0 || v > max_) max_ = v;
+  ++n_;
+  sum_ += v;
+}
+
+void Samples::to_bins() {
+  binned_ = true;
+  for (double v : v_) bin(v);
+  std::vector<double>().swap(v_);  // give the memory back
+}
+
 double Samples::mean() const {
+  if (binned_) return sum_ / double(n_);
   if (v_.empty()) return 0;
   return std::accumulate(v_.begin(), v_.end(), 0.0) / double(v_.size());
 }
 
 double Samples::quantile(double q) const {
+  if (binned_) {
+    const double rank = std::max(1.0, std::ceil(q * double(n_)));
+    uint64_t seen = 0;
+    for (const auto& [i, c] : bins_) {
+      seen += c;
+      if (double(seen) >= rank) return i == kZeroBin ? 0 : std::min(max_, std::exp((i + 0.5) * kBinRatio));
+    }
+    return max_;
+  }
   if (v_.empty()) return 0;
   if (!sorted_) { std::sort(v_.begin(), v_.end()); sorted_ = true; }
   const double rank = std::ceil(q * double(v_.size()));
@@ -88,6 +126,7 @@ double Samples::quantile(double q) const {
 }
 
 double Samples::max() const {
+  if (binned_) return max_;
   return v_.empty() ? 0 : *std::max_element(v_.begin(), v_.end());
 }
 

@@ -96,16 +96,34 @@ private:
 // keep them all.
 class Samples {
 public:
-  void add(double v) { v_.push_back(v); sorted_ = false; }
-  void clear() { v_.clear(); }
-  size_t count() const { return v_.size(); }
+  // Exact up to kExact values (every value kept: exact nearest-rank
+  // quantiles; every run of the shipped scenarios stays below it). Past that
+  // memory stays bounded, for soak runs of 10^8 requests: the values move into
+  // a log-binned histogram (bins 0.1% wide), quantiles come from it (relative
+  // error < 0.05%), the mean and the max stay exact.
+  static constexpr size_t kExact = size_t(1) << 20;
+  void add(double v) {
+    if (binned_) { bin(v); return; }
+    v_.push_back(v);
+    sorted_ = false;
+    if (v_.size() > kExact) to_bins();
+  }
+  void clear();
+  size_t count() const { return binned_ ? size_t(n_) : v_.size(); }
   double mean() const;
   double quantile(double q) const;  // q in [0,1], nearest-rank
   double max() const;
+  bool binned() const { return binned_; }
 
 private:
+  void to_bins();
+  void bin(double v);
   mutable std::vector<double> v_;
   mutable bool sorted_ = false;
+  bool binned_ = false;
+  std::map<int32_t, uint64_t> bins_;  // log bin index -> count (sparse)
+  uint64_t n_ = 0;
+  double sum_ = 0, max_ = 0;
 };
 
 // Implemented by every module that has figures to report. reset_stats() is
