@@ -182,19 +182,19 @@ std::string curves_csv(const TableConfig& c, const std::vector<CurveRow>& rows) 
   // _ms milliseconds; x in x_unit.
   std::string out =
       "block_kb,path,x,x_unit,offered_iops,iops,completed_pct,kept_up,latency_p50_ms,latency_p99_ms,latency_mean_ms,"
-      "outstanding,host_cpu_busy_pct,card_cpu_busy_pct,disk_busy_pct,disk_queue_mean,disk_seek_ms,disk_service_ms,point,"
-      "chosen,quick\n";
+      "outstanding,host_cpu_busy_pct,card_cpu_busy_pct,pci_util_pct,disk_busy_pct,disk_queue_mean,disk_seek_ms,"
+      "disk_service_ms,point,chosen,quick\n";
   for (const auto& row : rows)
     for (bool sync : {true, false}) {
       const Curve& cv = sync ? row.sync : row.async;
       for (const auto& p : cv.points) {
         const KeyFigures& k = p.k;
-        out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", block_kb(row.block),
+        out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", block_kb(row.block),
                            sync ? "sync" : "async", v6(p.x), x_unit(sync), sync ? "" : v6(p.offered), v6(k.iops),
                            sync || p.offered <= 0 ? "" : v6(100 * k.iops / p.offered),
                            sync ? "" : (p.kept_up ? "1" : "0"), v6(p.lat_p50_ms), v6(k.lat_p99_ms),
                            v6(k.lat_mean_ms), v6(k.outstanding), v6(k.host_busy), v6(k.card_cpu_busy),
-                           v6(k.disk_busy), v6(k.disk_queue), v6(p.seek_ms), v6(p.service_ms),
+                           v6(k.pci_util), v6(k.disk_busy), v6(k.disk_queue), v6(p.seek_ms), v6(p.service_ms),
                            p.search ? "search" : "extra", p.chosen ? 1 : 0,
                            c.quick ? 1 : 0);
       }
