@@ -292,7 +292,7 @@ void register_table_commands(CLI::App& app) {
                 "`iosim merge DIR` then writes table.csv (as the local run) and table.json (as with --cold-start)");
   t->footer("Examples:\n"
             "  iosim table scenarios/paper/table1.yaml -j 2\n"
-            "  iosim table scenarios/paper/table1.yaml -j 2 --curves          # + curves.csv/json/png\n"
+            "  iosim table scenarios/paper/table1.yaml --quick --blocks 256KiB --curves -j 2 --out out/table_curves\n"
             "  iosim table scenarios/paper/table1.yaml --emit-jobs out/table_jobs\n"
             "(then run the jobs, e.g. sh out/table_jobs/run-parallel.sh, and: iosim merge out/table_jobs)");
 
