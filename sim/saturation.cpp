@@ -25,6 +25,9 @@ double whole(double r) { return std::max(1.0, std::round(r)); }
 
 }  // namespace
 
+int next_processes(int n, double factor) { return next_n(n, factor); }
+double whole_rate(double r) { return whole(r); }
+
 void validate(const ClosedParams& p) {
   if (p.start < 1) throw std::invalid_argument("start must be at least 1 process");
   if (!(p.factor > 1)) throw std::invalid_argument("factor must be > 1");

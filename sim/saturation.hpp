@@ -93,6 +93,12 @@ public:
 Result search_closed(const ClosedParams& p, Evaluator& ev);
 Result search_open(const OpenParams& p, Evaluator& ev);
 
+// The searches' grids (also the saturation curves', sim/table_curves.hpp):
+// the process count after n (at least n + 1), and a rate rounded to a whole
+// request/s (at least 1).
+int next_processes(int n, double factor);
+double whole_rate(double r);
+
 // Throws std::invalid_argument naming the bad parameter.
 void validate(const ClosedParams& p);
 void validate(const OpenParams& p);

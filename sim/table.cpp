@@ -37,6 +37,8 @@ struct TableArgs {
   double point_timeout_s = kDefaultPointTimeoutS;
   bool quick = false, no_plot = false, quiet = false, cold_start = false;
   std::string emit_jobs;
+  bool curves = false;                        // --curves
+  double curve_span = 0, curve_rate_span = 0;  // 0: the table file's curves.{sync,async}.span
 };
 
 struct MergeArgs {
@@ -70,6 +72,12 @@ TableConfig load_checked(const std::string& path, bool quick, const std::vector<
   return c;
 }
 
+// --curve-span / --curve-rate-span over the table file's `curves:`.
+void apply_curve_args(TableConfig& c, double sync_span, double rate_span) {
+  if (sync_span > 0) c.curves.sync_span = sync_span;
+  if (rate_span > 0) c.curves.async_span = rate_span;
+}
+
 // --emit-jobs: the table's searches are adaptive (each next point depends
 // on the last), so a job is a row, not a point: `iosim table --blocks B
 // --cold-start` runs that row's two searches (sync and async) on the job's
@@ -88,10 +96,18 @@ int emit_table_jobs(const TableArgs& a, const TableConfig& c) {
               "--no-plot", "-j", std::to_string(per_job), "--point-timeout", fmt::format("{}", a.point_timeout_s),
               "--out", dir + "/points/" + j.id};
     if (a.quick) j.argv.push_back("--quick");
+    // --curves: the row's curves too (a curve does not depend on the row's
+    // warm or cold start, so merge writes the local run's curves.csv).
+    if (a.curves)
+      for (const std::string& s : {std::string("--curves"), std::string("--curve-span"), fmt::format("{}", c.curves.sync_span),
+                                   std::string("--curve-rate-span"), fmt::format("{}", c.curves.async_span)})
+        j.argv.push_back(s);
     for (const auto& s : a.sets) j.argv.push_back("--set"), j.argv.push_back(s);
     jobs.push_back(std::move(j));
   }
-  const nlohmann::ordered_json opts = {{"table", a.table}, {"quick", a.quick}, {"blocks", a.blocks}, {"sets", a.sets}};
+  nlohmann::ordered_json opts = {{"table", a.table}, {"quick", a.quick}, {"blocks", a.blocks}, {"sets", a.sets}};
+  if (a.curves)  // absent: no curves (and jobs.json as before --curves existed)
+    opts["curves"] = {{"sync_span", c.curves.sync_span}, {"async_span", c.curves.async_span}};
   emit_jobs(a.emit_jobs, "table", opts, jobs, per_job);
   return 0;
 }
@@ -129,9 +145,21 @@ TableCell cell_from_json(const nlohmann::json& j, const char* axis, bool open) {
   return t;
 }
 
+// curves.csv, curves.json and (unless no_plot) curves.png / curves.svg.
+void write_curves(const std::string& out, const TableConfig& c, const std::vector<CurveRow>& rows, bool no_plot) {
+  namespace fs = std::filesystem;
+  fs::create_directories(out);
+  std::ofstream(fs::path(out) / "curves.csv") << curves_csv(c, rows);
+  std::ofstream(fs::path(out) / "curves.json") << curves_json(c, rows).dump(2) << "\n";
+  const bool plot = !no_plot && write_curves_plot(out, c, rows);
+  fmt::print("curves: {0}/curves.csv, {0}/curves.json{1}\n", out,
+             plot ? fmt::format(", {0}/curves.png, {0}/curves.svg", out) : "");
+}
+
 int do_table(const TableArgs& a) {
   return config::guard_config_errors([&] {
-    const TableConfig c = load_checked(a.table, a.quick, a.blocks, a.sets);
+    TableConfig c = load_checked(a.table, a.quick, a.blocks, a.sets);
+    apply_curve_args(c, a.curve_span, a.curve_rate_span);
     if (!a.emit_jobs.empty()) return emit_table_jobs(a, c);
     TableRunOptions o;
     o.jobs = a.jobs;
@@ -139,8 +167,10 @@ int do_table(const TableArgs& a) {
     o.progress = !a.quiet;
     o.warm_start = !a.cold_start;
     o.point_timeout_s = a.point_timeout_s;
+    o.curves = a.curves;
     const TableResult r = run_table(c, o);
     print_table(std::cout, c, r);
+    if (o.curves) print_curves(std::cout, c, r.curves);
     // CPU: the points' (children's) user + system time; `iosim bench --table`
     // measures the whole command.
     fmt::print("wall time {:.1f} s, CPU {:.1f} s: {} points on {} workers ({:.0f} simulated I/Os per CPU-second)\n",
@@ -152,6 +182,7 @@ int do_table(const TableArgs& a) {
     std::ofstream(fs::path(a.out) / "table.json") << table_json(c, r, a.sets).dump(2) << "\n";
     const bool plot = !a.no_plot && write_plot(a.out, c, r);
     fmt::print("results: {0}/table.csv, {0}/table.json{1}\n", a.out, plot ? fmt::format(", {0}/table.png, {0}/table.svg", a.out) : "");
+    if (o.curves) write_curves(a.out, c, r.curves, a.no_plot);
     return 0;
   }, std::cerr);
 }
@@ -162,7 +193,9 @@ int merge_table(const nlohmann::json& m, const std::string& dir, const std::stri
   const auto& opt = m.at("options");
   return config::guard_config_errors([&] {
     const auto sets = opt.at("sets").get<std::vector<std::string>>();
-    const TableConfig c = load_checked(opt.at("table"), opt.at("quick"), opt.at("blocks"), sets);
+    TableConfig c = load_checked(opt.at("table"), opt.at("quick"), opt.at("blocks"), sets);
+    const bool curves = opt.contains("curves");
+    if (curves) apply_curve_args(c, opt["curves"].at("sync_span"), opt["curves"].at("async_span"));
     const auto& jobs = m.at("jobs");
     if (jobs.size() != c.blocks.size())
       throw std::runtime_error(fmt::format("{}/jobs.json lists {} jobs, the table has {} rows (table file changed since "
@@ -190,6 +223,15 @@ int merge_table(const nlohmann::json& m, const std::string& dir, const std::stri
       tr.sync = cell_from_json(row.at("sync"), "processes", false);
       tr.async = cell_from_json(row.at("async"), "rate", true);
       r.rows.push_back(std::move(tr));
+      if (curves) {
+        const std::string cpath = dir + "/points/" + id + "/curves.json";
+        std::ifstream cin(cpath);
+        const nlohmann::json cj = nlohmann::json::parse(cin, nullptr, false);
+        if (cj.is_discarded()) throw std::runtime_error(cpath + ": missing or not JSON (the job ran without --curves?)");
+        auto cr = curves_from_json(cj);
+        if (cr.size() != 1 || cr[0].block != c.blocks[i]) throw std::runtime_error(cpath + ": not the curves of one row of " + block_kb(c.blocks[i]) + " kB");
+        r.curves.push_back(std::move(cr[0]));
+      }
     }
     if (!missing.empty()) {
       std::string list;
@@ -199,12 +241,14 @@ int merge_table(const nlohmann::json& m, const std::string& dir, const std::stri
       return 1;
     }
     print_table(std::cout, c, r);
+    if (curves) print_curves(std::cout, c, r.curves);
     namespace fs = std::filesystem;
     fs::create_directories(out);
     std::ofstream(fs::path(out) / "table.csv") << table_csv(c, r);
     std::ofstream(fs::path(out) / "table.json") << table_json(c, r, sets).dump(2) << "\n";
     const bool plot = !no_plot && write_plot(out, c, r);
     fmt::print("results: {0}/table.csv, {0}/table.json{1}\n", out, plot ? fmt::format(", {0}/table.png, {0}/table.svg", out) : "");
+    if (curves) write_curves(out, c, r.curves, no_plot);
     return 0;
   }, std::cerr);
 }
@@ -229,12 +273,26 @@ void register_table_commands(CLI::App& app) {
   t->add_flag("--quiet,-q", k.ta.quiet, "No progress on stderr");
   t->add_flag("--cold-start", k.ta.cold_start,
               "Every row's searches from the table's start points, not warm from the next larger block's");
+  auto* curves_flag = t->add_flag("--curves", k.ta.curves,
+              "Also run each row's saturation curves, well past the point the search chooses: sync processes up to "
+              "16x the chosen N (x2 steps), async offered rates up to 2x the knee (the table file's curves: section); "
+              "writes curves.csv, curves.json, curves.png and curves.svg");
+  t->add_option("--curve-span", k.ta.curve_span,
+                "With --curves: sync processes up to this multiple of the chosen N (default: curves.sync.span, 16)")
+      ->check(CLI::Range(1.0, 1e6))
+      ->needs(curves_flag);
+  t->add_option("--curve-rate-span", k.ta.curve_rate_span,
+                "With --curves: async offered rates up to this multiple of the knee rate (default: "
+                "curves.async.span, 2)")
+      ->check(CLI::Range(1.0, 1e3))
+      ->needs(curves_flag);
   t->add_option("--emit-jobs", k.ta.emit_jobs,
                 "Do not run: write one job per row (its two searches, cold-started: each next point of a search "
                 "depends on the last) into DIR: commands.txt, run-parallel.sh (GNU parallel), slurm.sh (Slurm); "
                 "`iosim merge DIR` then writes table.csv (as the local run) and table.json (as with --cold-start)");
   t->footer("Examples:\n"
             "  iosim table scenarios/paper/table1.yaml -j 2\n"
+            "  iosim table scenarios/paper/table1.yaml --quick --blocks 256KiB --curves -j 2 --out out/table_curves\n"
             "  iosim table scenarios/paper/table1.yaml --emit-jobs out/table_jobs\n"
             "(then run the jobs, e.g. sh out/table_jobs/run-parallel.sh, and: iosim merge out/table_jobs)");
 

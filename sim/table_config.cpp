@@ -149,6 +149,16 @@ TableConfig load_table_config(const std::string& path, bool quick, const std::ve
   op.bisection_steps = int(as.integer("bisection_steps", op.bisection_steps, 0, 30));
   op.max = as.io_rate("max", op.max, {op.start, 1e12});
   op.speculate = int(as.integer("speculate", op.speculate, 0, 16));
+
+  // `curves:` (iosim table --curves, sim/table_curves.hpp): how far past the
+  // chosen point each row's curves go.
+  const Reader cv = r.section("curves");
+  const Reader cs = cv.section("sync"), ca = cv.section("async");
+  auto& k = c.curves;
+  k.sync_span = cs.real("span", k.sync_span, Bounds::range(1, 1e6));
+  k.sync_factor = cs.real("factor", k.sync_factor, {1, 1e3, true});
+  k.async_span = ca.real("span", k.async_span, Bounds::range(1, 1e3));
+  k.async_points = int(ca.integer("points", k.async_points, 0, 100));
   r.finish();
   check_mode(s, c.sync_scenario, c.sync_sets, user_sets, "sync", "closed");
   check_mode(a, c.async_scenario, c.async_sets, user_sets, "async", "open");

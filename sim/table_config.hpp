@@ -3,6 +3,7 @@
 // and async paths, the block sizes, the paper's CSV, and the saturation search
 // parameters. A `quick:` section is merged over the rest with --quick.
 #include "sim/saturation.hpp"
+#include "sim/table_curves.hpp"
 
 #include <cstdint>
 #include <map>
@@ -25,6 +26,7 @@ struct TableConfig {
   std::map<std::uint64_t, PaperRow> paper;      // by block size in bytes
   saturation::ClosedParams sync;
   saturation::OpenParams async;
+  CurveParams curves;                           // `curves:` (iosim table --curves)
   double warmup_s = 0.5, duration_s = 2.0;      // each point's run
   std::uint64_t seed = 1;
 };

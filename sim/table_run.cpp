@@ -60,7 +60,6 @@ public:
   void totals(TableResult& r) const {
     std::lock_guard<std::mutex> l(mu_);
     for (const auto& [args, h] : points_) {
-      ++r.points_run;
       r.cpu_s += h.get().cpu_s;
       if (h.get().ok()) r.requests_simulated += key_figures(h.get().result).requests_issued;
     }
@@ -97,7 +96,7 @@ public:
       std::lock_guard<std::mutex> l(sh_.mu);
       sh_.best = fmt::format("{}: {:.0f} I/O/s at {}", label_, iops, axis_label_(x));
     }
-    return {iops, open_loop_ ? arrivals(j, x) : 0};
+    return {iops, open_loop_ ? arrived_rate(j, x) : 0};
   }
 
   // Started by the next eval(), right after its own point.
@@ -111,22 +110,20 @@ public:
 
   KeyFigures figures(double x) { return key_figures(start(x, false).get().result); }
 
-private:
-  // Requests/s that arrived in the window: the same Poisson sample the
-  // completions come from, so a 3% keep-up margin is not lost in arrival
-  // noise (at 1000/s over 1 s, one sigma is 3%). Only if the arrivals fall
-  // short of the nominal rate by more than 4 sigma were the processes held
-  // back (a full ring, saturated CPUs): then the nominal rate is what was
-  // offered and not kept up with.
-  static double arrivals(const nlohmann::json& j, double nominal) {
-    const auto& st = j.at("stats");
-    const double window = j.at("run").at("duration_s").get<double>();
-    if (!st.contains("top.workload.issued") || window <= 0) return nominal;
-    const double issued = st["top.workload.issued"].at("value").get<double>() / window;
-    const double tolerance = 4 / std::sqrt(nominal * window);
-    return issued >= nominal * (1 - tolerance) ? issued : nominal;
+  // The results of every x (the points run already taken from the memo), the
+  // new ones queued behind every search's own points; throws if one failed.
+  std::vector<nlohmann::json> results(const std::vector<double>& xs) {
+    std::vector<PointPool::Handle> hs;
+    for (double x : xs) hs.push_back(memo_.get(args(x), true));
+    std::vector<nlohmann::json> out;
+    for (size_t i = 0; i < xs.size(); ++i) {
+      if (sh_.abort) throw std::runtime_error("stopped: another point failed");
+      out.push_back(point_result(hs[i].get(), fmt::format("{} at {} (curve)", label_, axis_label_(xs[i]))));
+    }
+    return out;
   }
 
+private:
   std::vector<std::string> args(double x) const {
     std::vector<std::string> sets = sets_;
     sets.push_back(axis_set_(x));
@@ -183,6 +180,11 @@ TableResult run_table(const TableConfig& c, const TableRunOptions& o) {
   TableResult res;
   const size_t rows = c.blocks.size();
   res.rows.resize(rows);
+  if (o.curves) {
+    validate(c.curves);  // before any point runs
+    res.curves.resize(rows);
+    for (size_t i = 0; i < rows; ++i) res.curves[i].block = c.blocks[i];
+  }
   std::vector<std::unique_ptr<PointEvaluator>> sync_ev, async_ev;
   // The warm-start chain: rows from the largest block down (stable on ties);
   // row order[k] starts from what order[k - 1] hands it.
@@ -252,6 +254,23 @@ TableResult run_table(const TableConfig& c, const TableRunOptions& o) {
           }
         }
         cell.at_best = ev.figures(cell.search.best_x);
+        if (o.curves) {
+          // The curve's points from the table's own (cold) grid: the same
+          // curve whether this search started warm or cold.
+          std::vector<bool> on_path;
+          const std::vector<double> xs = sync ? sync_curve_xs(c.sync, c.curves, cell.search, &on_path)
+                                              : async_curve_xs(c.async, c.curves, cell.search, &on_path);
+          const std::vector<nlohmann::json> js = ev.results(xs);
+          Curve& cv = sync ? res.curves[i].sync : res.curves[i].async;
+          cv.chosen_x = cell.search.best_x;
+          cv.knee_x = cell.search.knee_x;
+          for (size_t k = 0; k < xs.size(); ++k) {
+            CurvePoint p = curve_point(js[k], xs[k], !sync, c.async.keep_up);
+            p.search = on_path[k];
+            p.chosen = xs[k] == cell.search.best_x;
+            cv.points.push_back(p);
+          }
+        }
         ++sh.searches_done;
         if (sh.progress && !sh.tty) {
           std::lock_guard<std::mutex> l(sh.mu);
@@ -277,6 +296,7 @@ TableResult run_table(const TableConfig& c, const TableRunOptions& o) {
     }
     for (auto& t : threads) t.join();
     if (!failure) memo.totals(res);
+    res.points_run = pool.started();  // child processes: the memo runs each point once
   }  // the pool waits for speculative points still running
   if (sh.progress && sh.tty) fmt::print(stderr, "\r\033[K");
   if (failure) std::rethrow_exception(failure);

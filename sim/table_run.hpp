@@ -19,6 +19,7 @@
 #include "sim/point_pool.hpp"
 #include "sim/saturation.hpp"
 #include "sim/table_config.hpp"
+#include "sim/table_curves.hpp"
 
 #include <string>
 #include <vector>
@@ -40,9 +41,10 @@ struct TableRow {
 
 struct TableResult {
   std::vector<TableRow> rows;
+  std::vector<CurveRow> curves;  // with TableRunOptions::curves: one per row, else empty
   // Not deterministic (speculation, timing): terminal and bench only.
   double wall_s = 0;
-  int points_run = 0;             // including speculative points never used
+  int points_run = 0;             // child runs, including speculative points never used
   double requests_simulated = 0;  // sum of run.requests_issued over the points run
   double cpu_s = 0;               // CPU seconds (user + system) of the points run
 };
@@ -53,6 +55,7 @@ struct TableRunOptions {
   bool progress = true;            // progress on stderr
   bool warm_start = true;          // false: every search from the table's start (--cold-start)
   double point_timeout_s = kDefaultPointTimeoutS;  // wall-clock seconds per point (--point-timeout); 0: none
+  bool curves = false;             // also each row's saturation curves (--curves; TableConfig::curves)
 };
 
 // The `--set` arguments of one point (scenario path first).
