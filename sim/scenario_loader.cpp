@@ -305,21 +305,38 @@ void load_run(const Reader& r, RunConfig& c) {
 
 std::string fmt_time(double s) { return config::format_time(s); }
 
-// Completion modes (issue 8): settings for a mode that is not chosen have no
-// effect, so they are errors; card coalescing needs a timeout, as the HBA's.
+// Completion modes (issue 8): a setting that would change a mode not chosen
+// is an error (a value other than its default: --dump-config writes every
+// key, defaults included, and must load back); card coalescing needs a
+// timeout, as the HBA's does.
 void check_completion(const Scenario& sc, const Reader& p, bool storage) {
   const PlatformConfig& pf = sc.platform;
   const RunConfig& rc = sc.run;
   const Reader a = p.section("async"), s = p.section("sync");
-  if (pf.async.completion == CardCompletion::Poll && a.has("irq"))
-    a.fail("irq", "the card's interrupt settings need platform.async.completion: irq or hybrid (it is poll)",
-           "set platform.async.completion: irq, or remove platform.async.irq");
-  if (pf.async.completion != CardCompletion::Hybrid && a.has("hybrid"))
-    a.fail("hybrid", std::string("only with platform.async.completion: hybrid (it is ") + to_string(pf.async.completion) + ")",
-           "set platform.async.completion: hybrid, or remove platform.async.hybrid");
-  if (pf.sync.completion != SyncCompletion::Hybrid && s.has("hybrid"))
-    s.fail("hybrid", "only with platform.sync.completion: hybrid (it is irq)",
-           "set platform.sync.completion: hybrid, or remove platform.sync.hybrid");
+  const FirmwareParams fw0;
+  const AsyncDriverParams a0;
+  const SyncDriverParams s0;
+  if (pf.async.completion == CardCompletion::Poll) {
+    const Reader i = a.section("irq");
+    if (pf.firmware.irq_coalesce_count != fw0.irq_coalesce_count)
+      i.fail("coalesce_count", "the card coalesces its interrupts only with platform.async.completion: irq or hybrid (it is poll)",
+             "set platform.async.completion: irq");
+    if (pf.firmware.irq_coalesce_timeout_s != fw0.irq_coalesce_timeout_s)
+      i.fail("coalesce_timeout", "the card coalesces its interrupts only with platform.async.completion: irq or hybrid (it is poll)",
+             "set platform.async.completion: irq");
+  }
+  if (pf.async.completion != CardCompletion::Hybrid) {
+    const Reader y = a.section("hybrid");
+    const std::string why = std::string("only with platform.async.completion: hybrid (it is ") + to_string(pf.async.completion) + ")";
+    if (pf.async.budget != a0.budget) y.fail("budget", why, "set platform.async.completion: hybrid");
+    if (pf.async.repoll_s != a0.repoll_s) y.fail("repoll", why, "set platform.async.completion: hybrid");
+  }
+  if (pf.sync.completion != SyncCompletion::Hybrid) {
+    const Reader y = s.section("hybrid");
+    const std::string why = "only with platform.sync.completion: hybrid (it is irq)";
+    if (pf.sync.budget != s0.budget) y.fail("budget", why, "set platform.sync.completion: hybrid");
+    if (pf.sync.repoll_s != s0.repoll_s) y.fail("repoll", why, "set platform.sync.completion: hybrid");
+  }
   if (storage || pf.io_path != IoPath::Async || pf.async.completion == CardCompletion::Poll) return;
   const Reader i = a.section("irq");
   if (pf.firmware.irq_coalesce_count > 1 && !(pf.firmware.irq_coalesce_timeout_s > 0))

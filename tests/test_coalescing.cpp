@@ -134,8 +134,12 @@ TEST_CASE("coalescing and completion keys: misuse is an input error", "[coalesci
   std::string e = err(async, {"platform.async.completion=irq", "platform.async.irq.coalesce_count=4"});
   CHECK(e.find("platform.async.irq.coalesce_count") != std::string::npos);
   CHECK(e.find("coalesce_timeout") != std::string::npos);
-  e = err(async, {"platform.async.irq.coalesce_count=1"});  // completion is poll
-  CHECK(e.find("platform.async.irq") != std::string::npos);
+  e = err(async, {"platform.async.irq.coalesce_count=4", "platform.async.irq.coalesce_timeout=1ms"});  // completion is poll
+  CHECK(e.find("platform.async.irq.coalesce_count") != std::string::npos);
+  CHECK(e.find("completion") != std::string::npos);
+  // Defaults written out (as --dump-config does) are not settings of another mode.
+  CHECK(run_scenario_raw(async, {"platform.async.irq.coalesce_count=1", "platform.async.hybrid.budget=64",
+                                 "run.duration=0.3s"}).status == 0);
   e = err(async, {"platform.async.completion=irq", "platform.async.hybrid.budget=8"});
   CHECK(e.find("hybrid") != std::string::npos);
   e = err(sync, {"platform.sync.hybrid.repoll=1ms"});
