@@ -166,6 +166,7 @@ void Platform::build_async(const Scenario& sc, RequestLedger& ledger) {
   cp.firmware.tags_per_disk = p.card_tags_per_disk;  // the bound on a firmware backlog's commands out per disk
   cp.firmware.round_bound = CmDiskBound::of(p.disk, scsi_path_s(p.scsi));
   cp.firmware.report_errors = !sc.faults.empty();
+  cp.firmware.irq = p.async.completion != CardCompletion::Poll;  // issue 8: the firmware rings its doorbell
   cp.bar_base = kCardBase;
   std::vector<ScsiBus*> buses;
   for (auto& c : ch_) buses.push_back(&c->bus);
@@ -173,9 +174,14 @@ void Platform::build_async(const Scenario& sc, RequestLedger& ledger) {
   card_->dma_master.socket.bind(pci_.tsock);
   pci_.name_master(1, "card");
   pci_.isock.bind(card_->mem.bar);
-  pci_.map(1, kCardBase, card_->mem.layout().bytes(), "card");
+  pci_.map(1, kCardBase, card_->mem.layout().bar_bytes(), "card");  // rings + the messaging unit's page
+  // The card's INTA# (issue 8): the host line after the HBAs' (0 .. buses-1).
+  // Always bound; raised only with platform.async.completion irq or hybrid.
+  const int card_irq_line = p.buses;
+  card_->irq.bind(os_->irq_line(card_irq_line));
   for (Reporter* r : card_->reporters()) reporters_.push_back(r);
   AsyncDriverParams ap = p.async;
+  ap.irq_line = card_irq_line;
   ap.bar_base = kCardBase;
   ap.report_errors = !sc.faults.empty();
   {

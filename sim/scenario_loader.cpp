@@ -160,6 +160,11 @@ void load_sync(const Reader& r, PlatformConfig& p) {
   a.iop_cycles_per_reply = h.cycles("iop_per_reply", a.iop_cycles_per_reply);
   a.coalesce_count = int(h.integer("coalesce_count", a.coalesce_count, 1, 1024));
   a.coalesce_timeout_s = h.time("coalesce_timeout", a.coalesce_timeout_s);
+  // Completion mode (issue 8): irq (default) or hybrid interrupt-then-poll.
+  s.completion = r.choice("completion", s.completion);
+  const Reader y = r.section("hybrid");
+  s.budget = int(y.integer("budget", s.budget, 1, 1 << 20));
+  s.repoll_s = y.time("repoll", s.repoll_s);
 }
 
 void load_async(const Reader& r, PlatformConfig& p) {
@@ -185,6 +190,17 @@ void load_async(const Reader& r, PlatformConfig& p) {
   w.max_jobs = int(f.integer("max_jobs", w.max_jobs, 1, 1 << 20));
   w.dma_channels = int(f.integer("dma_channels", w.dma_channels, 1, 8));
   load_io_sched(f, w.sched);
+  // Completion mode (issue 8): poll (the paper's, default), irq or hybrid.
+  a.completion = r.choice("completion", a.completion);
+  w.doorbell_cycles = f.cycles("doorbell", w.doorbell_cycles);
+  const Reader i = r.section("irq");
+  w.irq_coalesce_count = int(i.integer("coalesce_count", w.irq_coalesce_count, 1, 1024));
+  w.irq_coalesce_timeout_s = i.time("coalesce_timeout", w.irq_coalesce_timeout_s);
+  a.isr_cycles = i.cycles("isr", a.isr_cycles);
+  a.softirq_cycles = i.cycles("softirq", a.softirq_cycles);
+  const Reader y = r.section("hybrid");
+  a.budget = int(y.integer("budget", a.budget, 1, 1 << 20));
+  a.repoll_s = y.time("repoll", a.repoll_s);
 }
 
 // workload.streams (kind streams, model/workload/stream_clients.hpp). Read
@@ -288,6 +304,52 @@ void load_run(const Reader& r, RunConfig& c) {
 // constructors keep their own checks as a second line.
 
 std::string fmt_time(double s) { return config::format_time(s); }
+
+// Completion modes (issue 8): a setting that would change a mode not chosen
+// is an error (a value other than its default: --dump-config writes every
+// key, defaults included, and must load back); card coalescing needs a
+// timeout, as the HBA's does.
+void check_completion(const Scenario& sc, const Reader& p, bool storage) {
+  const PlatformConfig& pf = sc.platform;
+  const RunConfig& rc = sc.run;
+  const Reader a = p.section("async"), s = p.section("sync");
+  const FirmwareParams fw0;
+  const AsyncDriverParams a0;
+  const SyncDriverParams s0;
+  if (pf.async.completion == CardCompletion::Poll) {
+    const Reader i = a.section("irq");
+    if (pf.firmware.irq_coalesce_count != fw0.irq_coalesce_count)
+      i.fail("coalesce_count", "the card coalesces its interrupts only with platform.async.completion: irq or hybrid (it is poll)",
+             "set platform.async.completion: irq");
+    if (pf.firmware.irq_coalesce_timeout_s != fw0.irq_coalesce_timeout_s)
+      i.fail("coalesce_timeout", "the card coalesces its interrupts only with platform.async.completion: irq or hybrid (it is poll)",
+             "set platform.async.completion: irq");
+  }
+  if (pf.async.completion != CardCompletion::Hybrid) {
+    const Reader y = a.section("hybrid");
+    const std::string why = std::string("only with platform.async.completion: hybrid (it is ") + to_string(pf.async.completion) + ")";
+    if (pf.async.budget != a0.budget) y.fail("budget", why, "set platform.async.completion: hybrid");
+    if (pf.async.repoll_s != a0.repoll_s) y.fail("repoll", why, "set platform.async.completion: hybrid");
+  }
+  if (pf.sync.completion != SyncCompletion::Hybrid) {
+    const Reader y = s.section("hybrid");
+    const std::string why = "only with platform.sync.completion: hybrid (it is irq)";
+    if (pf.sync.budget != s0.budget) y.fail("budget", why, "set platform.sync.completion: hybrid");
+    if (pf.sync.repoll_s != s0.repoll_s) y.fail("repoll", why, "set platform.sync.completion: hybrid");
+  }
+  if (storage || pf.io_path != IoPath::Async || pf.async.completion == CardCompletion::Poll) return;
+  const Reader i = a.section("irq");
+  if (pf.firmware.irq_coalesce_count > 1 && !(pf.firmware.irq_coalesce_timeout_s > 0))
+    i.fail("coalesce_count",
+           "coalescing " + std::to_string(pf.firmware.irq_coalesce_count) +
+               " completions per interrupt needs coalesce_timeout: without it the last partial batch of the run is never announced",
+           "set platform.async.irq.coalesce_timeout, or coalesce_count: 1");
+  if (pf.firmware.irq_coalesce_timeout_s > rc.drain_limit_s)
+    i.fail("coalesce_timeout", "longer than run.drain_limit (" + fmt_time(rc.drain_limit_s) +
+                                   "): the last partial batch is announced after the drain gives up");
+  if (pf.async.repoll_s > rc.drain_limit_s)
+    a.section("hybrid").fail("repoll", "longer than run.drain_limit (" + fmt_time(rc.drain_limit_s) + ")");
+}
 
 void check_scenario(const Reader& root, Scenario& sc, const SyntheticDiskSpec& g) {
   const Reader p = root.section("platform");
@@ -432,6 +494,7 @@ void check_scenario(const Reader& root, Scenario& sc, const SyntheticDiskSpec& g
       a.section("firmware").fail("poll_interval", "longer than run.drain_limit (" + fmt_time(rc.drain_limit_s) +
                                                       "): the card never takes the last requests");
   }
+  check_completion(sc, p, storage);
   if (!storage && pf.io_path == IoPath::Sync && pf.hba.coalesce_count > 1) {
     const Reader h = p.section("sync").section("hba");
     // At most this many replies can be outstanding on one adapter.

@@ -4,13 +4,14 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
 using namespace sc_core;
 
 namespace iosim {
 
 CardMemory::CardMemory(sc_module_name name, const ring::Layout& layout, QueueController& qc)
-    : sc_module(name), bar("bar"), layout_(layout), qc_(qc), mem_(layout.bytes(), 0) {
+    : sc_module(name), bar("bar"), irq("irq"), layout_(layout), qc_(qc), mem_(layout.bytes(), 0) {
   bar.register_b_transport(this, &CardMemory::b_transport);
   // The tail flag marks the last record of each ring: both sides wrap there.
   mem_[layout_.req_rec(layout_.depth - 1) + ring::req::kTail] = 1;
@@ -37,9 +38,51 @@ void CardMemory::popped(void* self, bool ok) {
   m->taken_.notify(SC_ZERO_TIME);
 }
 
+void CardMemory::trace_irq() { line_.trace(name(), "irq", 1); }
+
+void CardMemory::update_line() {
+  const bool assert_now = (odr_ & ~oimr_) != 0;
+  const bool was = line_.level() != 0;
+  line_.set(assert_now ? 1 : 0);
+  if (assert_now && !was) {
+    if (irq.size() == 0) protocol_error("card interrupt asserted but INTA# is not connected");
+    ++irq_raised_;
+    irq->raise();
+  }
+}
+
+void CardMemory::ring_doorbell() {
+  odr_ |= ring::mu::kDoorbell;
+  update_line();
+}
+
+// The messaging unit's page: 32-bit registers, any other offset or width is
+// an address error (a driver bug, reported by the bus).
+void CardMemory::register_access(tlm::tlm_generic_payload& gp, uint64_t off) {
+  const uint64_t reg = off - layout_.regs_base();
+  uint8_t* data = gp.get_data_ptr();
+  if (gp.get_data_length() != 4 || (reg != ring::mu::kOdr && reg != ring::mu::kOisr && reg != ring::mu::kOimr)) {
+    gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    return;
+  }
+  uint32_t v = 0;
+  if (gp.is_write()) {
+    std::memcpy(&v, data, 4);
+    if (reg == ring::mu::kOdr) odr_ &= ~v;  // write 1 to clear
+    else if (reg == ring::mu::kOimr) oimr_ = v;
+    else { gp.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE); return; }  // OISR is read-only
+    update_line();
+  } else {
+    v = reg == ring::mu::kOimr ? oimr_ : odr_;  // OISR shows the doorbell bit, masked or not
+    std::memcpy(data, &v, 4);
+  }
+  gp.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
 void CardMemory::b_transport(tlm::tlm_generic_payload& gp, sc_time& delay) {
   const uint64_t off = gp.get_address();  // the bus hands targets BAR-relative addresses
   const unsigned len = gp.get_data_length();
+  if (off >= layout_.regs_base() && off + len <= layout_.bar_bytes()) { register_access(gp, off); return; }
   if (off + len > mem_.size()) { gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE); return; }
   uint8_t* data = gp.get_data_ptr();
   const uint64_t cb = layout_.cpl_base();

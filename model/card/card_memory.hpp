@@ -12,7 +12,15 @@
 // firmware fires. The caller is told when that is: through the bus's
 // PciDisconnect::hold (no wait states: the PCI write itself is done), or for
 // a plain TLM initiator as the returned delay.
+//
+// The page after the rings holds the messaging unit's interrupt registers
+// (ring_layout.hpp, mu::): the firmware rings the outbound doorbell, the host
+// reads, clears and masks it; `irq` (INTA#) is raised on each edge of
+// ODR & ~OIMR from zero to non-zero. Only a card completing by interrupt
+// (platform.async.completion: irq or hybrid) uses them.
 #include "model/card/queue_controller.hpp"
+#include "model/common/irq.hpp"
+#include "model/stats/stats.hpp"
 #include "model/card/ring_layout.hpp"
 
 #include <systemc>
@@ -25,6 +33,9 @@ namespace iosim {
 class CardMemory : public sc_core::sc_module {
 public:
   tlm_utils::simple_target_socket<CardMemory> bar;
+  // INTA#, bound by IoCard to its own `irq` port. Zero or one binding: a card
+  // that only polls (the paper's) may leave it unbound.
+  sc_core::sc_port<IrqIf, 1, sc_core::SC_ZERO_OR_MORE_BOUND> irq;
 
   CardMemory(sc_core::sc_module_name name, const ring::Layout& layout, QueueController& qc);
   const ring::Layout& layout() const { return layout_; }
@@ -33,6 +44,16 @@ public:
   uint8_t* cpl_record(uint32_t i) { return &mem_[layout_.cpl_rec(i)]; }
   sc_core::sc_event& request_posted() { return posted_; }  // host just made a request valid
   sc_core::sc_event& completion_taken() { return taken_; }  // host just freed a completion slot
+  // Messaging unit, firmware side: set the outbound doorbell (a store over
+  // the local bus). Raises INTA# if the doorbell was clear and is not masked.
+  void ring_doorbell();
+  bool doorbell_pending() const { return odr_ != 0; }
+  // The interrupt line: waveform signal `irq` (call before the run, when the
+  // card completes by interrupt) and edges raised since the last reset.
+  void trace_irq();
+  uint64_t irq_raised() const { return irq_raised_; }
+  double irq_asserted_fraction() const { return line_.mean(); }
+  void reset_irq_stats() { irq_raised_ = 0; line_.reset(); }
 
 private:
   void b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
@@ -40,6 +61,12 @@ private:
   static void pushed(void* self, bool ok);
   static void popped(void* self, bool ok);
   [[noreturn]] void protocol_error(const std::string& what) const;
+  void register_access(tlm::tlm_generic_payload& gp, uint64_t off);
+  void update_line();  // INTA# = ODR & ~OIMR; raise on a rising edge
+
+  uint32_t odr_ = 0, oimr_ = 0;
+  uint64_t irq_raised_ = 0;
+  LevelTracker line_;
 
   ring::Layout layout_;
   QueueController& qc_;

@@ -6,7 +6,13 @@
 // disk with tagged queueing); when every piece is back, program the DMA engine
 // to copy the data into the host buffer; when the DMA is done, fill the
 // completion record at P_SC (if free), set it valid, P_SC++. No interrupt to the
-// host. The order of the SCSI commands per disk is a policy
+// host on the paper's card; with `irq` set (platform.async.completion: irq or
+// hybrid, issue 8) it then rings the messaging unit's outbound doorbell
+// (card_memory.hpp), which raises INTA#: once per `irq_coalesce_count`
+// completions, or `irq_coalesce_timeout` after the first one not yet
+// announced, whichever comes first; a completion posted while the doorbell is
+// still set (the host has not cleared it yet, so its drain will see it) is
+// not counted. The order of the SCSI commands per disk is a policy
 // (model/common/io_sched.hpp): fifo (default) hands each command to the SCSI
 // controller as the request is taken, as the card always did, and the
 // controller's per-target FIFO holds what exceeds the tags; any other policy
@@ -53,6 +59,14 @@ struct FirmwareParams {
   int tags_per_disk = 64;
   CmDiskBound round_bound;  // for the round-based policies' report (set by the builder)
   bool report_errors = false;  // add `failed` to the stats (scenarios with faults)
+  // Completion by interrupt (issue 8), set by the builder from
+  // platform.async.completion (irq, hybrid) and platform.async.irq.
+  bool irq = false;
+  int irq_coalesce_count = 1;          // completions per doorbell (1: every completion)
+  double irq_coalesce_timeout_s = 0;   // longest hold of a partial batch (0: none; needed when count > 1)
+  // One store to the MU's ODR over the local bus, plus the test of the
+  // doorbell and the count (estimate: a few tens of cycles of an XScale).
+  double doorbell_cycles = 50;
 };
 
 class Firmware : public sc_core::sc_module, public Reporter {
@@ -79,6 +93,9 @@ private:
   void on_slot_freed();       // SC_METHOD: the host freed a completion slot
   void take_request();
   void post_completion(IoRequest& job);
+  void announce();          // irq: count the posted completion, ring the doorbell when due
+  void ring_doorbell();
+  void coalesce_method();   // SC_METHOD: the coalescing timeout expired
   // A request is taken only with a completion slot kept for it: jobs in the
   // card + valid completions <= ring depth. The card's memory is finite, so
   // when the storage falls behind, requests wait on the request ring, it
@@ -104,6 +121,9 @@ private:
   std::vector<Backlog> backlog_;    // per RAID0 member; empty with fifo
   sc_core::sc_event scsi_ev_, dma_req_ev_, dma_done_ev_;
   sc_core::sc_event wake_ev_;  // an idle firmware's next poll instant with news
+  sc_core::sc_event coalesce_ev_;  // irq: the oldest unannounced completion's timeout
+  int unannounced_ = 0;            // irq: completions posted since the last doorbell
+  uint64_t doorbells_ = 0;
   bool idle_ = false, wants_slot_ = false;
   sc_core::sc_time pending_;   // firmware time accrued, not yet spent
   LevelTracker busy_, in_card_;

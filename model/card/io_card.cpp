@@ -12,8 +12,10 @@ ring::Layout layout_of(const IoCardParams& p) {
 
 IoCard::IoCard(sc_core::sc_module_name name, const IoCardParams& p, std::vector<ScsiBus*> buses,
                const std::vector<std::pair<int, int>>& members, const Raid0Geometry& geo)
-    : sc_module(name), qc("qc", p.queue_ctrl), mem("mem", layout_of(p), qc),
+    : sc_module(name), irq("irq"), qc("qc", p.queue_ctrl), mem("mem", layout_of(p), qc),
       dma_master("dma", PciMasterParams::device()), dma_port_(dma_master) {
+  mem.irq.bind(irq);  // the messaging unit drives the card's INTA#
+  if (p.firmware.irq) mem.trace_irq();
   ScsiInitiatorParams ip;
   ip.per_target_limit = p.tags_per_disk;
   ip.port_limit = 16 * p.tags_per_disk;  // no port-wide limit below the per-target ones

@@ -30,6 +30,11 @@ public:
   // members[k] = (bus index, target id) of RAID0 member k.
   IoCard(sc_core::sc_module_name name, const IoCardParams& p, std::vector<ScsiBus*> buses,
          const std::vector<std::pair<int, int>>& members, const Raid0Geometry& geo);
+  // INTA# of the card's messaging unit (issue 8), to the host's interrupt
+  // controller: bound in sim/platform.cpp to HostOs::irq_line(n). Raised only
+  // when the firmware completes by interrupt; the paper's polling card may
+  // leave it unbound.
+  sc_core::sc_port<IrqIf, 1, sc_core::SC_ZERO_OR_MORE_BOUND> irq;
   QueueController qc;
   CardMemory mem;
   PciMaster dma_master;  // bind dma_master.socket to the PCI bus; mem.bar is the BAR target

@@ -35,11 +35,29 @@ inline uint8_t outcome(uint8_t status) { return uint8_t(status >> kOutcomeShift)
 constexpr uint32_t kBytes = 24;
 }  // namespace cpl
 
+// The card's messaging-unit registers (issue 8: the card completing by
+// interrupt), one 4 KiB page after the rings in the same BAR. Names and
+// offsets of the Intel 80321 (IOP321) Messaging Unit, the I2O-style block the
+// card's XScale exposes to the host (also the layout of the Fusion-MPT
+// system interface: interrupt status 0x30, mask 0x34): the firmware sets the
+// outbound doorbell (ODR) to announce completions; the host reads the
+// outbound interrupt status (OISR), clears the doorbell by writing 1 to its
+// bit (write-1-to-clear), and masks the interrupt in OIMR. INTA# is asserted
+// while ODR & ~OIMR is non-zero. With the paper's polling the firmware never
+// rings it and the host never touches the page.
+namespace mu {
+constexpr uint32_t kOdr = 0x2C, kOisr = 0x30, kOimr = 0x34;
+constexpr uint32_t kDoorbell = 0x1;  // the one doorbell bit the firmware uses: "completions posted"
+constexpr uint64_t kBytes = 4096;
+}  // namespace mu
+
 struct Layout {
   uint32_t depth = 5000;  // records per ring (paper: 5000)
   uint64_t req_base() const { return 0; }
   uint64_t cpl_base() const { return (uint64_t(depth) * req::kBytes + 4095) / 4096 * 4096; }
   uint64_t bytes() const { return cpl_base() + (uint64_t(depth) * cpl::kBytes + 4095) / 4096 * 4096; }
+  uint64_t regs_base() const { return bytes(); }             // the messaging unit's page (mu::)
+  uint64_t bar_bytes() const { return bytes() + mu::kBytes; }  // the whole BAR: rings + registers
   uint64_t req_rec(uint32_t i) const { return req_base() + uint64_t(i) * req::kBytes; }
   uint64_t cpl_rec(uint32_t i) const { return cpl_base() + uint64_t(i) * cpl::kBytes; }
 };

@@ -40,6 +40,12 @@ void Lsi53c1030::b_transport(tlm::tlm_generic_payload& gp, sc_time&) {
       gp.set_response_status(tlm::TLM_OK_RESPONSE);
       return;
     }
+    if (off == mpt::kIntMask) {
+      masked_ = (v & mpt::kReplyIntMask) != 0;
+      if (!masked_ && !irq_asserted_ && !reply_fifo_.empty()) raise_irq();  // replies queued while masked
+      gp.set_response_status(tlm::TLM_OK_RESPONSE);
+      return;
+    }
     if (off != mpt::kRequestFifo) { gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE); return; }
     request_fifo_.push_back(v);
     request_ev_.notify(SC_ZERO_TIME);
@@ -47,7 +53,11 @@ void Lsi53c1030::b_transport(tlm::tlm_generic_payload& gp, sc_time&) {
     if (off == mpt::kIntStatus) {
       v = reply_fifo_.empty() ? 0 : 1;
     } else if (off == mpt::kReplyFifo) {
-      if (reply_fifo_.empty()) { v = mpt::kEmpty; irq_asserted_ = false; }
+      if (reply_fifo_.empty()) {
+        v = mpt::kEmpty;
+        irq_asserted_ = false;
+        if (masked_) unannounced_ = 0;  // the poll took them all
+      }
       else { v = reply_fifo_.front(); reply_fifo_.pop_front(); }
     } else { gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE); return; }
     std::memset(gp.get_data_ptr(), 0, gp.get_data_length());
@@ -135,23 +145,28 @@ void Lsi53c1030::post_reply(uint32_t word) {
   // The interrupt line stays asserted until the ISR reads the FIFO empty, so a
   // reply arriving during the ISR's drain needs no new interrupt.
   if (irq_asserted_) { unannounced_ = 0; return; }
+  if (masked_) return;  // the host polls; unmasking raises it if replies are still queued
   if (unannounced_ >= p_.coalesce_count) {
-    unannounced_ = 0;
-    irq_asserted_ = true;
-    ++interrupts_;
-    irq->raise();
-  } else if (p_.coalesce_timeout_s > 0) {
-    coalesce_ev_.notify(sc_time(p_.coalesce_timeout_s, SC_SEC));  // an earlier pending notify wins
+    raise_irq();
+  } else if (p_.coalesce_timeout_s > 0 && unannounced_ == 1) {
+    // The timer starts at the batch's first reply (an earlier pending notify
+    // would win, but raise_irq cancels the previous batch's).
+    coalesce_ev_.notify(sc_time(p_.coalesce_timeout_s, SC_SEC));
   }
+}
+
+void Lsi53c1030::raise_irq() {
+  unannounced_ = 0;
+  coalesce_ev_.cancel();  // that batch is announced: its timer must not cut the next one short
+  irq_asserted_ = true;
+  ++interrupts_;
+  irq->raise();
 }
 
 // Coalescing timer: a partial batch is announced after the timeout.
 void Lsi53c1030::coalesce_method() {
-  if (irq_asserted_ || unannounced_ == 0) return;
-  unannounced_ = 0;
-  irq_asserted_ = true;
-  ++interrupts_;
-  irq->raise();
+  if (irq_asserted_ || masked_ || unannounced_ == 0) return;
+  raise_irq();
 }
 
 void Lsi53c1030::reset_stats() {

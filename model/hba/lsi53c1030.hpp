@@ -24,6 +24,12 @@ struct Lsi53c1030Params {
   double iop_cycles_per_request = 4000;  // frame decode + SCSI start (estimate, ~18 us)
   double iop_cycles_per_reply = 1500;    // context reply + interrupt (estimate)
   uint32_t frame_bytes = 128;         // request frame <= 128 B (manual)
+  // Reply coalescing: Fusion-MPT IOC Page 1 (MPI spec; mpi_cnfg.h
+  // CONFIG_PAGE_IOC_1): Flags bit REPLY_COALESCING, CoalescingDepth (replies
+  // per interrupt, an 8-bit field) and CoalescingTimeout (microseconds; Linux
+  // mptbase.c caps it at MPT_COALESCING_TIMEOUT = 0x10, 16 us). The interrupt
+  // is raised after `coalesce_count` replies, or `coalesce_timeout` after the
+  // first reply not yet announced, whichever comes first.
   int coalesce_count = 1;             // replies per interrupt; 1 = coalescing off (paper's default)
   double coalesce_timeout_s = 0;      // max hold of a partial batch
   // Address replies (a command that did not end GOOD): reply frames in host
@@ -41,6 +47,12 @@ struct Lsi53c1030Params {
 // Register offsets in the chip's PCI memory BAR (Fusion-MPT system interface).
 namespace mpt {
 constexpr uint64_t kIntStatus = 0x30;
+// Host Interrupt Mask (MPI: HostInterruptMask, bit MPI_HIM_RIM = 0x8 masks
+// the reply interrupt): the hybrid driver masks it while it polls the reply
+// FIFO (issue 8). While masked, replies queue without an interrupt; unmasking
+// with replies queued raises it at once.
+constexpr uint64_t kIntMask = 0x34;
+constexpr uint32_t kReplyIntMask = 0x8;
 constexpr uint64_t kRequestFifo = 0x40;
 constexpr uint64_t kReplyFifo = 0x44;
 constexpr uint32_t kEmpty = 0xFFFFFFFFu;
@@ -67,6 +79,7 @@ private:
   void post_reply(uint32_t word);
   void error_reply(IoRequest& cmd);
   void coalesce_method();
+  void raise_irq();  // assert INTA# (a rising edge: one interrupt)
 
   // The chip's own copy of a command while it is on the SCSI side.
   struct MptCommand { uint32_t context; };
@@ -80,6 +93,7 @@ private:
   sc_core::sc_event reply_freed_ev_;
   sc_core::sc_event request_ev_, done_ev_, coalesce_ev_;
   bool irq_asserted_ = false;
+  bool masked_ = false;  // HostInterruptMask's reply bit
   int unannounced_ = 0;
   LevelTracker iop_busy_, reply_busy_, outstanding_;
   uint64_t requests_ = 0, replies_ = 0, interrupts_ = 0, error_replies_ = 0;

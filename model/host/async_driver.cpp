@@ -3,6 +3,8 @@
 #include "model/fault/fault.hpp"
 #include "model/stats/vcd.hpp"
 
+#include <stdexcept>
+
 namespace iosim {
 
 AsyncDriver::AsyncDriver(sc_core::sc_module_name name, HostOs& os, const AsyncDriverParams& p,
@@ -15,6 +17,15 @@ AsyncDriver::AsyncDriver(sc_core::sc_module_name name, HostOs& os, const AsyncDr
     v_batch_ = w->add(name_, "batch", 16);    // completions taken at the last wake-up
     v_blocked_ = w->add(name_, "ring_full_waiters", 16);  // processes blocked on a full request ring
     for (int v : {v_poll_, v_polls_, v_batch_, v_blocked_}) w->set(v, 0);
+  }
+  if (p_.completion != CardCompletion::Poll) {  // request_irq: the card's INTA# runs isr()
+    if (p_.budget < 1) throw std::invalid_argument(name_ + ": hybrid budget must be >= 1");
+    p_.regs_offset = layout_.regs_base();
+    os_.request_irq(p_.irq_line, [this](CpuCtx& c) { isr(c); });
+    if (p_.completion == CardCompletion::Hybrid) {
+      napi_ = os_.create_task(name_ + ".napi", true);
+      masked_.trace(name_, "irq_masked", 1);  // waveform (--vcd) only
+    }
   }
 }
 
@@ -57,20 +68,15 @@ void AsyncDriver::wait_for_slot(CpuCtx& c, Burst retry) {
 }
 
 void AsyncDriver::start() {
+  if (p_.completion != CardCompletion::Poll) return;  // the handler is attached (constructor)
   poller_ = os_.create_task(std::string(name()) + ".poller", true);
   next_poll_ = sc_core::sc_time(p_.poll_period_s, sc_core::SC_SEC);
   os_.wake(poller_, [this](CpuCtx& c) { os_.sleep_until(c, next_poll_, [this](CpuCtx& c2) { poll(c2); }); });
 }
 
-void AsyncDriver::poll(CpuCtx& c) {
-  ++polls_;
-  VcdWriter* w = vcd_writer();
-  if (w) {  // the burst's scheduler cost is still ahead of simulated time
-    w->schedule(v_poll_, 1, vcd_ps(c.local_time()));
-    w->schedule(v_polls_, ++vcd_polls_, vcd_ps(c.local_time()));
-  }
+uint64_t AsyncDriver::drain(CpuCtx& c, uint64_t budget, CpuCat cat) {
   uint64_t n = 0;
-  for (;;) {
+  while (n < budget) {
     // The status byte: ownership bit (queue controller) and outcome (firmware).
     const uint8_t st = uint8_t(c.pio_read(cpl_addr(p_hc_, ring::cpl::kStatus), 1));
     if ((st & ring::cpl::kOwnershipMask) != ring::kValid) break;
@@ -80,7 +86,7 @@ void AsyncDriver::poll(CpuCtx& c) {
       req.status = kStatusEio;
       ++eio_;
     }
-    c.compute(p_.complete_cycles, CpuCat::System);
+    c.compute(p_.complete_cycles, cat);
     done->io_done(c, req);  // marks the buffer done; the process finds it by its flag
     const uint8_t invalid = ring::kInvalid;
     c.pio_write(cpl_addr(p_hc_, ring::cpl::kStatus), &invalid, 1);
@@ -88,14 +94,25 @@ void AsyncDriver::poll(CpuCtx& c) {
     ++n;
   }
   drained_ += n;
-  batch_.add(double(n));
   auto waiting = std::move(waiting_);
   waiting_.clear();
   for (auto& [t, b] : waiting) {
-    c.compute(os_.params().cost.wakeup, CpuCat::System, true);
+    c.compute(os_.params().cost.wakeup, cat, true);
     c.sync();
     os_.wake(t, std::move(b));
   }
+  return n;
+}
+
+void AsyncDriver::poll(CpuCtx& c) {
+  ++polls_;
+  VcdWriter* w = vcd_writer();
+  if (w) {  // the burst's scheduler cost is still ahead of simulated time
+    w->schedule(v_poll_, 1, vcd_ps(c.local_time()));
+    w->schedule(v_polls_, ++vcd_polls_, vcd_ps(c.local_time()));
+  }
+  const uint64_t n = drain(c, std::numeric_limits<uint64_t>::max(), CpuCat::System);
+  batch_.add(double(n));
   if (w) {
     w->set(v_blocked_, 0);
     w->set(v_batch_, n);
@@ -105,16 +122,115 @@ void AsyncDriver::poll(CpuCtx& c) {
   os_.sleep_until(c, next_poll_, [this](CpuCtx& c2) { poll(c2); });
 }
 
-void AsyncDriver::reset_stats() { submitted_ = full_ = polls_ = drained_ = eio_ = 0; batch_.clear(); }
+// The card's INTA# handler (irq, hybrid).
+void AsyncDriver::isr(CpuCtx& c) {
+  ++isr_runs_;
+  if (isr_busy_) {  // running on the other CPU: it goes round once more (2.4 do_IRQ, IRQ_PENDING)
+    isr_again_ = true;
+    return;
+  }
+  isr_busy_ = true;
+  VcdWriter* w = vcd_writer();
+  do {
+    isr_again_ = false;
+    c.compute(p_.isr_cycles, CpuCat::Irq);
+    // Is it ours (a PCI interrupt line may be shared)? OISR shows the doorbell.
+    if (!(uint32_t(c.pio_read(reg_addr(ring::mu::kOisr), 4)) & ring::mu::kDoorbell)) {
+      ++spurious_;
+      continue;
+    }
+    const uint32_t bit = ring::mu::kDoorbell;
+    if (p_.completion == CardCompletion::Hybrid) {
+      c.pio_write(reg_addr(ring::mu::kOimr), &bit, 4);  // mask: the poll thread takes over
+      c.pio_write(reg_addr(ring::mu::kOdr), &bit, 4);   // and clear (write 1 to clear)
+      masked_.set(1);
+      if (napi_active_) { napi_again_ = true; continue; }  // between its unmask and its end
+      napi_active_ = true;
+      c.compute(os_.params().cost.wakeup, CpuCat::Irq);
+      c.sync();
+      os_.wake(napi_, [this](CpuCtx& c2) { napi_poll(c2); });
+      continue;
+    }
+    c.pio_write(reg_addr(ring::mu::kOdr), &bit, 4);  // clear before draining: a later completion rings again
+    c.compute(p_.softirq_cycles, CpuCat::Irq);
+    if (w) w->schedule(v_poll_, 1, vcd_ps(c.local_time()));
+    const uint64_t n = drain(c, std::numeric_limits<uint64_t>::max(), CpuCat::Irq);
+    isr_drained_ += n;
+    batch_.add(double(n));
+    if (w) {
+      w->set(v_blocked_, 0);
+      w->set(v_batch_, n);
+      w->schedule(v_poll_, 0, vcd_ps(c.local_time()));
+    }
+  } while (isr_again_);
+  isr_busy_ = false;
+}
+
+// hybrid: one poll of the poll thread, interrupts masked.
+void AsyncDriver::napi_poll(CpuCtx& c) {
+  ++polls_;
+  VcdWriter* w = vcd_writer();
+  if (w) {
+    w->schedule(v_poll_, 1, vcd_ps(c.local_time()));
+    w->schedule(v_polls_, ++vcd_polls_, vcd_ps(c.local_time()));
+  }
+  // Clear the doorbell before looking: a completion posted after this look rings it again.
+  const uint32_t bit = ring::mu::kDoorbell;
+  c.pio_write(reg_addr(ring::mu::kOdr), &bit, 4);
+  const uint64_t n = drain(c, uint64_t(p_.budget), CpuCat::System);
+  batch_.add(double(n));
+  if (w) {
+    w->set(v_blocked_, 0);
+    w->set(v_batch_, n);
+    w->schedule(v_poll_, 0, vcd_ps(c.local_time()));
+  }
+  auto again = [this](CpuCtx& c2) { napi_poll(c2); };
+  if (n >= uint64_t(p_.budget) || (n > 0 && p_.repoll_s == 0)) { os_.requeue(c, again); return; }  // more may be there
+  if (n > 0) { os_.sleep_until(c, c.local_time() + sc_core::sc_time(p_.repoll_s, sc_core::SC_SEC), again); return; }
+  // Nothing new: interrupts back on (napi_complete). A doorbell rung since the
+  // clear above raises INTA# at once.
+  const uint32_t zero = 0;
+  c.pio_write(reg_addr(ring::mu::kOimr), &zero, 4);
+  masked_.set(0);
+  if (napi_again_) {  // that interrupt came and masked again: keep polling
+    napi_again_ = false;
+    masked_.set(1);
+    os_.requeue(c, again);
+    return;
+  }
+  napi_active_ = false;
+  os_.block(c, false);
+}
+
+void AsyncDriver::reset_stats() {
+  submitted_ = full_ = polls_ = drained_ = eio_ = 0;
+  isr_runs_ = spurious_ = isr_drained_ = 0;
+  masked_.reset();
+  batch_.clear();
+}
 
 void AsyncDriver::report(Stats& out, double window_s) const {
   const std::string name_ = name();
   StatGroup g = out.group(name_, "async_driver");
   g.add("submitted", double(submitted_) / window_s, "1/s", StatKind::Rate, "records put on the request ring");
   g.add("ring_full", double(full_) / window_s, "1/s", StatKind::Rate, "submits that found the request ring full");
-  g.add("polls", double(polls_) / window_s, "1/s", StatKind::Rate, "polling thread wake-ups");
-  g.add("batch_mean", batch_.mean(), "count", StatKind::Distribution, "completions drained per wake-up");
-  g.add("batch_max", batch_.max(), "count", StatKind::Distribution, "");
+  if (p_.completion != CardCompletion::Irq) {
+    g.add("polls", double(polls_) / window_s, "1/s", StatKind::Rate, "polling thread wake-ups");
+    g.add("batch_mean", batch_.mean(), "count", StatKind::Distribution, "completions drained per wake-up");
+    g.add("batch_max", batch_.max(), "count", StatKind::Distribution, "");
+  }
+  if (p_.completion != CardCompletion::Poll) {  // issue 8; the paper's polling adds nothing
+    g.add("interrupts", double(isr_runs_) / window_s, "1/s", StatKind::Rate, "card interrupts taken (handler entries)");
+    g.add("spurious", double(spurious_) / window_s, "1/s", StatKind::Rate, "interrupts that found the doorbell clear");
+    if (p_.completion == CardCompletion::Irq) {
+      g.add("completions_per_interrupt", batch_.mean(), "count", StatKind::Distribution, "completions drained per handler pass");
+      g.add("batch_max", batch_.max(), "count", StatKind::Distribution, "");
+    } else {
+      g.add("completions_per_interrupt", isr_runs_ ? double(drained_) / double(isr_runs_) : 0, "count",
+            StatKind::Distribution, "completions drained per interrupt taken (by the polls it started)");
+      g.add("irq_masked", 100 * masked_.mean(), "%", StatKind::Fraction, "time the card's interrupt is masked (polling)");
+    }
+  }
   if (p_.report_errors)
     g.add("eio", double(eio_), "count", StatKind::Counter, "requests ended with -EIO (the completion record's error byte set)");
   g.add("lock_contended", ring_lock_.acquisitions ? 100.0 * double(ring_lock_.contended) / double(ring_lock_.acquisitions) : 0, "%", StatKind::Fraction, "submits that found the ring lock held");

@@ -8,7 +8,21 @@
 // The polling kernel thread wakes every period (paper: 100 ms), and from P_HC
 // takes every valid completion in one batch: read status and callback, call the
 // callback (mark the buffer done), set the status invalid, advance P_HC. No
-// interrupts on this path.
+// interrupts on the paper's path.
+//
+// Completion modes (issue 8, `platform.async.completion`), one drain for all:
+//  - poll (the paper's, default): the polling thread above;
+//  - irq: the card rings its doorbell (model/card/firmware.hpp) and its INTA#
+//    runs this driver's handler (request_irq on `irq_line`): read the card's
+//    interrupt status (PIO read), clear the doorbell (posted write), then the
+//    bottom half drains the completion ring. Linux 2.4's do_IRQ never runs one
+//    line's handler on two CPUs at once: an interrupt taken while the handler
+//    runs elsewhere only makes that handler go round once more (IRQ_PENDING);
+//  - hybrid (NAPI-like): the handler masks the card's interrupt (a posted
+//    write to OIMR) and wakes a poll thread; each poll clears the doorbell and
+//    drains at most `budget` completions, then polls again (at once, or after
+//    `repoll` if set) while polls keep finding work; a poll that finds none
+//    unmasks the interrupt (a completion posted meanwhile raises it at once).
 //
 // Links: workload --HostIoIf--> AsyncDriver --(PIO through HostOs::pio)--> card;
 //        AsyncDriver --done--> workload (IoDoneIf), from the polling thread.
@@ -17,9 +31,17 @@
 #include "model/host/host_io_if.hpp"
 #include "model/host/host_os.hpp"
 
+#include <limits>
 #include <vector>
 
 namespace iosim {
+
+// How the host learns of completions on the card (issue 8).
+enum class CardCompletion { Poll, Irq, Hybrid };
+template <> struct EnumNames<CardCompletion> {
+  static constexpr std::array<std::pair<CardCompletion, const char*>, 3> table{
+      {{CardCompletion::Poll, "poll"}, {CardCompletion::Irq, "irq"}, {CardCompletion::Hybrid, "hybrid"}}};
+};
 
 struct AsyncDriverParams {
   double poll_period_s = 0.1;    // paper: the polling thread wakes every 100 ms
@@ -27,6 +49,19 @@ struct AsyncDriverParams {
   double complete_cycles = 1500; // per completion: callback, mark the buffer done (estimate)
   bool report_errors = false;    // add eio to the stats (scenarios with faults)
   uint64_t bar_base = 0xF0000000;  // where the card's memory window sits in bus space
+  // Completion by interrupt (issue 8). poll: the paper's; the rest unused.
+  CardCompletion completion = CardCompletion::Poll;
+  int irq_line = 0;                // host interrupt line of the card's INTA# (set by the builder)
+  uint64_t regs_offset = 0;        // the messaging unit's page in the BAR (ring::Layout::regs_base, set here)
+  double isr_cycles = 800;         // handler body besides its PIO accesses: the estimate of mptscsih's ISR (platform.sync.cost.isr)
+  double softirq_cycles = 1000;    // irq: raise and enter the bottom half that drains, per interrupt (estimate, ~0.8 us)
+  // hybrid: completions one poll may take before it yields the CPU;
+  // NAPI_POLL_WEIGHT, the weight most Linux drivers give netif_napi_add (64).
+  int budget = 64;
+  // hybrid: between two polls that keep finding work. 0: poll again at once
+  // (back through the run queue: NAPI). A 2.4 kernel thread sleeps in whole
+  // jiffies, 10 ms at HZ=100.
+  double repoll_s = 0;
 };
 
 class AsyncDriver : public sc_core::sc_module, public HostIoIf, public Reporter {
@@ -39,13 +74,21 @@ public:
   // A process that found the ring full sleeps here; the poller wakes it after
   // its next drain (slots may have freed by then).
   void wait_for_slot(CpuCtx& c, Burst retry) override;
-  void start();   // create and start the polling thread
+  void start();   // poll: create and start the polling thread; irq, hybrid: request_irq (and the poll thread)
 
   void reset_stats() override;
   void report(Stats& out, double window_s) const override;
 
 private:
   void poll(CpuCtx& c);
+  // The one drain of the completion ring (every mode): take at most `budget`
+  // valid completions from P_HC, then wake the processes waiting for a
+  // request slot. Costs are charged to `cat` (System in a thread, Irq in a
+  // handler). Returns how many it took.
+  uint64_t drain(CpuCtx& c, uint64_t budget, CpuCat cat);
+  void isr(CpuCtx& c);           // irq, hybrid: the card's interrupt handler
+  void napi_poll(CpuCtx& c);     // hybrid: one poll of the poll thread
+  uint64_t reg_addr(uint32_t reg) const { return p_.bar_base + p_.regs_offset + reg; }
   uint64_t req_addr(uint32_t i, uint32_t field) const { return p_.bar_base + layout_.req_rec(i) + field; }
   uint64_t cpl_addr(uint32_t i, uint32_t field) const { return p_.bar_base + layout_.cpl_rec(i) + field; }
 
@@ -62,6 +105,12 @@ private:
   std::vector<std::pair<Task*, Burst>> waiting_;
   uint64_t submitted_ = 0, full_ = 0, polls_ = 0, drained_ = 0, eio_ = 0;
   Samples batch_;
+  // irq, hybrid
+  Task* napi_ = nullptr;            // hybrid: the poll thread
+  bool isr_busy_ = false, isr_again_ = false;    // 2.4 IRQ_INPROGRESS / IRQ_PENDING
+  bool napi_active_ = false, napi_again_ = false;  // NAPI_STATE_SCHED, and an interrupt taken while it was set
+  uint64_t isr_runs_ = 0, spurious_ = 0, isr_drained_ = 0;
+  LevelTracker masked_;             // hybrid: card interrupt masked (the poll thread owns the ring)
   int v_poll_ = -1, v_polls_ = -1, v_batch_ = -1, v_blocked_ = -1;  // VCD signal ids
   uint64_t vcd_polls_ = 0;  // never reset: the waveform counts from time 0
 };

@@ -3,6 +3,7 @@
 #include "model/common/split_join.hpp"
 #include "model/fault/fault.hpp"
 
+#include <limits>
 #include <stdexcept>
 
 namespace iosim {
@@ -12,9 +13,12 @@ SyncDriver::SyncDriver(sc_core::sc_module_name name, HostOs& os, const SyncDrive
     : sc_module(name), done("done"), frames("frames"), os_(os), p_(p), raid_(raid), routes_(std::move(routes)),
       devs_(routes_.size()), adapters_(adapter_reg_base.size()), contexts_(this->name()) {
   if (p.queue_depth < 1 || p.can_queue < 1) throw std::invalid_argument("queue_depth and can_queue must be >= 1");
+  if (p.budget < 1) throw std::invalid_argument("hybrid budget must be >= 1");
   for (size_t a = 0; a < adapters_.size(); ++a) {
     adapters_[a].reg_base = adapter_reg_base[a];
     os_.request_irq(int(a), [this, a](CpuCtx& c) { isr(c, int(a)); });
+    if (p_.completion == SyncCompletion::Hybrid)
+      adapters_[a].poller = os_.create_task(std::string(this->name()) + ".poll" + std::to_string(a), true);
   }
   for (size_t d = 0; d < routes_.size(); ++d) {
     devs_[d].queue = make_io_sched(p_.sched);
@@ -100,19 +104,57 @@ void SyncDriver::kick_adapter(CpuCtx& c, int ai) {
 }
 
 void SyncDriver::isr(CpuCtx& c, int ai) {
+  if (p_.completion == SyncCompletion::Hybrid) { hybrid_isr(c, ai); return; }
   Adapter& a = adapters_[size_t(ai)];
   ++isr_runs_;
   c.compute(p_.isr_cycles, CpuCat::Irq);
   c.pio_read(a.reg_base + mpt::kIntStatus, 4);
+  service(c, ai, std::numeric_limits<uint64_t>::max(), CpuCat::Irq);
+}
+
+// hybrid: mask the reply interrupt, hand the FIFO to the adapter's poll thread.
+void SyncDriver::hybrid_isr(CpuCtx& c, int ai) {
+  Adapter& a = adapters_[size_t(ai)];
+  ++isr_runs_;
+  c.compute(p_.isr_cycles, CpuCat::Irq);
+  c.pio_read(a.reg_base + mpt::kIntStatus, 4);
+  const uint32_t mask = mpt::kReplyIntMask;
+  c.pio_write(a.reg_base + mpt::kIntMask, &mask, 4);
+  if (a.polling) { a.again = true; return; }  // between its unmask and its end: it polls on
+  a.polling = true;
+  c.compute(os_.params().cost.wakeup, CpuCat::Irq);
+  c.sync();
+  os_.wake(a.poller, [this, ai](CpuCtx& c2) { hybrid_poll(c2, ai); });
+}
+
+void SyncDriver::hybrid_poll(CpuCtx& c, int ai) {
+  Adapter& a = adapters_[size_t(ai)];
+  ++polls_;
+  const uint64_t n = service(c, ai, uint64_t(p_.budget), CpuCat::System);
+  poll_replies_ += n;
+  auto again = [this, ai](CpuCtx& c2) { hybrid_poll(c2, ai); };
+  if (n >= uint64_t(p_.budget) || (n > 0 && p_.repoll_s == 0)) { os_.requeue(c, again); return; }
+  if (n > 0) { os_.sleep_until(c, c.local_time() + sc_core::sc_time(p_.repoll_s, sc_core::SC_SEC), again); return; }
+  const uint32_t unmask = 0;  // the FIFO read empty: interrupts back on
+  c.pio_write(a.reg_base + mpt::kIntMask, &unmask, 4);
+  if (a.again) { a.again = false; os_.requeue(c, again); return; }
+  a.polling = false;
+  os_.block(c, false);
+}
+
+uint64_t SyncDriver::service(CpuCtx& c, int ai, uint64_t budget, CpuCat cat) {
+  Adapter& a = adapters_[size_t(ai)];
+  uint64_t n = 0;
   // Two ISRs (one per CPU) may be in flight at once: each takes its own list.
   std::vector<IoRequest*> back;
   if (!spare_lists_.empty()) {
     back = std::move(spare_lists_.back());
     spare_lists_.pop_back();
   }
-  for (;;) {
+  while (n < budget) {
     const uint32_t v = uint32_t(c.pio_read(a.reg_base + mpt::kReplyFifo, 4));
     if (v == mpt::kEmpty) break;
+    ++n;
     ++replies_;
     if (!(v & mpi::kAddressReplyBit)) {  // context reply: the command ended GOOD
       back.push_back(&contexts_.retire(v));
@@ -124,7 +166,7 @@ void SyncDriver::isr(CpuCtx& c, int ai) {
     ++error_replies_;
     const uint32_t addr = (v & ~mpi::kAddressReplyBit) << 1;
     const MptReply rep = frames->take_reply(addr);
-    c.compute(p_.error_reply_cycles, CpuCat::Irq);
+    c.compute(p_.error_reply_cycles, cat);
     IoRequest& pc = contexts_.retire(rep.context);
     frames->free(frame_addr(rep.context));
     pc.status = rep.scsi_status == scsi::kCheckCondition && (rep.scsi_state & mpi::kScsiStateAutosenseValid)
@@ -136,7 +178,7 @@ void SyncDriver::isr(CpuCtx& c, int ai) {
   // Bottom half: finish each command, refill the queues, wake the owners.
   c.lock(io_request_lock_);
   for (IoRequest* pc : back) {
-    c.compute(p_.bottom_half_cycles, CpuCat::Irq);
+    c.compute(p_.bottom_half_cycles, cat);
     const int dev = int(pc->ext<MemberIndex>().member);
     Device& d = devs_[size_t(dev)];
     if (pc->status != 0 && retry(*pc)) {  // scsi_retry_command: straight back to the adapter
@@ -162,12 +204,14 @@ void SyncDriver::isr(CpuCtx& c, int ai) {
   c.unlock(io_request_lock_);
   back.clear();
   spare_lists_.push_back(std::move(back));
+  return n;
 }
 
 void SyncDriver::reset_stats() {
   io_request_lock_.spin_s = 0;
   for (auto& d : devs_) { d.queued.reset(); d.active.reset(); d.queue->reset_stats(); }
   dispatched_ = isr_runs_ = replies_ = eio_ = retries_ = error_replies_ = 0;
+  polls_ = poll_replies_ = 0;
 }
 
 void SyncDriver::report(Stats& out, double window_s) const {
@@ -188,6 +232,10 @@ void SyncDriver::report(Stats& out, double window_s) const {
   g.add("interrupts", double(isr_runs_) / window_s, "1/s", StatKind::Rate, "ISR runs");
   g.add("io_request_lock_spin", 1e6 * io_request_lock_.spin_s / window_s, "us/s", StatKind::Rate, "CPU time spinning on io_request_lock");
   g.add("replies_per_interrupt", isr_runs_ ? double(replies_) / double(isr_runs_) : 0, "count", StatKind::Distribution, "");
+  if (p_.completion == SyncCompletion::Hybrid) {  // issue 8; irq (the default) adds nothing
+    g.add("polls", double(polls_) / window_s, "1/s", StatKind::Rate, "reply FIFO polls by the poll threads");
+    g.add("replies_per_poll", polls_ ? double(poll_replies_) / double(polls_) : 0, "count", StatKind::Distribution, "");
+  }
   if (p_.report_errors) {
     g.add("eio", double(eio_), "count", StatKind::Counter, "requests ended with -EIO (a piece failed after the mid-layer's retries)");
     g.add("scsi_retries", double(retries_), "count", StatKind::Counter, "commands the mid-layer sent again (MEDIUM ERROR)");

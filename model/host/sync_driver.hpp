@@ -11,6 +11,13 @@
 // next dispatch) and completes the request through `done` when its last piece
 // is back.
 //
+// Completion mode (issue 8, `platform.sync.completion`): irq (above, the
+// default) or hybrid, NAPI style: the ISR masks the adapter's reply interrupt
+// (a posted write to HostInterruptMask) and wakes that adapter's poll thread,
+// which takes at most `budget` replies per poll through the same reply loop
+// and bottom half as the ISR, polls again (at once, or after `repoll`) while
+// polls keep finding replies, and unmasks when one finds none.
+//
 // Links: workload --HostIoIf--> SyncDriver --frames--> MptFrameMemory <-- HBA;
 //        PIO to the HBAs' registers through the HostOs's pio port;
 //        HBA irq --> HostOs::irq_line(a) --> SyncDriver::isr(a);
@@ -27,6 +34,12 @@
 #include <vector>
 
 namespace iosim {
+
+enum class SyncCompletion { Irq, Hybrid };
+template <> struct EnumNames<SyncCompletion> {
+  static constexpr std::array<std::pair<SyncCompletion, const char*>, 2> table{
+      {{SyncCompletion::Irq, "irq"}, {SyncCompletion::Hybrid, "hybrid"}}};
+};
 
 struct SyncDriverParams {
   int queue_depth = 7;             // per device: 2.4 mptscsih cmd_per_lun (PARAMETERS.md)
@@ -54,6 +67,12 @@ struct SyncDriverParams {
   // For the round-based policies' report: the closed-form round time of one
   // member disk (model/common/cm_bounds.hpp), set by the platform builder.
   CmDiskBound round_bound;
+  // Completion (issue 8): irq, one ISR per interrupt (default), or hybrid.
+  SyncCompletion completion = SyncCompletion::Irq;
+  // hybrid: replies one poll may take; Linux mptbase.h MPT_MAX_REPLIES_PER_ISR
+  // (32), the Fusion-MPT driver's own bound on one pass over the reply FIFO.
+  int budget = 32;
+  double repoll_s = 0;  // hybrid: between polls that found work; 0 = at once (back through the run queue)
 };
 
 struct DiskRoute { int adapter; int target; };
@@ -84,13 +103,22 @@ private:
     int outstanding = 0;
     LevelTracker queued, active;
   };
-  struct Adapter { int outstanding = 0; std::vector<int> devices; size_t rr = 0; uint64_t reg_base = 0; };
+  struct Adapter {
+    int outstanding = 0; std::vector<int> devices; size_t rr = 0; uint64_t reg_base = 0;
+    Task* poller = nullptr;               // hybrid: this adapter's poll thread
+    bool polling = false, again = false;  // NAPI_STATE_SCHED; an interrupt taken between its unmask and its end
+  };
 
   void dispatch(CpuCtx& c, int dev);
   void issue_frame(CpuCtx& c, Adapter& a, IoRequest& pc);
   // 2.4 scsi_decide_disposition for a command back with an error: retry it?
   bool retry(IoRequest& pc);
   void kick_adapter(CpuCtx& c, int a);
+  // The reply FIFO pass and bottom half, shared by the ISR and the hybrid
+  // poll: at most `budget` replies; costs charged to `cat`. Returns replies taken.
+  uint64_t service(CpuCtx& c, int adapter, uint64_t budget, CpuCat cat);
+  void hybrid_isr(CpuCtx& c, int adapter);
+  void hybrid_poll(CpuCtx& c, int adapter);
   uint64_t frame_addr(uint32_t context) const { return p_.frames_base + uint64_t(context) * 128; }
 
   HostOs& os_;
@@ -106,6 +134,7 @@ private:
   ContextTable contexts_;   // MsgContext -> piece at the adapter
   SpinLock io_request_lock_;  // 2.4's global block-layer lock, held by submit, dispatch and the bottom half
   uint64_t dispatched_ = 0, isr_runs_ = 0, replies_ = 0, eio_ = 0, retries_ = 0, error_replies_ = 0;
+  uint64_t polls_ = 0, poll_replies_ = 0;  // hybrid
 };
 
 } // namespace iosim
