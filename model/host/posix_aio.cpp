@@ -69,7 +69,15 @@ void PosixAio::enqueue(CpuCtx& c, IoRequest& req) {
     c.compute(p_.pool_grow_cycles, CpuCat::User);
   }
   if (next_fd_.size() <= req.origin) next_fd_.resize(size_t(req.origin) + 1, 0);
-  const uint64_t fd = uint64_t(req.origin) * uint64_t(p_.fds_per_process) + next_fd_[req.origin]++ % uint32_t(p_.fds_per_process);
+  // The process's descriptors: it uses one with nothing in progress when it
+  // has one (the lowest after the last used), else the next in turn.
+  const uint64_t first = uint64_t(req.origin) * uint64_t(p_.fds_per_process);
+  const uint32_t n = uint32_t(p_.fds_per_process);
+  uint32_t pick = next_fd_[req.origin] % n;
+  for (uint32_t k = 0; k < n; ++k)
+    if (!fds_.count(first + (next_fd_[req.origin] + k) % n)) { pick = (next_fd_[req.origin] + k) % n; break; }
+  next_fd_[req.origin] = pick + 1;
+  const uint64_t fd = first + pick;
   req.ext<AioCb>().fd = uint32_t(fd);
   ++submitted_;
   auto it = fds_.find(fd);

@@ -46,7 +46,7 @@ struct PosixAioParams {
   int threads = 20;                // aio_init's aio_threads: glibc default 20 (aio_misc.c `optim`)
   int num = 64;                    // aio_num: request-list entries allocated at first use; then rows of 32 (ENTRIES_PER_ROW)
   double idle_time_s = 1;          // aio_idle_time: an idle thread exits after 1 s (glibc default)
-  int fds_per_process = 1;         // descriptors each issuing process spreads its requests over (it opened the device that often)
+  int fds_per_process = 1;         // descriptors each issuing process spreads its requests over (it opened the device that often; it uses an idle one when it has one)
   AioNotify notify = AioNotify::None;
   double call_cycles = 300;        // aio_read / lio_listio entry: argument checks, aiocb fields (estimate)
   double enqueue_cycles = 600;     // __aio_enqueue_request: mutex, descriptor list walk, get_elem, insert (estimate)

@@ -37,7 +37,9 @@ void AioProcesses::refill(CpuCtx& c, size_t i) {
   p.state = State::Running;
   while (!stopping_ && !p.free.empty()) {
     const size_t k = std::min(p.free.size(), batch_ ? aio->room() : std::min<size_t>(1, aio->room()));
-    if (k == 0) {  // EAGAIN: wait until the stack has room
+    if (k == 0) {  // no room: io_submit returns EAGAIN; wait until the stack has room
+      if (stack->submit(c, *p.free.back()))
+        throw std::logic_error(std::string(name()) + ": stack took a request it had no room for");
       p.state = State::WaitSlot;
       stack->wait_for_slot(c, [this, i](CpuCtx& c2) { refill(c2, i); });
       return;
