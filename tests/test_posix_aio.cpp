@@ -158,6 +158,30 @@ TEST_CASE("posix_aio: the open-loop test program runs on it (keeping up with eno
   check_accounting(j);
 }
 
+TEST_CASE("posix_aio: idle threads exit after aio_idle_time and are created again", "[posix_aio][stacks][cli]") {
+  const std::vector<std::string> open{"workload.kind=open", "workload.rate=500/s", "workload.processes=8",
+                                      "workload.iodepth=null", "platform.posix_aio.fds_per_process=16"};
+  auto sets = [&](const char* idle) {
+    auto v = open;
+    v.push_back(std::string("platform.posix_aio.idle_time=") + idle);
+    return with(v);
+  };
+  const auto keep = run_scenario_json(shipped(kPosix), sets("1s"));
+  const auto churn = run_scenario_json(shipped(kPosix), sets("5ms"));
+  // With glibc's 1 s the pool, once grown, mostly stays (a thread idle for
+  // a whole second now and then exits).
+  CHECK(stat(keep, "top.host.paio.threads_created") < 5);
+  CHECK(stat(keep, "top.host.paio.threads_exited") < 5);
+  // Gaps between arrivals of ~2 ms per descriptor longer than 5 ms now and
+  // then: threads exit and are created again, each creation (~32 us) paid.
+  CHECK(stat(churn, "top.host.paio.threads_created") > 20);
+  CHECK(stat(churn, "top.host.paio.threads_exited") > 20);
+  CHECK(stat(churn, "top.host.paio.threads") < stat(keep, "top.host.paio.threads"));
+  CHECK(cpu_us_per_io(churn) > cpu_us_per_io(keep));
+  CHECK(stat(churn, "top.workload.iops") == Approx(500).epsilon(0.1));
+  check_accounting(churn);
+}
+
 TEST_CASE("posix_aio: a MEDIUM ERROR reaches the caller as -EIO after the mid-layer's retries", "[posix_aio][faults][cli]") {
   const auto j = run_scenario_json(write_scenario(
       "eio", "platform:\n  io_path: posix_aio\n  scsi:\n    buses: 1\n    disks_per_bus: 2\n"
