@@ -71,7 +71,8 @@ int do_run(const RunArgs& a) {
     if (!a.no_files) write_results(a.out, sc, r);
     std::string save, gtkw;  // the save file of this path (traces/README.md), and its copy beside the VCD
     if (!a.vcd.empty()) {
-      const bool sync = sc.platform.io_path == IoPath::Sync && sc.workload.kind != WorkloadKind::Storage;
+      // The block path's save file for every stack over it (sync, posix_aio, kaio).
+      const bool sync = sc.platform.io_path != IoPath::Async && sc.workload.kind != WorkloadKind::Storage;
       save = data_path(sync ? "traces/sync_path.gtkw" : "traces/async_rings.gtkw");
       gtkw = write_save_file(save, a.vcd);
     }

@@ -85,6 +85,8 @@ Platform::Platform(sc_module_name name, const Scenario& sc, RequestLedger& ledge
     os_->pio.bind(*pio_);
     reporters_.push_back(os_.get());
     if (p.io_path == IoPath::Sync) build_sync(sc, ledger);
+    else if (p.io_path == IoPath::PosixAio) build_posix_aio(sc, ledger);
+    else if (p.io_path == IoPath::Kaio) build_kaio(sc, ledger);
     else build_async(sc, ledger);
   }
   reporters_.push_back(&pci_);
@@ -96,9 +98,30 @@ Platform::Platform(sc_module_name name, const Scenario& sc, RequestLedger& ledge
 Platform::~Platform() = default;
 
 void Platform::build_sync(const Scenario& sc, RequestLedger& ledger) {
-  const PlatformConfig& p = sc.platform;
   if (sc.workload.kind != WorkloadKind::Closed && sc.workload.kind != WorkloadKind::Streams)
     throw std::invalid_argument("the sync path runs the closed-loop workload (workload.kind: closed) or streams");
+  build_block_path(sc);
+  if (sc.workload.kind == WorkloadKind::Streams) {  // a blocking process per stream, or a pool (streams.pool)
+    stream_wl_.reset(new StreamClients("workload", *os_, sc.workload.streams, geo_.capacity_blocks(), true, 0,
+                                       sc.run.seed, sc.run.warmup_s + sc.run.duration_s, ledger));
+    stream_wl_->stack.bind(*sync_drv_);
+    sync_drv_->done.bind(*stream_wl_);
+    tally_ = stream_wl_.get();
+    return;
+  }
+  sync_wl_.reset(new SyncProcesses("workload", *os_, sc.workload.access, geo_.capacity_blocks(),
+                                   sc.workload.processes, sc.run.seed, ledger));
+  sync_wl_->stack.bind(*sync_drv_);
+  sync_drv_->done.bind(*sync_wl_);
+  tally_ = sync_wl_.get();
+}
+
+// The Linux block path every stack but the card's shares: the md RAID0 +
+// elevator + SCSI mid-layer + mptscsih driver (top.host.sd), its MPT frame
+// pool in host memory and the LSI 53C1030 HBAs on PCI, one per SCSI bus.
+// The caller binds the driver's `done` (its upper layer).
+void Platform::build_block_path(const Scenario& sc) {
+  const PlatformConfig& p = sc.platform;
   std::vector<uint64_t> bases;
   std::vector<DiskRoute> routes;
   for (const auto& [bus, id] : members_) routes.push_back({bus, id});
@@ -140,19 +163,60 @@ void Platform::build_sync(const Scenario& sc, RequestLedger& ledger) {
     reporters_.push_back(hba_scsi_.back().get());
   }
   reporters_.push_back(sync_drv_.get());
-  if (sc.workload.kind == WorkloadKind::Streams) {  // a blocking process per stream, or a pool (streams.pool)
-    stream_wl_.reset(new StreamClients("workload", *os_, sc.workload.streams, geo_.capacity_blocks(), true, 0,
-                                       sc.run.seed, sc.run.warmup_s + sc.run.duration_s, ledger));
-    stream_wl_->stack.bind(*sync_drv_);
-    sync_drv_->done.bind(*stream_wl_);
-    tally_ = stream_wl_.get();
+}
+
+// The workload over an asynchronous stack on the block path (posix_aio,
+// kaio): open loop (the async test program) or closed loop with iodepth.
+template <class Stack>
+void Platform::bind_aio_workload(const Scenario& sc, RequestLedger& ledger, Stack& stack) {
+  if (sc.workload.kind == WorkloadKind::Open) {
+    async_wl_.reset(new AsyncProcesses("workload", *os_, sc.workload.access, geo_.capacity_blocks(),
+                                       sc.workload.processes, sc.workload.rate, sc.run.seed, ledger));
+    async_wl_->stack.bind(stack);
+    stack.done.bind(*async_wl_);
+    tally_ = async_wl_.get();
     return;
   }
-  sync_wl_.reset(new SyncProcesses("workload", *os_, sc.workload.access, geo_.capacity_blocks(),
-                                   sc.workload.processes, sc.run.seed, ledger));
-  sync_wl_->stack.bind(*sync_drv_);
-  sync_drv_->done.bind(*sync_wl_);
-  tally_ = sync_wl_.get();
+  if (sc.workload.kind != WorkloadKind::Closed)
+    throw std::invalid_argument("the posix_aio and kaio paths run the open or closed workload");
+  aio_wl_.reset(new AioProcesses("workload", *os_, sc.workload.access, geo_.capacity_blocks(), sc.workload.processes,
+                                 sc.workload.iodepth, sc.workload.batch, sc.run.seed, ledger));
+  aio_wl_->stack.bind(stack);
+  aio_wl_->aio.bind(stack);
+  stack.done.bind(*aio_wl_);
+  tally_ = aio_wl_.get();
+}
+
+// POSIX AIO in the C library (top.host.paio): its helper threads read through
+// the sync driver.
+void Platform::build_posix_aio(const Scenario& sc, RequestLedger& ledger) {
+  build_block_path(sc);
+  PosixAioParams pp = sc.platform.posix_aio;
+  pp.report_errors = !sc.faults.empty();
+  {
+    ChildScope in_host(*os_);
+    posix_aio_.reset(new PosixAio("paio", *os_, pp));
+  }
+  posix_aio_->sd.bind(*sync_drv_);
+  sync_drv_->done.bind(*posix_aio_);
+  reporters_.push_back(posix_aio_.get());
+  bind_aio_workload(sc, ledger, *posix_aio_);
+}
+
+// Kernel AIO (top.host.kaio): io_submit into the sync driver's block layer,
+// aio_complete from its bottom half.
+void Platform::build_kaio(const Scenario& sc, RequestLedger& ledger) {
+  build_block_path(sc);
+  KernelAioParams kp = sc.platform.kaio;
+  kp.report_errors = !sc.faults.empty();
+  {
+    ChildScope in_host(*os_);
+    kaio_.reset(new KernelAio("kaio", *os_, kp));
+  }
+  kaio_->sd.bind(*sync_drv_);
+  sync_drv_->done.bind(*kaio_);
+  reporters_.push_back(kaio_.get());
+  bind_aio_workload(sc, ledger, *kaio_);
 }
 
 void Platform::build_async(const Scenario& sc, RequestLedger& ledger) {
@@ -253,7 +317,12 @@ void Platform::name_request_trace(RequestTrace& t, const Scenario& sc) {
 
 void Platform::start() {
   if (sync_wl_) sync_wl_->start();
-  if (async_wl_) { async_drv_->start(); async_wl_->start(); }
+  if (kaio_) kaio_->start();
+  if (aio_wl_) aio_wl_->start();
+  if (async_wl_) {
+    if (async_drv_) async_drv_->start();
+    async_wl_->start();
+  }
   if (stream_wl_) {
     if (async_drv_) async_drv_->start();
     stream_wl_->start();
@@ -263,6 +332,7 @@ void Platform::start() {
 void Platform::stop_workload() {
   if (sync_wl_) sync_wl_->stop();
   if (async_wl_) async_wl_->stop();
+  if (aio_wl_) aio_wl_->stop();
   if (storage_wl_) storage_wl_->stop();
   if (stream_wl_) stream_wl_->stop();
   tally_->stop_counting();

@@ -8,12 +8,15 @@
 #include "model/common/ledger.hpp"
 #include "model/hba/mpt_frames.hpp"
 #include "model/host/async_driver.hpp"
+#include "model/host/kernel_aio.hpp"
+#include "model/host/posix_aio.hpp"
 #include "model/host/sync_driver.hpp"
 #include "model/disk/disk.hpp"
 #include "model/host/host_os.hpp"
 #include "model/pcix/host_memory.hpp"
 #include "model/pcix/pcix_bus.hpp"
 #include "model/raid/raid0.hpp"
+#include "model/workload/aio_processes.hpp"
 #include "model/workload/async_processes.hpp"
 #include "model/workload/storage_initiator.hpp"
 #include "model/workload/stream_clients.hpp"
@@ -53,6 +56,10 @@ private:
   void build_async(const Scenario& sc, RequestLedger& ledger);
   void build_storage(const Scenario& sc, RequestLedger& ledger);
   void name_request_trace(RequestTrace& t, const Scenario& sc);
+  void build_block_path(const Scenario& sc);  // SyncDriver + frames + HBAs: sync, posix_aio, kaio
+  void build_posix_aio(const Scenario& sc, RequestLedger& ledger);
+  void build_kaio(const Scenario& sc, RequestLedger& ledger);
+  template <class Stack> void bind_aio_workload(const Scenario& sc, RequestLedger& ledger, Stack& stack);
 
   static constexpr uint64_t kMemSize = 0xE0000000ull;   // host RAM window in bus space
   static constexpr uint64_t kHbaBase = 0xE0000000ull;   // LSI register BARs, 64 KiB each
@@ -83,6 +90,10 @@ private:
   std::vector<std::unique_ptr<ScsiInitiator>> raw_scsi_;
   std::unique_ptr<Raid0Volume> volume_;
   std::unique_ptr<StorageInitiator> storage_wl_;
+  // posix_aio, kaio (over the sync path's block layer), their closed-loop workload
+  std::unique_ptr<PosixAio> posix_aio_;
+  std::unique_ptr<KernelAio> kaio_;
+  std::unique_ptr<AioProcesses> aio_wl_;
   // streams (either host path)
   std::unique_ptr<StreamClients> stream_wl_;
 

@@ -10,6 +10,8 @@
 #include "model/hba/lsi53c1030.hpp"
 #include "model/host/async_driver.hpp"
 #include "model/host/host_params.hpp"
+#include "model/host/kernel_aio.hpp"
+#include "model/host/posix_aio.hpp"
 #include "model/host/sync_driver.hpp"
 #include "model/pcix/host_memory.hpp"
 #include "model/pcix/pci_master.hpp"
@@ -27,10 +29,13 @@
 namespace iosim {
 
 // The host I/O stack: the Linux 2.4 blocking read through LSI 53C1030 HBAs,
-// or the paper's card with its rings.
-enum class IoPath { Sync, Async };
+// or the paper's card with its rings; POSIX AIO in a library (a pool of
+// threads doing blocking reads) or kernel AIO (io_submit / io_getevents),
+// both over the sync stack's block layer and HBAs.
+enum class IoPath { Sync, Async, PosixAio, Kaio };
 template <> struct EnumNames<IoPath> {
-  static constexpr std::array<std::pair<IoPath, const char*>, 2> table{{{IoPath::Sync, "sync"}, {IoPath::Async, "async"}}};
+  static constexpr std::array<std::pair<IoPath, const char*>, 4> table{
+      {{IoPath::Sync, "sync"}, {IoPath::Async, "async"}, {IoPath::PosixAio, "posix_aio"}, {IoPath::Kaio, "kaio"}}};
 };
 // closed: N blocking processes; open: a rate (Poisson); storage: no host model;
 // streams: streaming clients with periods and deadlines (either host path).
@@ -66,6 +71,9 @@ struct PlatformConfig {
   FirmwareParams firmware;
   QueueControllerParams queue_ctrl;
   int card_tags_per_disk = 64;     // commands the card keeps outstanding per disk
+  // posix_aio / kaio paths (over the sync path's block layer and HBAs)
+  PosixAioParams posix_aio;
+  KernelAioParams kaio;
 };
 
 struct WorkloadConfig {
@@ -77,6 +85,9 @@ struct WorkloadConfig {
   uint64_t max_outstanding = 1024; // storage open loop: arrivals beyond this many in flight are dropped (StorageInitiator)
   StorageTarget target = StorageTarget::Raid0;  // storage workload only
   StreamParams streams;            // kind streams (workload.streams.*)
+  // closed on the posix_aio / kaio paths (model/workload/aio_processes.hpp):
+  int iodepth = 1;                 // requests each process keeps outstanding
+  bool batch = false;              // submit them in one call (lio_listio, io_submit of n iocbs)
 };
 
 struct RunConfig {

@@ -203,6 +203,46 @@ void load_async(const Reader& r, PlatformConfig& p) {
   a.repoll_s = y.time("repoll", a.repoll_s);
 }
 
+// platform.posix_aio (model/host/posix_aio.hpp): read when it is the chosen
+// stack or the section is there (so other stacks' results keep their keys).
+void load_posix_aio(const Reader& r, PosixAioParams& a) {
+  // aio_init takes ints; 10^5 threads is far beyond any system of the time.
+  a.threads = int(r.integer("threads", a.threads, 1, 100000));
+  a.num = int(r.integer("num", a.num, 1, 1000000));
+  a.idle_time_s = r.time("idle_time", a.idle_time_s, Bounds::positive());
+  a.fds_per_process = int(r.integer("fds_per_process", a.fds_per_process, 1, 4096));
+  a.notify = r.choice("notify", a.notify);
+  a.sched_param_syscalls = int(r.integer("sched_param_syscalls", a.sched_param_syscalls, 0, 16));
+  const Reader c = r.section("cost");
+  a.call_cycles = c.cycles("call", a.call_cycles);
+  a.enqueue_cycles = c.cycles("enqueue", a.enqueue_cycles);
+  a.thread_create_cycles = c.cycles("thread_create", a.thread_create_cycles);
+  a.thread_exit_cycles = c.cycles("thread_exit", a.thread_exit_cycles);
+  a.pool_grow_cycles = c.cycles("pool_grow", a.pool_grow_cycles);
+  a.complete_cycles = c.cycles("complete", a.complete_cycles);
+  a.signal_send_cycles = c.cycles("signal_send", a.signal_send_cycles);
+  a.signal_handle_cycles = c.cycles("signal_handle", a.signal_handle_cycles);
+  a.callback_cycles = c.cycles("callback", a.callback_cycles);
+  a.suspend_cycles = c.cycles("suspend", a.suspend_cycles);
+  a.suspend_per_aiocb = c.cycles("suspend_per_aiocb", a.suspend_per_aiocb);
+  a.return_cycles = c.cycles("return", a.return_cycles);
+}
+
+// platform.kaio (model/host/kernel_aio.hpp), read as posix_aio is.
+void load_kaio(const Reader& r, KernelAioParams& k) {
+  // fs.aio-max-nr, Linux 2.6's system-wide default limit on nr_events: 65536.
+  k.nr_events = int(r.integer("nr_events", k.nr_events, 1, 65536));
+  k.reapers = int(r.integer("reapers", k.reapers, 0, 1024));
+  k.min_nr = int(r.integer("min_nr", k.min_nr, 1, 65536));
+  k.nr = int(r.integer("nr", k.nr, 1, 65536));
+  k.timeout_s = r.time("timeout", k.timeout_s);
+  const Reader c = r.section("cost");
+  k.submit_per_iocb = c.cycles("submit_per_iocb", k.submit_per_iocb);
+  k.complete_cycles = c.cycles("complete", k.complete_cycles);
+  k.getevents_cycles = c.cycles("getevents", k.getevents_cycles);
+  k.getevents_per_event = c.cycles("getevents_per_event", k.getevents_per_event);
+}
+
 // workload.streams (kind streams, model/workload/stream_clients.hpp). Read
 // for every kind, so that a streams section under another kind is reported
 // as misplaced rather than as unknown keys.
@@ -272,6 +312,10 @@ void load_workload(const Reader& r, WorkloadConfig& w) {
   // same ceiling as queue_depth: 10^5 requests hold ~77 MB).
   w.max_outstanding = uint64_t(r.integer("max_outstanding", int64_t(w.max_outstanding), 1, 100000));
   w.target = r.choice("target", w.target);
+  // Closed loop on the asynchronous stacks: read only when given (the other
+  // stacks' configurations do not list them); check_scenario says where they apply.
+  if (r.has("iodepth")) w.iodepth = int(r.integer("iodepth", w.iodepth, 1, 100000));
+  if (r.has("batch")) w.batch = r.boolean("batch", w.batch);
   if (w.access.block_bytes % 512) r.fail("block", "must be a multiple of 512 B");
   if (w.access.align_bytes % 512) r.fail("align", "must be a multiple of 512 B");
   // Other kinds read the section only when it is there (to report it as out
@@ -349,6 +393,47 @@ void check_completion(const Scenario& sc, const Reader& p, bool storage) {
                                    "): the last partial batch is announced after the drain gives up");
   if (pf.async.repoll_s > rc.drain_limit_s)
     a.section("hybrid").fail("repoll", "longer than run.drain_limit (" + fmt_time(rc.drain_limit_s) + ")");
+}
+
+// The asynchronous stacks over the block path (posix_aio, kaio): which
+// workloads they run, and their keys together.
+void check_aio_stacks(const Reader& root, const Scenario& sc) {
+  const Reader p = root.section("platform");
+  const Reader w = root.section("workload");
+  const auto& pf = sc.platform;
+  const auto& wl = sc.workload;
+  const bool aio_stack = pf.io_path == IoPath::PosixAio || pf.io_path == IoPath::Kaio;
+  const std::string path = to_string(pf.io_path);
+  for (const char* sec : {"posix_aio", "kaio"})
+    if (p.has(sec) && path != sec)
+      p.fail(sec, std::string("only with platform.io_path: ") + sec + " (the path is '" + path + "')",
+             std::string("set platform.io_path: ") + sec + ", or remove the " + sec + " section");
+  if (aio_stack && wl.kind != WorkloadKind::Open && wl.kind != WorkloadKind::Closed && wl.kind != WorkloadKind::Storage)
+    w.fail("kind", "the " + path + " path runs the open workload (a rate) or the closed one (processes x iodepth), not '" +
+                       to_string(wl.kind) + "'",
+           "set workload.kind: open or closed (or platform.io_path: sync or async for streams)");
+  for (const char* key : {"iodepth", "batch"})
+    if (w.has(key) && !(aio_stack && wl.kind == WorkloadKind::Closed))
+      w.fail(key, std::string("only for the closed workload on the posix_aio or kaio path (each process keeps "
+                              "iodepth requests outstanding; a sync process has one)"),
+             "set platform.io_path: posix_aio or kaio with workload.kind: closed, or remove it");
+  if (pf.io_path == IoPath::Kaio) {
+    const Reader k = p.section("kaio");
+    const auto& kp = pf.kaio;
+    if (kp.min_nr > kp.nr)
+      k.fail("min_nr", "larger than nr (" + std::to_string(kp.nr) + "): io_getevents would wait for more events than it takes");
+    if (kp.min_nr > 1 && !(kp.timeout_s > 0))
+      k.fail("min_nr", "waiting for " + std::to_string(kp.min_nr) +
+                           " events needs a timeout: the last events of the run would never be reaped",
+             "set platform.kaio.timeout, or min_nr: 1");
+    if (kp.timeout_s > sc.run.drain_limit_s)
+      k.fail("timeout", "longer than run.drain_limit (" + fmt_time(sc.run.drain_limit_s) +
+                            "): the last events would be reaped after the drain gives up");
+    if (kp.reapers == 0 && wl.kind != WorkloadKind::Closed && wl.kind != WorkloadKind::Storage)
+      k.fail("reapers", "0 (each issuing process reaps its own completions) needs the closed workload: the open "
+                        "workload's processes never wait for theirs",
+             "set reapers: 1 or more, or workload.kind: closed");
+  }
 }
 
 void check_scenario(const Reader& root, Scenario& sc, const SyntheticDiskSpec& g) {
@@ -444,8 +529,10 @@ void check_scenario(const Reader& root, Scenario& sc, const SyntheticDiskSpec& g
                                "): some streams would have no read due in the window",
                "run.duration of several periods");
   }
+  check_aio_stacks(root, sc);
   // Each host path runs one kind of test program (BRIEF.md); streams run on either.
-  if (sc.workload.kind != WorkloadKind::Storage && sc.workload.kind != WorkloadKind::Streams) {
+  const bool aio_stack = pf.io_path == IoPath::PosixAio || pf.io_path == IoPath::Kaio;
+  if (!aio_stack && sc.workload.kind != WorkloadKind::Storage && sc.workload.kind != WorkloadKind::Streams) {
     const WorkloadKind need = pf.io_path == IoPath::Sync ? WorkloadKind::Closed : WorkloadKind::Open;
     if (sc.workload.kind != need)
       w.fail("kind",
@@ -602,6 +689,8 @@ Scenario load_scenario_tree(config::ConfigTree tree, const std::string& path) {
   sc.platform.stripe_bytes = p.section("raid0").size("stripe_unit", sc.platform.stripe_bytes, Bounds::positive());
   load_sync(p.section("sync"), sc.platform);
   load_async(p.section("async"), sc.platform);
+  if (sc.platform.io_path == IoPath::PosixAio || p.has("posix_aio")) load_posix_aio(p.section("posix_aio"), sc.platform.posix_aio);
+  if (sc.platform.io_path == IoPath::Kaio || p.has("kaio")) load_kaio(p.section("kaio"), sc.platform.kaio);
   load_workload(root.section("workload"), sc.workload);
   load_run(root.section("run"), sc.run);
   sc.faults = load_faults(root, sc.platform);

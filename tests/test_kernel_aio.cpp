@@ -1,0 +1,153 @@
+// Kernel AIO (model/host/kernel_aio.hpp), end to end through iosim as a child
+// process: at equal outstanding requests it never gives fewer I/O/s than the
+// sync stack (one process per request, or one process with iodepth N); the
+// context's nr_events bounds what is in flight (EAGAIN -> the caller waits);
+// reaper threads serve the open-loop program, in batches with min_nr and a
+// timeout; every request ends once; the CPU accounting adds up; a media error
+// reaches the caller as -EIO.
+#include "tests/test_cli_util.hpp"
+
+#include <filesystem>
+#include <fstream>
+
+using namespace iosim::itest;
+using Catch::Matchers::Contains;
+
+namespace {
+
+const std::string kSync = "platforms/x342_sync.yaml";
+const std::string kKaio = "stacks/x342_kaio.yaml";
+
+// A scenario shipped in scenarios/.
+std::string shipped(const std::string& name) { return std::string(IOSIM_SOURCE_DIR) + "/scenarios/" + name; }
+
+std::vector<std::string> with(std::vector<std::string> sets) {
+  sets.push_back("run.duration=1s");
+  sets.push_back("run.warmup=0.3s");
+  return sets;
+}
+
+double cpu_us_per_io(const nlohmann::json& j) {
+  return stat(j, "top.host.busy") / 100 * 2 / stat(j, "top.workload.iops") * 1e6;
+}
+double switch_us_per_io(const nlohmann::json& j) {
+  return stat(j, "top.host.false_computation") / 100 * 2 / stat(j, "top.workload.iops") * 1e6;
+}
+
+void check_accounting(const nlohmann::json& j) {
+  for (const char* cpu : {"top.host.cpu0", "top.host.cpu1"}) {
+    const std::string c = cpu;
+    INFO(c);
+    CHECK(stat(j, c + ".user") + stat(j, c + ".system") + stat(j, c + ".irq") + stat(j, c + ".idle") ==
+          Approx(100).margin(1e-6));
+    CHECK(stat(j, c + ".system") > 0);
+  }
+  CHECK(stat(j, "run.requests_issued") == stat(j, "run.requests_completed"));
+}
+
+struct ScratchDirs {
+  std::vector<std::filesystem::path> dirs;
+  ~ScratchDirs() {
+    std::error_code ec;
+    for (const auto& d : dirs) std::filesystem::remove_all(d, ec);
+  }
+};
+ScratchDirs scratch;
+
+std::string write_scenario(const std::string& tag, const std::string& body) {
+  const auto dir = std::filesystem::temp_directory_path() / ("iosim_kaio_" + tag + "_" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  scratch.dirs.push_back(dir);
+  const std::string path = (dir / "s.yaml").string();
+  std::ofstream(path) << "name: kaio test\ninclude: " << IOSIM_SOURCE_DIR << "/scenarios/platforms/x342.yaml\n" << body;
+  return path;
+}
+
+}  // namespace
+
+TEST_CASE("kaio: never below sync at equal outstanding requests", "[kaio][stacks][cli]") {
+  for (int n : {4, 16, 66}) {
+    const std::string s = std::to_string(n);
+    INFO("outstanding " << n);
+    const auto sync = run_scenario_json(shipped(kSync), with({"workload.processes=" + s}));
+    const double base = stat(sync, "top.workload.iops");
+    // One process per request (as sync), and one process keeping n in flight.
+    const auto procs = run_scenario_json(shipped(kKaio), with({"workload.processes=" + s}));
+    const auto depth = run_scenario_json(shipped(kKaio), with({"workload.processes=1", "workload.iodepth=" + s}));
+    CHECK(stat(procs, "top.workload.iops") >= base);
+    CHECK(stat(depth, "top.workload.iops") >= base);
+    CHECK(stat(depth, "top.workload.outstanding") == Approx(n).epsilon(0.01));
+    // One process instead of n: no switch between issuers, fewer scheduler passes.
+    CHECK(switch_us_per_io(depth) < switch_us_per_io(sync));
+    check_accounting(depth);
+  }
+}
+
+TEST_CASE("kaio: nr_events bounds what is in flight and EAGAIN from io_submit makes the caller wait", "[kaio][stacks][cli]") {
+  const auto small = run_scenario_json(shipped(kKaio), with({"workload.processes=16", "platform.kaio.nr_events=4"}));
+  const auto big = run_scenario_json(shipped(kKaio), with({"workload.processes=16"}));
+  CHECK(stat(small, "top.host.kaio.eagain") > 0);
+  CHECK(stat(small, "top.host.kaio.in_flight") <= 4);
+  CHECK(stat(big, "top.host.kaio.eagain") == 0);
+  CHECK(stat(small, "top.workload.iops") < 0.7 * stat(big, "top.workload.iops"));
+  const auto sync4 = run_scenario_json(shipped(kSync), with({"workload.processes=4"}));
+  CHECK(stat(small, "top.workload.iops") == Approx(stat(sync4, "top.workload.iops")).epsilon(0.05));
+  check_accounting(small);
+}
+
+TEST_CASE("kaio: reaper threads serve the open-loop program and min_nr with a timeout makes batches", "[kaio][stacks][cli]") {
+  const std::vector<std::string> open{"workload.kind=open", "workload.rate=2000/s", "workload.processes=8",
+                                      "workload.iodepth=null", "platform.kaio.reapers=1"};
+  auto sets = [&](std::vector<std::string> extra) {
+    auto v = open;
+    v.insert(v.end(), extra.begin(), extra.end());
+    return with(v);
+  };
+  const auto one = run_scenario_json(shipped(kKaio), sets({}));
+  CHECK(stat(one, "top.workload.iops") == Approx(2000).epsilon(0.08));
+  CHECK(stat(one, "top.host.kaio.events_per_call") >= 1);
+  check_accounting(one);
+  const auto batched = run_scenario_json(shipped(kKaio), sets({"platform.kaio.min_nr=8", "platform.kaio.timeout=5ms"}));
+  CHECK(stat(batched, "top.workload.iops") == Approx(2000).epsilon(0.08));
+  CHECK(stat(batched, "top.host.kaio.events_per_call") > 4);
+  CHECK(stat(batched, "top.host.kaio.getevents") < 0.3 * stat(one, "top.host.kaio.getevents"));
+  CHECK(stat(batched, "top.workload.latency.mean") > stat(one, "top.workload.latency.mean"));  // events wait for the batch
+  CHECK(cpu_us_per_io(batched) < cpu_us_per_io(one));
+  check_accounting(batched);
+}
+
+TEST_CASE("kaio: a MEDIUM ERROR reaches the caller as -EIO after the mid-layer's retries", "[kaio][faults][cli]") {
+  for (const char* reapers : {"0", "1"}) {
+    INFO("reapers " << reapers);
+    const auto j = run_scenario_json(write_scenario(
+        std::string("eio") + reapers,
+        std::string("platform:\n  io_path: kaio\n  kaio:\n    reapers: ") + reapers +
+            "\n  scsi:\n    buses: 1\n    disks_per_bus: 2\n"
+            "run:\n  warmup: 0.1s\n  duration: 0.6s\n"
+            "workload:\n  kind: closed\n  processes: 8\n"
+            "faults:\n  - kind: media_error\n    target: scsi0.disk1\n    probability: 1\n    retries: 1\n"));
+    const double eio = stat(j, "top.host.sd.eio");
+    CHECK(eio > 10);
+    CHECK(stat(j, "top.workload.failed") == Approx(eio).margin(8));
+    CHECK(stat(j, "top.host.kaio.eio") == Approx(eio).margin(8));
+    CHECK(stat(j, "top.workload.completed") > 10);
+    CHECK(stat(j, "run.requests_issued") == stat(j, "run.requests_completed"));
+  }
+}
+
+TEST_CASE("kaio: keys located and checked together", "[kaio][cli][errors]") {
+  auto err = [](const std::vector<std::string>& sets) {
+    const CmdResult r = run_scenario_raw(shipped(kKaio), sets);
+    INFO(r.err);
+    CHECK(r.status == 2);
+    return r.err;
+  };
+  CHECK_THAT(err({"platform.kaio.reaper=2"}), Contains("did you mean 'reapers'"));
+  CHECK_THAT(err({"platform.kaio.min_nr=4"}), Contains("platform.kaio.min_nr") && Contains("needs a timeout"));
+  CHECK_THAT(err({"platform.kaio.min_nr=100"}), Contains("larger than nr"));
+  CHECK_THAT(err({"platform.kaio.timeout=10"}), Contains("platform.kaio.timeout"));  // a unit is required
+  CHECK_THAT(err({"platform.kaio.nr_events=0"}), Contains("platform.kaio.nr_events"));
+  CHECK_THAT(err({"workload.kind=open", "workload.rate=100/s", "workload.iodepth=null"}),
+             Contains("platform.kaio.reapers") && Contains("closed workload"));
+  CHECK_THAT(err({"platform.io_path=async", "workload.kind=open"}), Contains("only with platform.io_path: kaio"));
+}
