@@ -34,6 +34,14 @@ _iosim() {
     --baseline|--json) _filedir; return ;;
     --vcd) _filedir '@(vcd|fst)'; return ;;
     --trace-requests) _filedir csv; return ;;
+    --table) _filedir '@(yaml|yml)'; return ;;
+    --stacks|--a|--b|--factors)  # names listed in `iosim compare --help` / `iosim explain --help`
+      local what=Stacks cmd=compare
+      [[ $prev == --factors ]] && what=Factors cmd=explain
+      COMPREPLY=($(compgen -W "$("$iosim" $cmd --help 2>/dev/null | awk -v w="$what:" '
+        $0 == w { f = 1; next } f && !/^  [a-z]/ { f = 0 } f { k = $1; sub(/:$/, "", k); print k }')" -- "$cur"))
+      return ;;
+    --method) COMPREPLY=($(compgen -W "shapley sequential oat" -- "$cur")); return ;;
     --set)
       [[ -n $scen ]] && COMPREPLY=($(compgen -W "$(_iosim_keys "$scen" "$iosim")" -- "$cur"))
       compopt -o nospace 2>/dev/null

@@ -4,6 +4,7 @@
 #include "sim/key_figures.hpp"
 #include "sim/point_pool.hpp"
 #include "sim/scenario.hpp"
+#include "sim/stacks.hpp"
 #include "sim/subprocess.hpp"
 
 #include <CLI/CLI.hpp>
@@ -57,26 +58,10 @@ double stat(const nlohmann::json& r, const std::string& k) {
   return s.at(k).at("value").get<double>();
 }
 
-// "NAME:key=value,key=value": a value may hold a ',' when the next piece has no '='.
+// "NAME:key=value,key=value" (sim/stacks.hpp, shared with compare and explain).
 Variant parse_variant(const std::string& spec) {
-  const size_t colon = spec.find(':');
-  if (colon == std::string::npos || colon == 0)
-    throw std::invalid_argument("--variant '" + spec + "': expected NAME:key=value[,key=value...]");
-  Variant v{spec.substr(0, colon), {}};
-  const std::string rest = spec.substr(colon + 1);
-  for (size_t a = 0; a <= rest.size();) {
-    size_t b = rest.find(',', a);
-    if (b == std::string::npos) b = rest.size();
-    const std::string piece = rest.substr(a, b - a);
-    if (piece.find('=') == std::string::npos && !v.sets.empty()) v.sets.back() += "," + piece;
-    else if (!piece.empty()) v.sets.push_back(piece);
-    a = b + 1;
-  }
-  for (const auto& s : v.sets)
-    if (s.find('=') == std::string::npos)
-      throw std::invalid_argument("--variant '" + spec + "': '" + s + "' is not key=value");
-  if (v.sets.empty()) throw std::invalid_argument("--variant '" + spec + "': no key=value");
-  return v;
+  const OverrideSet v = parse_override_set(spec, "--variant");
+  return {v.name, v.sets};
 }
 
 std::vector<std::string> point_args(const CapacityOptions& o, const Variant& v, int n, uint64_t seed) {

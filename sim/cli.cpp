@@ -1,6 +1,8 @@
 #include "sim/cli.hpp"
 
 #include "sim/capacity.hpp"
+#include "sim/compare.hpp"
+#include "sim/explain.hpp"
 #include "sim/config/error.hpp"
 #include "sim/disk_validate.hpp"
 #include "sim/output.hpp"
@@ -186,6 +188,9 @@ int cli_main(int argc, char* argv[]) {
 
   register_capacity_command(app);  // sim/capacity.cpp
 
+  register_compare_command(app);  // sim/compare.cpp
+  register_explain_command(app);  // sim/explain.cpp
+
   plain_range_messages(app);
   if (const std::string bad = unknown_command(app, argc, argv); !bad.empty()) {
     fmt::print(stderr, "{}", bad);
@@ -201,6 +206,8 @@ int cli_main(int argc, char* argv[]) {
     if (*run) return do_run(ra);
     if (disk_validate_command_parsed(app)) return run_disk_validate_command();
     if (capacity_command_parsed(app)) return run_capacity_command();
+    if (compare_command_parsed(app)) return run_compare_command();
+    if (explain_command_parsed(app)) return run_explain_command();
     return run_table_commands(app);
   } catch (const std::exception& e) {
     fmt::print(stderr, "iosim: error: {}\n", e.what());

@@ -141,6 +141,9 @@ void HostOs::wake(Task* t, Burst next) {
   if (t->state_ == Task::State::Runnable || t->state_ == Task::State::Running)
     throw std::logic_error("wake() of task '" + t->name + "' that is not blocked or sleeping");
   note_idle_state();
+  ++counts_.wakeups;
+  t->io_woken_ = t->state_ == Task::State::Blocked && t->io_wait_;
+  if (t->io_woken_) ++counts_.io_wakeups;
   if (t->state_ == Task::State::Blocked && t->io_wait_) --io_blocked_;
   t->io_wait_ = false;
   t->state_ = Task::State::Runnable;
@@ -210,6 +213,7 @@ void HostOs::timer_method() {
 
 void HostOs::tick_method() {
   for (size_t i = 0; i < cpus_.size(); ++i) {
+    ++counts_.ticks;
     cpus_[i].irqs.push_back({[this](CpuCtx& c) { c.compute(p_.cost.timer_tick, CpuCat::Irq); }, false});
     cpus_[i].work.notify(SC_ZERO_TIME);
   }
@@ -232,6 +236,7 @@ void HostOs::IrqLine::raise() {
   if (size_t(n_) >= os_.handlers_.size() || !os_.handlers_[size_t(n_)])
     throw std::logic_error(std::string(os_.name()) + ": interrupt on line " + std::to_string(n_) + " with no handler");
   const Burst& h = os_.handlers_[size_t(n_)];
+  ++os_.counts_.interrupts;  // its entry cost is charged when a CPU takes it (cpu_thread)
   os_.raise_irq([&h](CpuCtx& c) { h(c); });
 }
 
@@ -262,7 +267,12 @@ void HostOs::cpu_thread(int i) {
       runq_.pop_front();
       // 2.4 schedule(): goodness() over every runnable task, then switch_to().
       ctx.compute(p_.cost.sched_base + p_.cost.sched_per_task * double(runq_.size() + 1), CpuCat::System, true);
-      if (cpu.last != t) ctx.compute(p_.cost.ctx_switch, CpuCat::System, true);
+      if (cpu.last != t) {
+        ctx.compute(p_.cost.ctx_switch, CpuCat::System, true);
+        ++counts_.ctx_switches;
+        if (t->io_woken_) ++counts_.io_ctx_switches;
+      }
+      t->io_woken_ = false;
       cpu.last = t;
       t->state_ = Task::State::Running;
       ctx.task_ = t;
@@ -290,6 +300,7 @@ void HostOs::cpu_thread(int i) {
 void HostOs::reset_stats() {
   note_idle_state();
   false_idle_s_ = 0;
+  counts_ = Counts{};
   const sc_time now = sc_time_stamp();
   window_start_ = now;
   for (auto& c : cpus_) {
@@ -348,6 +359,19 @@ void HostOs::report(Stats& out, double window_s) const {
   g.add("busy", 100 * busy / (window_s * p_.cpus), "%", StatKind::Fraction, "mean CPU utilisation");
   g.add("false_computation", 100 * fc / (window_s * p_.cpus), "%", StatKind::Fraction, "scheduler passes and context switches caused by blocking I/O");
   g.add("false_idle", 100 * false_idle_s() / (window_s * p_.cpus), "%", StatKind::Fraction, "CPU idle while every process is blocked on I/O");
+  // Rates over the window (issue 8, `iosim compare`); counted where the
+  // costs are charged, so they explain the CPU time above.
+  g.add("interrupts", double(counts_.interrupts) / window_s, "1/s", StatKind::Rate,
+        "device interrupts taken (IRQ lines raised; timer ticks and timer wakeups not included)");
+  g.add("context_switches", double(counts_.ctx_switches) / window_s, "1/s", StatKind::Rate,
+        "context switches (a CPU switching to a task other than the one it ran last)");
+  g.add("wakeups", double(counts_.wakeups) / window_s, "1/s", StatKind::Rate,
+        "tasks made runnable (a blocked or sleeping task woken)");
+  g.add("context_switches_io", double(counts_.io_ctx_switches) / window_s, "1/s", StatKind::Rate,
+        "context switches to a task woken from an I/O wait (the blocking read's)");
+  g.add("wakeups_io", double(counts_.io_wakeups) / window_s, "1/s", StatKind::Rate,
+        "wakeups of a task blocked on I/O");
+  g.add("timer_ticks", double(counts_.ticks) / window_s, "1/s", StatKind::Rate, "timer interrupts, all CPUs (HZ x CPUs)");
 }
 
 } // namespace iosim

@@ -92,6 +92,7 @@ private:
   State state_ = State::Sleeping;
   bool kernel_ = false;
   bool io_wait_ = false;
+  bool io_woken_ = false;  // made runnable from an I/O wait, not yet scheduled (HostOs::Counts)
   Burst next_;
 };
 
@@ -136,6 +137,19 @@ public:
   struct Account { double user = 0, system = 0, irq = 0, idle = 0, false_comp = 0; };
   Account account(int cpu) const;
   double false_idle_s() const;
+  // Event counts since the last reset (issue 8: what `iosim compare` reports
+  // per second): device interrupts taken (an IRQ line raised, paying the
+  // interrupt entry; timer ticks and timer-expiry wakeups not included),
+  // context switches (a CPU switching to a task other than the one it ran
+  // last, paying ctx_switch), wakeups (a blocked or sleeping task made
+  // runnable) and timer ticks; of the switches and wakeups, those to or of a
+  // task that was blocked on I/O (the blocking read's cost; a process
+  // sleeping on a timer, e.g. an open-loop issuer, is not one).
+  struct Counts {
+    uint64_t interrupts = 0, ctx_switches = 0, wakeups = 0, ticks = 0;
+    uint64_t io_ctx_switches = 0, io_wakeups = 0;
+  };
+  const Counts& counts() const { return counts_; }
 
 private:
   friend class CpuCtx;
@@ -189,6 +203,7 @@ private:
   int next_irq_cpu_ = 0, io_blocked_ = 0, idle_cpus_ = 0, user_tasks_ = 0;
   bool all_blocked() const { return user_tasks_ > 0 && io_blocked_ == user_tasks_; }
   double false_idle_s_ = 0;
+  Counts counts_;
   sc_core::sc_time fi_last_;
   sc_core::sc_time window_start_;
 };
