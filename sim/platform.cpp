@@ -37,6 +37,14 @@ Platform::Platform(sc_module_name name, const Scenario& sc, RequestLedger& ledge
   pci_.isock.bind(mem_.socket);
   pci_.map(0, 0, kMemSize, "mem");
   pci_.name_master(0, "host");
+  if (p.device == PlatformDevice::Nvme) {  // no SCSI side: the host, the link and the SSD
+    build_nvme(sc, ledger);
+    reporters_.push_back(&pci_);
+    reporters_.push_back(tally_);
+    if (RequestTrace* t = request_trace()) name_request_trace(*t, sc);
+    SC_METHOD(start);
+    return;
+  }
 
   std::vector<uint64_t> caps;
   for (int b = 0; b < p.buses; ++b) {
@@ -297,6 +305,11 @@ void Platform::build_storage(const Scenario& sc, RequestLedger& ledger) {
 // touched: the RAID0 members its range maps onto (or the one disk a storage
 // run addresses), as scsiB.diskK.
 void Platform::name_request_trace(RequestTrace& t, const Scenario& sc) {
+  if (sc.platform.device == PlatformDevice::Nvme) {  // one SSD
+    t.set_stack(std::string("nvme_") + to_string(sc.platform.nvme.driver.completion));
+    t.set_router([](const IoRequest&, std::string& out) { out += "nvme"; });
+    return;
+  }
   const bool storage = sc.workload.kind == WorkloadKind::Storage;
   t.set_stack(storage ? std::string("storage_") + to_string(sc.workload.target) : to_string(sc.platform.io_path));
   std::vector<std::string> names;
@@ -315,7 +328,54 @@ void Platform::name_request_trace(RequestTrace& t, const Scenario& sc) {
   });
 }
 
+// One PCIe NVMe SSD on a current host (issue 8, deliverable 6): the link is
+// the PCI bus model with two masters (host bridge 0, the SSD 1) and two
+// targets (host memory, the SSD's BAR); SQs and CQs in host memory
+// (top.mem.nvme_queues); CQ q's MSI-X vector on HostOs line q.
+void Platform::build_nvme(const Scenario& sc, RequestLedger& ledger) {
+  const PlatformConfig& p = sc.platform;
+  const NvmeParams& np = p.nvme;
+  if (sc.workload.kind != WorkloadKind::Closed)
+    throw std::invalid_argument("the nvme platform runs the closed-loop workload (workload.kind: closed)");
+  cpu_master_.reset(new PciMaster("host_bridge", p.host_bridge));
+  cpu_master_->socket.bind(pci_.tsock);
+  pio_.reset(new PciPio(*cpu_master_));
+  os_.reset(new HostOs("host", p.host));
+  os_->pio.bind(*pio_);
+  reporters_.push_back(os_.get());
+  const int queues = np.device.queues > 0 ? np.device.queues : p.host.cpus;
+  {
+    ChildScope in_mem(mem_);  // the rings are host memory: top.mem.nvme_queues
+    nvme_queues_.reset(new NvmeQueueMemory("nvme_queues", queues, np.device.queue_entries));
+  }
+  const bool irq = np.driver.completion == NvmeCompletion::Interrupt;  // poll/hybrid: poll queues, no vector
+  nvme_.reset(new NvmeController("nvme", np.device, std::vector<bool>(size_t(queues), irq)));
+  nvme_dma_master_.reset(new PciMaster("nvme_dma", np.device.dma()));
+  nvme_dma_master_->socket.bind(pci_.tsock);
+  pci_.name_master(1, "nvme");
+  nvme_dma_.reset(new PciDma(*nvme_dma_master_));
+  nvme_->dma.bind(*nvme_dma_);
+  nvme_->queues.bind(*nvme_queues_);
+  pci_.isock.bind(nvme_->bar);
+  pci_.map(1, kHbaBase, NvmeController::kBarBytes, "nvme");
+  for (int q = 0; q < queues; ++q) nvme_->msix.bind(os_->irq_line(q));
+  reporters_.push_back(nvme_.get());
+  {
+    ChildScope in_host(*os_);  // the driver runs in the host's kernel: top.host.nvme
+    nvme_drv_.reset(new NvmeDriver("nvme", *os_, np.driver, queues, kHbaBase, 0));
+  }
+  nvme_drv_->queues.bind(*nvme_queues_);
+  reporters_.push_back(nvme_drv_.get());
+  nvme_wl_.reset(new PreadProcesses("workload", *os_, sc.workload.access, nvme_->capacity_blocks(),
+                                    sc.workload.processes, sc.run.seed, ledger, np.driver.slice_s));
+  nvme_wl_->stack.bind(*nvme_drv_);
+  nvme_wl_->io_wait.bind(*nvme_drv_);
+  nvme_drv_->done.bind(*nvme_wl_);
+  tally_ = nvme_wl_.get();
+}
+
 void Platform::start() {
+  if (nvme_wl_) nvme_wl_->start();
   if (sync_wl_) sync_wl_->start();
   if (kaio_) kaio_->start();
   if (aio_wl_) aio_wl_->start();
@@ -330,6 +390,7 @@ void Platform::start() {
 }
 
 void Platform::stop_workload() {
+  if (nvme_wl_) nvme_wl_->stop();
   if (sync_wl_) sync_wl_->stop();
   if (async_wl_) async_wl_->stop();
   if (aio_wl_) aio_wl_->stop();

@@ -13,6 +13,10 @@
 #include "model/host/sync_driver.hpp"
 #include "model/disk/disk.hpp"
 #include "model/host/host_os.hpp"
+#include "model/nvme/nvme_controller.hpp"
+#include "model/nvme/nvme_driver.hpp"
+#include "model/nvme/nvme_queues.hpp"
+#include "model/nvme/pread_processes.hpp"
 #include "model/pcix/host_memory.hpp"
 #include "model/pcix/pcix_bus.hpp"
 #include "model/raid/raid0.hpp"
@@ -60,6 +64,7 @@ private:
   void build_posix_aio(const Scenario& sc, RequestLedger& ledger);
   void build_kaio(const Scenario& sc, RequestLedger& ledger);
   template <class Stack> void bind_aio_workload(const Scenario& sc, RequestLedger& ledger, Stack& stack);
+  void build_nvme(const Scenario& sc, RequestLedger& ledger);
 
   static constexpr uint64_t kMemSize = 0xE0000000ull;   // host RAM window in bus space
   static constexpr uint64_t kHbaBase = 0xE0000000ull;   // LSI register BARs, 64 KiB each
@@ -96,6 +101,13 @@ private:
   std::unique_ptr<AioProcesses> aio_wl_;
   // streams (either host path)
   std::unique_ptr<StreamClients> stream_wl_;
+  // nvme (platform.device: nvme)
+  std::unique_ptr<PciMaster> nvme_dma_master_;
+  std::unique_ptr<PciDma> nvme_dma_;
+  std::unique_ptr<NvmeQueueMemory> nvme_queues_;
+  std::unique_ptr<NvmeController> nvme_;
+  std::unique_ptr<NvmeDriver> nvme_drv_;
+  std::unique_ptr<PreadProcesses> nvme_wl_;
 
   IoTally* tally_ = nullptr;
   std::vector<Reporter*> reporters_;

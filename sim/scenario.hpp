@@ -8,6 +8,7 @@
 #include "model/disk/disk_params.hpp"
 #include "model/fault/fault.hpp"
 #include "model/hba/lsi53c1030.hpp"
+#include "model/nvme/nvme_params.hpp"
 #include "model/host/async_driver.hpp"
 #include "model/host/host_params.hpp"
 #include "model/host/kernel_aio.hpp"
@@ -52,6 +53,15 @@ template <> struct EnumNames<StorageTarget> {
       {{StorageTarget::Raid0, "raid0"}, {StorageTarget::Bus, "bus"}, {StorageTarget::Disk, "disk"}}};
 };
 
+// The storage device behind the host: the x342's SCSI disks (RAID0, either
+// io_path), or one PCIe NVMe SSD with its own driver (issue 8, deliverable 6;
+// platform.nvme, sim/platform.cpp build_nvme).
+enum class PlatformDevice { Scsi, Nvme };
+template <> struct EnumNames<PlatformDevice> {
+  static constexpr std::array<std::pair<PlatformDevice, const char*>, 2> table{
+      {{PlatformDevice::Scsi, "scsi"}, {PlatformDevice::Nvme, "nvme"}}};
+};
+
 struct PlatformConfig {
   IoPath io_path = IoPath::Async;
   HostParams host;
@@ -74,6 +84,9 @@ struct PlatformConfig {
   // posix_aio / kaio paths (over the sync path's block layer and HBAs)
   PosixAioParams posix_aio;
   KernelAioParams kaio;
+  // NVMe platform (platform.device: nvme): the SSD, its link and the driver.
+  PlatformDevice device = PlatformDevice::Scsi;
+  NvmeParams nvme;
 };
 
 struct WorkloadConfig {

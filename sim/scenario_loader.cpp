@@ -243,6 +243,89 @@ void load_kaio(const Reader& r, KernelAioParams& k) {
   k.getevents_per_event = c.cycles("getevents_per_event", k.getevents_per_event);
 }
 
+// platform.nvme (platform.device: nvme; model/nvme/README.md has every key's
+// source). Read only on an nvme platform, or when the section is there (to
+// report it as out of place): other scenarios' configurations stay as they were.
+void load_nvme(const Reader& r, PlatformConfig& p) {
+  NvmeDeviceParams& d = p.nvme.device;
+  d.capacity_bytes = r.size("capacity", d.capacity_bytes, Bounds::range(4096, 1e18));
+  d.channels = int(r.integer("channels", d.channels, 1, 64));
+  d.dies_per_channel = int(r.integer("dies_per_channel", d.dies_per_channel, 1, 64));
+  d.stripe_channels = int(r.integer("stripe_channels", d.stripe_channels, 1, 64));
+  d.channel_rate = r.rate("channel_rate", d.channel_rate);
+  d.t_read = r.time("t_read", d.t_read);
+  d.t_command = r.time("t_command", d.t_command);
+  d.t_complete = r.time("t_complete", d.t_complete);
+  // NVMe 1.3, 5.3 (Create I/O Completion Queue): QSIZE is 0-based, 16 bits: 2..65536 entries.
+  d.queue_entries = uint32_t(r.integer("queue_entries", d.queue_entries, 2, 65536));
+  d.queues = int(r.integer("queues", d.queues, 0, 64));
+  // PCIe link widths x1 .. x32 (PCIe 3.0 base spec, 4.2.4.8); rates per lane.
+  d.lanes = int(r.integer("lanes", d.lanes, 1, 32));
+  d.lane_rate = r.rate("lane_rate", d.lane_rate);
+  d.max_payload = r.size("max_payload", d.max_payload, Bounds::range(128, 4096));
+  d.max_read_request = r.size("max_read_request", d.max_read_request, Bounds::range(128, 4096));
+  NvmeDriverParams& v = p.nvme.driver;
+  v.completion = r.choice("completion", v.completion);
+  const Reader c = r.section("driver");
+  v.submit_cycles = c.cycles("submit", v.submit_cycles);
+  v.isr_cycles = c.cycles("isr", v.isr_cycles);
+  v.complete_cycles = c.cycles("complete", v.complete_cycles);
+  v.poll_entry_cycles = c.cycles("poll_entry", v.poll_entry_cycles);
+  v.poll_check_cycles = c.cycles("poll_check", v.poll_check_cycles);
+  v.hybrid_window_s = c.time("hybrid_window", v.hybrid_window_s, Bounds::positive());
+  v.hybrid_sleep_s = c.time("hybrid_sleep", v.hybrid_sleep_s);
+  v.slice_s = c.time("slice", v.slice_s);
+}
+
+// The nvme platform's cross-key checks (after finish(), like check_scenario,
+// which hands over to this for an nvme platform: the SCSI side is not built).
+void check_nvme(const Reader& root, Scenario& sc) {
+  const Reader p = root.section("platform");
+  const Reader n = p.section("nvme");
+  const Reader w = root.section("workload");
+  const Reader run = root.section("run");
+  PlatformConfig& pf = sc.platform;
+  const NvmeDeviceParams& d = pf.nvme.device;
+  if (d.stripe_channels > d.channels)
+    n.fail("stripe_channels", "a read cannot be spread over more channels (" + std::to_string(d.stripe_channels) +
+                                  ") than the SSD has (channels: " + std::to_string(d.channels) + ")");
+  if (d.max_payload & (d.max_payload - 1)) n.fail("max_payload", "must be a power of two (PCIe: 128 B .. 4096 B)");
+  if (d.max_read_request & (d.max_read_request - 1))
+    n.fail("max_read_request", "must be a power of two (PCIe: 128 B .. 4096 B)");
+  if (sc.workload.kind != WorkloadKind::Closed)
+    w.fail("kind", std::string("the nvme platform runs the closed workload (blocking or polled preads), not '") +
+                       to_string(sc.workload.kind) + "'",
+           "set workload.kind: closed");
+  if (d.queues > pf.host.cpus)
+    n.fail("queues", "more I/O queues (" + std::to_string(d.queues) + ") than host CPUs (" +
+                         std::to_string(pf.host.cpus) + "): queue q serves CPU q, the rest would stay unused");
+  // A queue keeps one entry empty (NVMe 1.3, 4.1.1), and every process may
+  // sit on one CPU's queue: the processes must fit one SQ.
+  if (uint64_t(sc.workload.processes) >= d.queue_entries)
+    w.fail("processes", "more processes (" + std::to_string(sc.workload.processes) + ") than an NVMe queue holds (" +
+                            std::to_string(d.queue_entries - 1) + " = platform.nvme.queue_entries - 1)",
+           "raise platform.nvme.queue_entries or lower workload.processes");
+  const uint64_t blocks = d.capacity_bytes / kSectorBytes;
+  const uint64_t block = sc.workload.access.block_bytes / kSectorBytes;
+  if (block > blocks) w.fail("block", "larger than the SSD (" + config::format_size(double(d.capacity_bytes)) + ")");
+  // NLB is a 16-bit 0-based count of (here 512 B) logical blocks (NVMe 1.3, 6.9).
+  if (block > 65536) w.fail("block", "larger than one NVMe read (65536 logical blocks of 512 B = 32 MiB)");
+  if (sc.workload.access.align_bytes / kSectorBytes > blocks - block)
+    w.fail("align", "leaves a single start position on the SSD: every request would be at block 0");
+  if (!sc.faults.empty())
+    root.fail("faults", "fault injection targets SCSI disks; the nvme platform has none",
+              "remove the faults section");
+  const auto& rc = sc.run;
+  const double max_run = std::ldexp(1.0, 64) * 1e-12;
+  if (rc.warmup_s + rc.duration_s + rc.drain_limit_s > max_run)
+    run.fail("duration", "warmup + duration + drain_limit exceed SystemC's time range, 2^64 ps");
+  if (rc.vcd_end_s < rc.vcd_begin_s)
+    run.section("vcd").fail("to", "the VCD window ends (" + config::format_time(rc.vcd_end_s) + ") before it begins (" +
+                                      config::format_time(rc.vcd_begin_s) + ", run.vcd.from)");
+  // The link as the bus model (model/nvme/README.md).
+  pf.pci = d.link();
+}
+
 // workload.streams (kind streams, model/workload/stream_clients.hpp). Read
 // for every kind, so that a streams section under another kind is reported
 // as misplaced rather than as unknown keys.
@@ -453,6 +536,10 @@ void check_scenario(const Reader& root, Scenario& sc, const SyntheticDiskSpec& g
               "must be <= outer_blocks_per_track (" + std::to_string(g.outer_blocks_per_track) +
                   "): outer tracks are longer (zoned recording)");
   pf.disk = make_synthetic_disk(g, pf.disk);
+  // The nvme platform has no disks (the default drive above stays unused).
+  if (pf.device == PlatformDevice::Nvme) { check_nvme(root, sc); return; }
+  if (p.has("nvme"))
+    p.fail("nvme", "only with platform.device: nvme", "set platform.device: nvme, or remove the nvme section");
   // platform.disk.diskspecs: a DiskSim drive description (issue 10) replaces the
   // synthetic drive: geometry, mechanics, overheads, buffer. The scenario keeps
   // what belongs to its own setup: queue_depth, scheduler, max_burst and
@@ -681,6 +768,8 @@ Scenario load_scenario_tree(config::ConfigTree tree, const std::string& path) {
   root.ignore("description");
   const Reader p = root.section("platform");
   sc.platform.io_path = p.choice("io_path", sc.platform.io_path);
+  if (p.has("device")) sc.platform.device = p.choice("device", sc.platform.device);
+  if (sc.platform.device == PlatformDevice::Nvme || p.has("nvme")) load_nvme(p.section("nvme"), sc.platform);
   load_host(p.section("host"), sc.platform.host);
   load_pci(p.section("pci"), sc.platform);
   load_scsi(p.section("scsi"), sc.platform);
