@@ -64,11 +64,12 @@ set style fill solid 0.8 border -1
 set grid ytics
 set key top right
 set yrange [0:*]
+set xtics rotate by -30 left
 set ylabel "saturation I/O/s"
 {}set ylabel "host CPU us per I/O"
 {}unset multiplot
 )gp", title, series(0), series(1));
-  draw_plot(dir, "compare", body, 900, 800);
+  draw_plot(dir, "compare", body, 900, 860);
 }
 
 }  // namespace
