@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <fnmatch.h>
@@ -314,6 +315,24 @@ TEST_CASE("vcd system: traces/sync_path.gtkw names only signals of the sync path
     CHECK(v.vars.at(s.name).width == s.width);
   }
   CHECK(v.vars.at("top.hba0.outstanding").changes.size() > 10);  // the HBAs are working in the window
+  // Interrupt lines and task counts: each HBA's line rises per batch of
+  // replies and falls once handled; at most 2 tasks run (2 CPUs); nearly all
+  // of the 66 readers are blocked on I/O at any time (66 = the scenario's).
+  for (const char* line : {"top.host.irq.line0", "top.host.irq.line1"}) {
+    INFO(line);
+    CHECK(v.rises(line) > 20);
+    CHECK(v.at(line, 550 * kMs) >= 0);
+  }
+  int64_t most_running = 0, fewest_blocked = 1 << 20, most_blocked = 0;
+  for (const auto& c : v.vars.at("top.host.tasks.running").changes) most_running = std::max(most_running, c.v);
+  for (const auto& c : v.vars.at("top.host.tasks.io_blocked").changes) {
+    fewest_blocked = std::min(fewest_blocked, c.v);
+    most_blocked = std::max(most_blocked, c.v);
+  }
+  CHECK(most_running >= 1);
+  CHECK(most_running <= 2);
+  CHECK(most_blocked <= 66);
+  CHECK(fewest_blocked >= 55);
   const std::string g = slurp(src + "/traces/sync_path.gtkw");
   CHECK(g.find("--set run.vcd.from=0.5s --set run.vcd.to=0.55s") != std::string::npos);
   std::smatch m;

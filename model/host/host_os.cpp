@@ -106,6 +106,13 @@ HostOs::HostOs(sc_module_name name, const HostParams& p)
     }
     sc_spawn([this, i] { cpu_thread(i); }, sc_gen_unique_name("cpu"));
   }
+  if (VcdWriter* w = vcd_writer()) {  // waveform (--vcd) only
+    const std::string tasks = std::string(this->name()) + ".tasks";
+    v_running_ = w->add(tasks, "running", 8);
+    v_runnable_ = w->add(tasks, "runnable", 16);
+    v_io_blocked_ = w->add(tasks, "io_blocked", 16);
+    trace_tasks();
+  }
   SC_METHOD(timer_method);
   sensitive << timer_ev_;
   dont_initialize();
@@ -122,6 +129,14 @@ Task* HostOs::create_task(const std::string& name, bool kernel) {
   tasks_.back()->kernel_ = kernel;
   if (!kernel) ++user_tasks_;
   return tasks_.back().get();
+}
+
+void HostOs::trace_tasks() {
+  VcdWriter* w = vcd_writer();
+  if (!w) return;
+  w->set(v_running_, uint64_t(running_));
+  w->set(v_runnable_, runq_.size());
+  w->set(v_io_blocked_, uint64_t(io_blocked_));
 }
 
 void HostOs::note_idle_state() {
@@ -149,6 +164,7 @@ void HostOs::wake(Task* t, Burst next) {
   t->state_ = Task::State::Runnable;
   t->next_ = std::move(next);
   runq_.push_back(t);
+  trace_tasks();
   kick_idle_cpu();
 }
 
@@ -163,6 +179,7 @@ void HostOs::block(CpuCtx& c, bool io_wait) {
   t->state_ = Task::State::Blocked;
   t->io_wait_ = io_wait;
   if (io_wait) ++io_blocked_;
+  trace_tasks();
 }
 
 void HostOs::sleep_until(CpuCtx& c, sc_time when, Burst next) {
@@ -179,6 +196,7 @@ void HostOs::requeue(CpuCtx& c, Burst next) {
   t->state_ = Task::State::Runnable;
   t->next_ = std::move(next);
   runq_.push_back(t);
+  trace_tasks();
 }
 
 void HostOs::exit(CpuCtx& c) {
@@ -232,12 +250,30 @@ void HostOs::request_irq(int n, Burst handler) {
   handlers_[size_t(n)] = std::move(handler);
 }
 
+HostOs::IrqLine::IrqLine(HostOs& os, int n) : os_(os), n_(n) {
+  if (VcdWriter* w = vcd_writer()) {  // waveform (--vcd) only
+    v_pending_ = w->add(std::string(os.name()) + ".irq", "line" + std::to_string(n), 8);
+    w->set(v_pending_, 0);
+  }
+}
+
 void HostOs::IrqLine::raise() {
   if (size_t(n_) >= os_.handlers_.size() || !os_.handlers_[size_t(n_)])
     throw std::logic_error(std::string(os_.name()) + ": interrupt on line " + std::to_string(n_) + " with no handler");
   const Burst& h = os_.handlers_[size_t(n_)];
   ++os_.counts_.interrupts;  // its entry cost is charged when a CPU takes it (cpu_thread)
-  os_.raise_irq([&h](CpuCtx& c) { h(c); });
+  if (v_pending_ < 0) {
+    os_.raise_irq([&h](CpuCtx& c) { h(c); });
+    return;
+  }
+  vcd_writer()->set(v_pending_, ++pending_);
+  // The line's count drops when its handler has run (the CPU's time spent:
+  // cpu_thread syncs right after a handler anyway, so timing is unchanged).
+  os_.raise_irq([this, &h](CpuCtx& c) {
+    h(c);
+    c.sync();
+    vcd_writer()->set(v_pending_, --pending_);
+  });
 }
 
 void HostOs::raise_irq(Burst handler) {
@@ -276,9 +312,13 @@ void HostOs::cpu_thread(int i) {
       cpu.last = t;
       t->state_ = Task::State::Running;
       ctx.task_ = t;
+      ++running_;
+      trace_tasks();
       Burst b = std::move(t->next_);
       b(ctx);
       ctx.sync();
+      --running_;
+      trace_tasks();
       if (t->state_ == Task::State::Running)
         throw std::logic_error("task '" + t->name + "' burst ended without block/sleep/exit");
       ctx.task_ = nullptr;

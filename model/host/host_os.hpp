@@ -186,12 +186,22 @@ private:
 
   class IrqLine : public IrqIf {
   public:
-    IrqLine(HostOs& os, int n) : os_(os), n_(n) {}
+    IrqLine(HostOs& os, int n);
     void raise() override;
   private:
     HostOs& os_;
     int n_;
+    // VCD: interrupts raised on this line whose handler has not finished
+    // (top.host.irq.lineN: waiting for a CPU or running); -1 without a waveform.
+    int v_pending_ = -1;
+    uint64_t pending_ = 0;
   };
+  // VCD (--vcd only): how many workload and kernel tasks are running on a
+  // CPU, runnable (in the run queue) and blocked on I/O: where the sync
+  // path's losses show (every process blocked, a CPU idle: false idle).
+  void trace_tasks();
+  int running_ = 0;
+  int v_running_ = -1, v_runnable_ = -1, v_io_blocked_ = -1;
   HostParams p_;
   std::vector<std::unique_ptr<IrqLine>> lines_;
   std::vector<Burst> handlers_;
