@@ -96,12 +96,12 @@ private:
 // keep them all.
 class Samples {
 public:
-  // Exact up to kExact values (every value kept: exact nearest-rank
+  // Exact up to kExact = 65536 values (every value kept: exact nearest-rank
   // quantiles; every run of the shipped scenarios stays below it). Past that
   // memory stays bounded, for soak runs of 10^8 requests: the values move into
   // a log-binned histogram (bins 0.1% wide), quantiles come from it (relative
   // error < 0.05%), the mean and the max stay exact.
-  static constexpr size_t kExact = size_t(1) << 20;
+  static constexpr size_t kExact = size_t(1) << 16;
   void add(double v) {
     if (binned_) { bin(v); return; }
     v_.push_back(v);
