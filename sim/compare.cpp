@@ -305,21 +305,7 @@ void register_compare_command(CLI::App& app) {
   c->add_option("--variant", o.variants,
                 "A named set of overrides searched on every stack, NAME:key=value[,key=value...] (repeatable; "
                 "as iosim capacity), e.g. --variant qd4:platform.sync.queue_depth=4");
-  c->add_option("--set", o.sets,
-                "Override a key for every point (repeatable); search.closed.KEY / search.open.KEY change the searches "
-                "(closed: start, factor, min_gain, patience, max; open: start, factor, keep_up, bisection_steps, max)");
-  c->add_option("--table", o.table,
-                "Take the run window and search parameters from this table YAML (default: those of "
-                "scenarios/paper/table1.yaml)");
-  c->add_flag("--quick", o.quick, "The table's quick: protocol (shorter windows, fewer bisections)");
-  c->add_option("-j,--jobs", o.jobs, "Simulations run at once (default: the number of cores)")->check(CLI::PositiveNumber);
-  c->add_option("--out", o.out, "Directory for compare.csv, compare.json, compare.png, compare.svg")->capture_default_str();
-  c->add_option("--point-timeout", o.point_timeout_s,
-                "Wall-clock seconds a point may run before it is killed and reported as failed (0: no limit)")
-      ->check(CLI::Range(0.0, 1e9))->capture_default_str();
-  c->add_flag("--no-plot", o.no_plot, "Do not run gnuplot");
-  c->add_flag("--no-files", o.no_files, "Do not write compare.csv / compare.json / the plot");
-  c->add_flag("--quiet,-q", o.quiet, "No progress on stderr");
+  add_search_command_options(*c, o, o.out, "compare");
 }
 
 bool compare_command_parsed(const CLI::App&) { return g_cmp.cmd && g_cmp.cmd->parsed(); }

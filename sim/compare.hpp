@@ -1,4 +1,5 @@
 #pragma once
+#include "sim/stacks.hpp"
 // `iosim compare SCENARIO`: every I/O stack of sim/stacks.cpp (or --stacks)
 // on one platform, side by side. Per stack and block size: the saturation
 // I/O/s found by the table's searches (closed loop over processes, open loop
@@ -13,17 +14,11 @@ namespace CLI { class App; }
 
 namespace iosim {
 
-struct CompareOptions {
+struct CompareOptions : SearchCommandOptions {
   std::string scenario, out = "out/compare";
   std::vector<std::string> stacks;    // names; empty: every registered stack that can run the scenario
   std::vector<std::string> blocks;    // sizes with units; empty: the scenario's workload.block
   std::vector<std::string> variants;  // "NAME:key=value,..." searched on every stack
-  std::vector<std::string> sets;      // for every point; search.closed.* / search.open.* change the searches
-  std::string table;                  // a table YAML whose protocol to use (default: table1's values)
-  bool quick = false;                 // the table's quick: section
-  int jobs = 0;
-  double point_timeout_s = 3600;
-  bool no_plot = false, no_files = false, quiet = false;
 };
 
 // Exit status: 0 ok, 1 a point failed to run, 2 bad input.

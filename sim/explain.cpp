@@ -390,19 +390,7 @@ void register_explain_command(CLI::App& app) {
                 "An extra factor, NAME:key=value[,key=value...], applied to both stacks (repeatable)");
   c->add_option("--method", o.method, "Attribution: shapley (2^k worlds), sequential or oat (k + 1 worlds each)")
       ->capture_default_str();
-  c->add_option("--set", o.sets,
-                "Override a key for every point (repeatable); search.closed.KEY / search.open.KEY change the searches");
-  c->add_option("--table", o.table,
-                "Take the run window and search parameters from this table YAML (default: scenarios/paper/table1.yaml's)");
-  c->add_flag("--quick", o.quick, "The table's quick: protocol");
-  c->add_option("-j,--jobs", o.jobs, "Simulations run at once (default: the number of cores)")->check(CLI::PositiveNumber);
-  c->add_option("--out", o.out, "Directory for explain.csv, explain.json, explain.png, explain.svg")->capture_default_str();
-  c->add_option("--point-timeout", o.point_timeout_s,
-                "Wall-clock seconds a point may run before it is killed and reported as failed (0: no limit)")
-      ->check(CLI::Range(0.0, 1e9))->capture_default_str();
-  c->add_flag("--no-plot", o.no_plot, "Do not run gnuplot");
-  c->add_flag("--no-files", o.no_files, "Do not write explain.csv / explain.json / the plot");
-  c->add_flag("--quiet,-q", o.quiet, "No progress on stderr");
+  add_search_command_options(*c, o, o.out, "explain");
 }
 
 bool explain_command_parsed(const CLI::App&) { return g_exp.cmd && g_exp.cmd->parsed(); }

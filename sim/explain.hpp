@@ -31,6 +31,8 @@
 // remainder = total - sum(phi): for shapley and sequential it is gap(all
 // factors), the part no factor explains; for oat it also holds the
 // interactions. contributions + remainder = total by construction.
+#include "sim/stacks.hpp"
+
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -55,19 +57,13 @@ std::vector<std::uint32_t> worlds_needed(AttributionMethod m, int k);
 // gap(mask) is called only for masks worlds_needed() returned.
 Attribution attribute(AttributionMethod m, int k, const std::function<double(std::uint32_t)>& gap);
 
-struct ExplainOptions {
+struct ExplainOptions : SearchCommandOptions {
   std::string scenario, out = "out/explain";
   std::string a = "sync", b = "async";   // stack names
   std::vector<std::string> blocks;       // sizes with units; empty: the scenario's workload.block
   std::vector<std::string> factor_names; // registered factors; empty: the default ones
   std::vector<std::string> factor_specs; // user factors NAME:key=value,... (every stack)
   std::string method = "shapley";
-  std::vector<std::string> sets;         // for every point; search.* keys change the searches
-  std::string table;                     // table YAML for the protocol (default: table1's values)
-  bool quick = false;
-  int jobs = 0;
-  double point_timeout_s = 3600;
-  bool no_plot = false, no_files = false, quiet = false;
 };
 
 // Exit status: 0 ok, 1 a point failed to run, 2 bad input.

@@ -1,5 +1,7 @@
 #include "sim/stacks.hpp"
 
+#include <CLI/CLI.hpp>
+
 #include "sim/config/error.hpp"
 #include "sim/config/units.hpp"
 #include "sim/point_pool.hpp"
@@ -511,6 +513,26 @@ void draw_plot(const std::string& dir, const std::string& name, const std::strin
   const ChildResult g = run_child({"/bin/sh", "-c", "cd \"$0\" && exec gnuplot \"$1\"", dir, name + ".gp"});
   if (g.status == 127) fmt::print(stderr, "warning: gnuplot not found (apt-get install gnuplot-nox): no {}.png\n", name);
   else if (g.status != 0) fmt::print(stderr, "warning: gnuplot failed (exit {}): {}\n", g.status, g.err);
+}
+
+void add_search_command_options(CLI::App& c, SearchCommandOptions& o, std::string& out, const std::string& what) {
+  c.add_option("--set", o.sets,
+               "Override a key for every point (repeatable); search.closed.KEY / search.open.KEY change the searches "
+               "(closed: start, factor, min_gain, patience, max; open: start, factor, keep_up, bisection_steps, max)");
+  c.add_option("--table", o.table,
+               "Take the run window and search parameters from this table YAML (default: those of "
+               "scenarios/paper/table1.yaml)");
+  c.add_flag("--quick", o.quick, "The table's quick: protocol (shorter windows, fewer bisections)");
+  c.add_option("-j,--jobs", o.jobs, "Simulations run at once (default: the number of cores)")->check(CLI::PositiveNumber);
+  c.add_option("--out", out, "Directory for " + what + ".csv, " + what + ".json, " + what + ".png, " + what + ".svg")
+      ->capture_default_str();
+  c.add_option("--point-timeout", o.point_timeout_s,
+               "Wall-clock seconds a point may run before it is killed and reported as failed (0: no limit)")
+      ->check(CLI::Range(0.0, 1e9))
+      ->capture_default_str();
+  c.add_flag("--no-plot", o.no_plot, "Do not run gnuplot");
+  c.add_flag("--no-files", o.no_files, "Do not write " + what + ".csv / " + what + ".json / the plot");
+  c.add_flag("--quiet,-q", o.quiet, "No progress on stderr");
 }
 
 }  // namespace iosim

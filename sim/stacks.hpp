@@ -18,9 +18,23 @@
 #include <string>
 #include <vector>
 
+namespace CLI { class App; }
+
 namespace iosim {
 
 struct TableConfig;
+
+// The options `compare` and `explain` share: the protocol and the runner.
+struct SearchCommandOptions {
+  std::vector<std::string> sets;  // for every point; search.closed.* / search.open.* change the searches
+  std::string table;              // a table YAML whose protocol to use (default: table1's values)
+  bool quick = false;             // the table's quick: section
+  int jobs = 0;
+  double point_timeout_s = 3600;
+  bool no_plot = false, no_files = false, quiet = false;
+};
+// Registers them on a subcommand; `what` names its output files ("compare").
+void add_search_command_options(CLI::App& c, SearchCommandOptions& o, std::string& out, const std::string& what);
 
 // Bad names or syntax on the command line (unknown stack, factor, malformed
 // override set): the commands print the message and exit 2.

@@ -38,6 +38,17 @@ struct ScopeNode {
   std::map<std::string, ScopeNode> children;
   std::vector<size_t> vars;
 };
+
+// The signals' dotted scopes as a tree (both formats declare scopes nested).
+template <class Sigs> ScopeNode scope_tree(const Sigs& sigs) {
+  ScopeNode root;
+  for (size_t i = 0; i < sigs.size(); ++i) {
+    ScopeNode* n = &root;
+    for (const auto& part : split_scope(sigs[i].scope)) n = &n->children[part];
+    n->vars.push_back(i);
+  }
+  return root;
+}
 } // namespace
 
 WaveFormat wave_format_of(const std::string& path) {
@@ -196,12 +207,7 @@ void VcdWriter::fst_value(const Sig& s) {
 }
 
 void VcdWriter::fst_header() {
-  ScopeNode root;
-  for (size_t i = 0; i < sigs_.size(); ++i) {
-    ScopeNode* n = &root;
-    for (const auto& part : split_scope(sigs_[i].scope)) n = &n->children[part];
-    n->vars.push_back(i);
-  }
+  const ScopeNode root = scope_tree(sigs_);
   auto emit = [this](const auto& self, const ScopeNode& n) -> void {
     for (size_t i : n.vars) {
       Sig& g = sigs_[i];
@@ -231,12 +237,7 @@ void VcdWriter::write_header() {
   if (fst_) { fst_header(); return; }
   // No $date: results (and traces) must not depend on the wall clock.
   os_ << "$version iosim VcdWriter $end\n$timescale 1ps $end\n";
-  ScopeNode root;
-  for (size_t i = 0; i < sigs_.size(); ++i) {
-    ScopeNode* n = &root;
-    for (const auto& part : split_scope(sigs_[i].scope)) n = &n->children[part];
-    n->vars.push_back(i);
-  }
+  const ScopeNode root = scope_tree(sigs_);
   auto emit = [this](const auto& self, const ScopeNode& n) -> void {
     for (size_t i : n.vars) {
       // Vectors carry their bit range, as simulators write them; viewers name
