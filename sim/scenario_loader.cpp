@@ -165,6 +165,30 @@ void load_sync(const Reader& r, PlatformConfig& p) {
   const Reader y = r.section("hybrid");
   s.budget = int(y.integer("budget", s.budget, 1, 1 << 20));
   s.repoll_s = y.time("repoll", s.repoll_s);
+  // Data path (issue 8): direct (default) or buffered through the page cache.
+  s.io = r.choice("io", s.io);
+  s.page_cache_bytes = r.size("page_cache", s.page_cache_bytes, Bounds::range(0, 1e15));
+  s.copy_bandwidth = r.rate("copy_bandwidth", s.copy_bandwidth);
+  s.page_lookup_cycles = c.cycles("page_lookup", s.page_lookup_cycles);
+  s.page_alloc_cycles = c.cycles("page_alloc", s.page_alloc_cycles);
+}
+
+// Buffered reads (issue 8) are modelled for the blocking processes of the
+// sync path only; the page-cache keys mean nothing without them.
+void check_buffered(const Scenario& sc, const Reader& p, bool storage) {
+  const auto& pf = sc.platform;
+  const Reader s = p.section("sync");
+  if (pf.sync.io != SyncIo::Buffered) {
+    const SyncDriverParams s0;
+    const std::string why = "only with platform.sync.io: buffered (it is direct)";
+    if (pf.sync.page_cache_bytes != s0.page_cache_bytes) s.fail("page_cache", why, "set platform.sync.io: buffered");
+    if (pf.sync.copy_bandwidth != s0.copy_bandwidth) s.fail("copy_bandwidth", why, "set platform.sync.io: buffered");
+    return;
+  }
+  if (storage || pf.device != PlatformDevice::Scsi || pf.io_path != IoPath::Sync ||
+      sc.workload.kind != WorkloadKind::Closed)
+    s.fail("io", "buffered reads are modelled for platform.io_path: sync with workload.kind: closed only",
+           "set platform.sync.io: direct");
 }
 
 void load_async(const Reader& r, PlatformConfig& p) {
@@ -669,6 +693,7 @@ void check_scenario(const Reader& root, Scenario& sc, const SyntheticDiskSpec& g
                                                       "): the card never takes the last requests");
   }
   check_completion(sc, p, storage);
+  check_buffered(sc, p, storage);
   if (!storage && pf.io_path == IoPath::Sync && pf.hba.coalesce_count > 1) {
     const Reader h = p.section("sync").section("hba");
     // At most this many replies can be outstanding on one adapter.

@@ -28,6 +28,7 @@
 #include "model/host/host_io_if.hpp"
 #include "model/common/cm_bounds.hpp"
 #include "model/host/host_os.hpp"
+#include "model/host/page_cache.hpp"
 #include "model/raid/raid0.hpp"
 
 #include <memory>
@@ -39,6 +40,15 @@ enum class SyncCompletion { Irq, Hybrid };
 template <> struct EnumNames<SyncCompletion> {
   static constexpr std::array<std::pair<SyncCompletion, const char*>, 2> table{
       {{SyncCompletion::Irq, "irq"}, {SyncCompletion::Hybrid, "hybrid"}}};
+};
+
+// Data path of a read (issue 8, deliverable 2, `platform.sync.io`): direct
+// (O_DIRECT / raw: the HBA DMAs into the user buffer; the default) or
+// buffered (2.4 generic_file_read: through the page cache, then copy_to_user).
+enum class SyncIo { Direct, Buffered };
+template <> struct EnumNames<SyncIo> {
+  static constexpr std::array<std::pair<SyncIo, const char*>, 2> table{
+      {{SyncIo::Direct, "direct"}, {SyncIo::Buffered, "buffered"}}};
 };
 
 struct SyncDriverParams {
@@ -73,6 +83,17 @@ struct SyncDriverParams {
   // (32), the Fusion-MPT driver's own bound on one pass over the reply FIFO.
   int budget = 32;
   double repoll_s = 0;  // hybrid: between polls that found work; 0 = at once (back through the run queue)
+  // Buffered reads (issue 8; `io: buffered`). Writes stay direct.
+  SyncIo io = SyncIo::Direct;
+  // Page cache size: the x342 has 4 GB; a 2.4 i386 kernel maps 896 MiB
+  // directly and the cache also takes highmem pages. 1 GiB: what is left to
+  // the cache beside the kernel and the test processes (estimate).
+  uint64_t page_cache_bytes = uint64_t(1) << 30;
+  double page_lookup_cycles = 300;  // find_get_page per 4 KiB page: hash, pagecache_lock, page_cache_get (estimate)
+  double page_alloc_cycles = 2000;  // per missed page: page_cache_alloc + add_to_page_cache + lru_cache_add (estimate)
+  // copy_to_user bandwidth: lmbench bcopy 222-271 MB/s on a dual PIII 1 GHz
+  // with PC133 (PARAMETERS.md, LKML Apr 2001); the middle of that range.
+  double copy_bandwidth = 250e6;    // bytes/s
 };
 
 struct DiskRoute { int adapter; int target; };
@@ -119,6 +140,11 @@ private:
   uint64_t service(CpuCtx& c, int adapter, uint64_t budget, CpuCat cat);
   void hybrid_isr(CpuCtx& c, int adapter);
   void hybrid_poll(CpuCtx& c, int adapter);
+  // Buffered read (issue 8): look the pages up, charge lookups, allocations
+  // and the copy on the reading CPU; true if every page was resident (the
+  // read then completes without the disk).
+  bool buffered_read(CpuCtx& c, IoRequest& req);
+  void hit_thread(CpuCtx& c);
   uint64_t frame_addr(uint32_t context) const { return p_.frames_base + uint64_t(context) * 128; }
 
   HostOs& os_;
@@ -135,6 +161,12 @@ private:
   SpinLock io_request_lock_;  // 2.4's global block-layer lock, held by submit, dispatch and the bottom half
   uint64_t dispatched_ = 0, isr_runs_ = 0, replies_ = 0, eio_ = 0, retries_ = 0, error_replies_ = 0;
   uint64_t polls_ = 0, poll_replies_ = 0;  // hybrid
+  // buffered
+  PageCache cache_;
+  Task* hit_task_ = nullptr;            // completes reads served from the cache
+  bool hit_task_active_ = false;
+  std::vector<IoRequest*> hits_;        // waiting for hit_task_
+  uint64_t page_hits_ = 0, page_misses_ = 0, copied_bytes_ = 0, cached_reads_ = 0, evictions_ = 0;
 };
 
 } // namespace iosim

@@ -1,0 +1,118 @@
+// Buffered reads through the page cache vs O_DIRECT on the sync path (issue
+// 8, deliverable 2): the page cache's LRU, the copy's CPU cost, reads served
+// from the cache without the disk, conservation, and the default unchanged.
+#include "model/host/page_cache.hpp"
+#include "tests/test_cli_util.hpp"
+
+#include <catch2/catch.hpp>
+#include <iostream>
+
+using namespace iosim::itest;
+
+namespace {
+std::string arcangeli() { return std::string(IOSIM_SOURCE_DIR) + "/scenarios/validation/arcangeli2001_odirect.yaml"; }
+
+// Host CPU seconds (user + system + irq, every CPU) per second of the window.
+double host_cpu(const nlohmann::json& j) {
+  double s = 0;
+  for (int c = 0; j["stats"].contains("top.host.cpu" + std::to_string(c) + ".user"); ++c) {
+    const std::string k = "top.host.cpu" + std::to_string(c);
+    s += (stat(j, k + ".user") + stat(j, k + ".system") + stat(j, k + ".irq")) / 100;
+  }
+  return s;
+}
+double mb_per_s(const nlohmann::json& j) { return stat(j, "top.workload.mbps"); }
+}  // namespace
+
+TEST_CASE("page cache: LRU keeps the most recently used pages", "[buffered][page_cache]") {
+  iosim::PageCache pc(2);
+  CHECK_FALSE(pc.lookup(1));
+  CHECK_FALSE(pc.insert(1));
+  CHECK_FALSE(pc.insert(2));
+  CHECK(pc.lookup(1));     // 1 is now the most recent
+  CHECK(pc.insert(3));     // full: evicts 2, the least recent
+  CHECK(pc.lookup(1));
+  CHECK(pc.lookup(3));
+  CHECK_FALSE(pc.lookup(2));
+  CHECK(pc.resident() == 2);
+  iosim::PageCache none(0);  // no cache: nothing is ever resident
+  CHECK_FALSE(none.insert(7));
+  CHECK_FALSE(none.lookup(7));
+}
+
+TEST_CASE("buffered: 64 KiB sequential reads cost > 3x the CPU per MB of direct at the same I/O/s", "[buffered][cli]") {
+  const std::vector<std::string> common{"workload.block=64KiB", "run.duration=2s"};
+  auto d_sets = common, b_sets = common;
+  d_sets.push_back("platform.sync.io=direct");
+  b_sets.push_back("platform.sync.io=buffered");
+  const auto d = run_scenario_json(arcangeli(), d_sets);
+  const auto b = run_scenario_json(arcangeli(), b_sets);
+  const double d_iops = stat(d, "top.workload.iops"), b_iops = stat(b, "top.workload.iops");
+  const double d_cpu_mb = host_cpu(d) / mb_per_s(d), b_cpu_mb = host_cpu(b) / mb_per_s(b);
+  std::cout << "64 KiB sequential: direct " << d_iops << " I/O/s, " << d_cpu_mb * 1e3 << " ms CPU/MB; buffered "
+            << b_iops << " I/O/s, " << b_cpu_mb * 1e3 << " ms CPU/MB\n";
+  // The disk's media rate bounds both: the copy is CPU time, not disk time.
+  CHECK(b_iops == Approx(d_iops).epsilon(0.03));
+  CHECK(b_cpu_mb > 3 * d_cpu_mb);
+  // Every page missed once (sequential, no re-read) and was copied.
+  CHECK(stat(b, "top.host.sd.page_cache.page_misses") == Approx(b_iops * 16).epsilon(0.02));
+  CHECK(stat(b, "top.host.sd.page_cache.page_hits") == 0);
+  CHECK(stat(b, "top.host.sd.page_cache.copy") == Approx(mb_per_s(b)).epsilon(0.02));
+}
+
+// A volume of one track (292 sectors, 146 KiB) read over and over: after the
+// first pass every page is in the cache, so the disk sees nothing in the
+// window, while the direct path reads it from the disk every time.
+TEST_CASE("buffered: re-reading a small volume hits the cache and skips the disk", "[buffered][cli]") {
+  const std::vector<std::string> tiny{"platform.disk.cylinders=1", "platform.disk.surfaces=1", "platform.disk.zones=1",
+                                      "platform.raid0.stripe_unit=64KiB", "workload.block=4KiB", "run.duration=1s"};
+  auto b_sets = tiny, d_sets = tiny;
+  b_sets.push_back("platform.sync.io=buffered");
+  const auto b = run_scenario_json(arcangeli(), b_sets);
+  const auto d = run_scenario_json(arcangeli(), d_sets);
+  const double iops = stat(b, "top.workload.iops");
+  std::cout << "cached re-reads: buffered " << iops << " I/O/s (disk commands " << stat(b, "top.scsi0.disk0.ios")
+            << "), direct " << stat(d, "top.workload.iops") << " I/O/s (disk commands " << stat(d, "top.scsi0.disk0.ios") << ")\n";
+  REQUIRE(iops > 1000);
+  CHECK(stat(b, "top.scsi0.disk0.ios") == 0);
+  CHECK(stat(b, "top.host.sd.page_cache.page_misses") == 0);
+  CHECK(stat(b, "top.host.sd.page_cache.cached_reads") == Approx(iops).epsilon(0.01));
+  CHECK(stat(d, "top.scsi0.disk0.ios") > 0);
+  CHECK(iops > 2 * stat(d, "top.workload.iops"));  // no disk in the loop
+  // Nothing lost: every read issued was completed, once.
+  for (const auto* j : {&b, &d}) {
+    CHECK(stat(*j, "run.requests_failed") == 0);
+    CHECK(stat(*j, "run.requests_completed") == stat(*j, "run.requests_issued"));
+  }
+}
+
+TEST_CASE("buffered: a page cache smaller than the re-read set evicts and misses", "[buffered][cli]") {
+  // 146 KiB re-read through a 64 KiB LRU: sequential re-reads of a set larger
+  // than an LRU always evict the page needed next, so nothing hits.
+  const auto b = run_scenario_json(arcangeli(), {"platform.disk.cylinders=1", "platform.disk.surfaces=1",
+                                                 "platform.disk.zones=1", "platform.raid0.stripe_unit=64KiB", "workload.block=4KiB",
+                                                 "run.duration=1s",
+                                                 "platform.sync.io=buffered", "platform.sync.page_cache=64KiB"});
+  CHECK(stat(b, "top.host.sd.page_cache.page_hits") == 0);
+  CHECK(stat(b, "top.host.sd.page_cache.evictions") > 0);
+  CHECK(stat(b, "top.scsi0.disk0.ios") > 0);
+}
+
+TEST_CASE("buffered: the default is direct and adds no statistic", "[buffered][cli]") {
+  const auto def = run_scenario_json(scenario("sync_small.yaml"));
+  const auto dir = run_scenario_json(scenario("sync_small.yaml"), {"platform.sync.io=direct"});
+  CHECK(def["stats"] == dir["stats"]);
+  for (const auto& [k, v] : def["stats"].items()) CHECK(k.find("page_cache") == std::string::npos);
+}
+
+TEST_CASE("buffered: keys outside their use are input errors", "[buffered][cli][errors]") {
+  const auto r = run_scenario_raw(scenario("sync_small.yaml"), {"platform.sync.page_cache=2GiB"});
+  CHECK(r.status == 2);
+  CHECK(r.err.find("platform.sync.io: buffered") != std::string::npos);
+  const auto a = run_scenario_raw(arcangeli(), {"platform.sync.io=buffered", "platform.io_path=kaio"});
+  CHECK(a.status == 2);
+  CHECK(a.err.find("buffered reads are modelled for platform.io_path: sync") != std::string::npos);
+  const auto t = run_scenario_raw(arcangeli(), {"platform.sync.io=bufferd"});
+  CHECK(t.status == 2);
+  CHECK(t.err.find("buffered") != std::string::npos);  // did you mean
+}
