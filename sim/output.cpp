@@ -50,10 +50,20 @@ nlohmann::ordered_json provenance_json(const Scenario* sc) {
   return j;
 }
 
+namespace {
+// The stack a run went through: its io_path, or storage (no host), or the
+// NVMe platform's driver completion mode (platform.device: nvme has no io_path).
+std::string path_label(const Scenario& sc) {
+  if (sc.workload.kind == WorkloadKind::Storage) return "storage";
+  if (sc.platform.device == PlatformDevice::Nvme) return std::string("nvme_") + to_string(sc.platform.nvme.driver.completion);
+  return to_string(sc.platform.io_path);
+}
+}  // namespace
+
 nlohmann::ordered_json results_json(const Scenario& sc, const RunResult& r) {
   nlohmann::ordered_json j;
   j["scenario"] = sc.name;
-  j["io_path"] = sc.workload.kind == WorkloadKind::Storage ? "storage" : to_string(sc.platform.io_path);
+  j["io_path"] = path_label(sc);
   j["workload"] = {{"kind", to_string(sc.workload.kind)},
                    {"block_bytes", sc.workload.access.block_bytes},
                    {"processes", sc.workload.processes},
@@ -88,7 +98,7 @@ void print_summary(std::ostream& os, const Scenario& sc, const RunResult& r) {
   const Stats& s = r.stats;
   const KeyFigures k = key_figures(results_json(sc, r));
   const auto& w = sc.workload;
-  const std::string path = w.kind == WorkloadKind::Storage ? "storage only" : to_string(sc.platform.io_path);
+  const std::string path = w.kind == WorkloadKind::Storage ? "storage only" : path_label(sc);
   auto ms = [&](const char* q) { return s.has(std::string("top.workload.latency.") + q) ? s.get(std::string("top.workload.latency.") + q) : 0.0; };
   // A streams run reads its own block per period (workload.streams), not workload.block.
   const std::string load = w.kind == WorkloadKind::Streams
@@ -97,8 +107,12 @@ void print_summary(std::ostream& os, const Scenario& sc, const RunResult& r) {
       : config::format_size(double(w.access.block_bytes)) + " blocks";
   fmt::print(os, "{}  [{} path, {} workload, {}, seed {}]\n", sc.name, path, to_string(w.kind), load, sc.run.seed);
   fmt::print(os, "  throughput   {:10.1f} I/O/s   {:8.2f} MB/s\n", k.iops, k.mbps);
-  fmt::print(os, "  latency ms   mean {:.3f}  p50 {:.3f}  p95 {:.3f}  p99 {:.3f}  max {:.3f}\n", ms("mean"), ms("p50"),
-             ms("p95"), ms("p99"), ms("max"));
+  if (sc.platform.device == PlatformDevice::Nvme)  // microseconds: an SSD read is ~10 us
+    fmt::print(os, "  latency us   mean {:.2f}  p50 {:.2f}  p95 {:.2f}  p99 {:.2f}  max {:.2f}\n", 1e3 * ms("mean"),
+               1e3 * ms("p50"), 1e3 * ms("p95"), 1e3 * ms("p99"), 1e3 * ms("max"));
+  else
+    fmt::print(os, "  latency ms   mean {:.3f}  p50 {:.3f}  p95 {:.3f}  p99 {:.3f}  max {:.3f}\n", ms("mean"), ms("p50"),
+               ms("p95"), ms("p99"), ms("max"));
   fmt::print(os, "  in flight    {:.1f} requests (mean)\n", k.outstanding);
   fmt::print(os, "  utilisation  PCI {:.1f}%  SCSI bus max {:.1f}%  disks mean {:.1f}% (max {:.1f}%)", k.pci_util,
              k.scsi_bus_busy, k.disk_busy, k.disk_busy_max);
