@@ -50,7 +50,7 @@ TEST_CASE("bench: short runs against the same binary: the JSON's shape, ratios n
       // The least of the repeats, and I/Os per CPU-second from it.
       CHECK(cpu == std::min(run["cpu_s_each"][0].get<double>(), run["cpu_s_each"][1].get<double>()));
       CHECK(run["ios_per_cpu_s"].get<double>() == Approx(run["requests"].get<double>() / cpu));
-      CHECK(run["wall_s"].get<double>() > 0);
+      CHECK(run["wall_s"].is_number());  // reported, never asserted on: wall time is not a measure here
     }
     // The same binary twice: the same simulation (bytes, so requests) ...
     CHECK(s["runs"][0]["requests"] == s["runs"][1]["requests"]);
@@ -68,7 +68,7 @@ TEST_CASE("bench: short runs against the same binary: the JSON's shape, ratios n
   for (const auto& run : t["runs"]) {
     CHECK(run["points"].get<int>() > 2);
     CHECK(run["cpu_s"].get<double>() > 0);
-    CHECK(run["wall_s"].get<double>() > 0);
+    CHECK(run["wall_s"].is_number());  // reported, never asserted on
   }
   // (Points may differ: speculative points start when a worker happens to
   // idle. The results may not.)

@@ -3,7 +3,7 @@
 // issuer on the storage path, the sync stack (MPT address reply -> mid-layer
 // retry -> -EIO) and the paper's card (completion status -> -EIO), each
 // request ending exactly once; no `faults:` section changes nothing.
-#include "tests/test_cli_util.hpp"
+#include "tests/test_stack_util.hpp"
 
 #include <filesystem>
 #include <fstream>
@@ -13,25 +13,8 @@ using Catch::Matchers::Contains;
 
 namespace {
 
-// Removes the test's scratch directories when the test process ends.
-struct ScratchDirs {
-  std::vector<std::filesystem::path> dirs;
-  ~ScratchDirs() {
-    std::error_code ec;
-    for (const auto& d : dirs) std::filesystem::remove_all(d, ec);
-  }
-};
-ScratchDirs scratch;
-
-// A scenario file in a fresh temporary directory: x342 with `body` appended.
 std::string write_scenario(const std::string& tag, const std::string& body) {
-  const auto dir = std::filesystem::temp_directory_path() / ("iosim_faults_" + tag + "_" + std::to_string(getpid()));
-  std::filesystem::create_directories(dir);
-  scratch.dirs.push_back(dir);
-  const std::string path = (dir / "s.yaml").string();
-  std::ofstream(path) << "name: faults test\ninclude: " << IOSIM_SOURCE_DIR << "/scenarios/platforms/x342.yaml\n"
-                      << body;
-  return path;
+  return write_x342_scenario("faults", tag, body);
 }
 
 // Two disks on one bus, striped (`platform` adds keys to the platform section).

@@ -4,7 +4,7 @@
 // thread limit and the one-request-per-descriptor rule bound the reads in
 // flight; the notification modes cost what they do; every request ends once;
 // the CPU accounting adds up; a media error reaches the caller as -EIO.
-#include "tests/test_cli_util.hpp"
+#include "tests/test_stack_util.hpp"
 
 #include <filesystem>
 #include <fstream>
@@ -17,52 +17,10 @@ namespace {
 const std::string kSync = "platforms/x342_sync.yaml";
 const std::string kPosix = "stacks/x342_posix_aio.yaml";
 
-// A scenario shipped in scenarios/.
-std::string shipped(const std::string& name) { return std::string(IOSIM_SOURCE_DIR) + "/scenarios/" + name; }
-
-std::vector<std::string> with(std::vector<std::string> sets) {
-  sets.push_back("run.duration=1s");
-  sets.push_back("run.warmup=0.3s");
-  return sets;
-}
-
-// Host CPU time per completed I/O, and the part of it spent in schedule()
-// passes and context switches (HostOs's false computation), in us.
-double cpu_us_per_io(const nlohmann::json& j) {
-  return stat(j, "top.host.busy") / 100 * 2 / stat(j, "top.workload.iops") * 1e6;
-}
-double switch_us_per_io(const nlohmann::json& j) {
-  return stat(j, "top.host.false_computation") / 100 * 2 / stat(j, "top.workload.iops") * 1e6;
-}
-
-void check_accounting(const nlohmann::json& j) {
-  for (const char* cpu : {"top.host.cpu0", "top.host.cpu1"}) {
-    const std::string c = cpu;
-    INFO(c);
-    CHECK(stat(j, c + ".user") + stat(j, c + ".system") + stat(j, c + ".irq") + stat(j, c + ".idle") ==
-          Approx(100).margin(1e-6));
-    CHECK(stat(j, c + ".system") > 0);
-  }
-  CHECK(stat(j, "run.requests_issued") == stat(j, "run.requests_completed"));
-}
-
-struct ScratchDirs {
-  std::vector<std::filesystem::path> dirs;
-  ~ScratchDirs() {
-    std::error_code ec;
-    for (const auto& d : dirs) std::filesystem::remove_all(d, ec);
-  }
-};
-ScratchDirs scratch;
+std::vector<std::string> with(std::vector<std::string> sets) { return with_short_run(std::move(sets)); }
 
 std::string write_scenario(const std::string& tag, const std::string& body) {
-  const auto dir = std::filesystem::temp_directory_path() / ("iosim_paio_" + tag + "_" + std::to_string(getpid()));
-  std::filesystem::create_directories(dir);
-  scratch.dirs.push_back(dir);
-  const std::string path = (dir / "s.yaml").string();
-  std::ofstream(path) << "name: posix aio test\ninclude: " << IOSIM_SOURCE_DIR << "/scenarios/platforms/x342.yaml\n"
-                      << body;
-  return path;
+  return write_x342_scenario("paio", tag, body);
 }
 
 }  // namespace
