@@ -5,6 +5,7 @@
 #include "sim/output.hpp"
 #include "sim/point_pool.hpp"
 #include "sim/scenario.hpp"
+#include "sim/plot.hpp"
 #include "sim/stacks.hpp"
 #include "sim/table_config.hpp"
 
@@ -69,7 +70,7 @@ set ylabel "saturation I/O/s"
 {}set ylabel "host CPU us per I/O"
 {}unset multiplot
 )gp", title, series(0), series(1));
-  draw_plot(dir, "compare", body, 900, 860);
+  draw_plot({dir, "compare", 900, 860, "", false}, body);  // stack names hold '_'
 }
 
 }  // namespace

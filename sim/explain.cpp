@@ -3,6 +3,7 @@
 #include "sim/config/error.hpp"
 #include "sim/output.hpp"
 #include "sim/scenario.hpp"
+#include "sim/plot.hpp"
 #include "sim/stacks.hpp"
 #include "sim/table_config.hpp"
 
@@ -349,7 +350,7 @@ set xtics rotate by -30
 set ylabel "contribution (I/O/s)"
 {}unset multiplot
 )gp", idx, B.name, A.name, fs_::path(o.scenario).filename().string(), to_string(method), plots);
-      draw_plot(o.out, "explain", body, 900, 420 * std::max(1, idx));
+      draw_plot({o.out, "explain", 900, 420 * std::max(1, idx), "", false}, body);  // factor names hold '_'
     }
     fmt::print("  results  {}/explain.csv, {}/explain.json{}\n", o.out, o.out,
                o.no_plot ? "" : fmt::format(", {}/explain.png", o.out));

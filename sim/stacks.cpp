@@ -497,24 +497,6 @@ std::vector<SearchOutcome> run_searches(const std::vector<SearchSpec>& specs, in
 
 namespace iosim {
 
-void draw_plot(const std::string& dir, const std::string& name, const std::string& body, int width, int height) {
-  {
-    std::ofstream gp(std::filesystem::path(dir) / (name + ".gp"));
-    gp << fmt::format("# gnuplot {0}.gp (in this folder) redraws {0}.png and {0}.svg from {0}.dat\n", name)
-       << fmt::format("if (strstrt(GPVAL_TERMINALS, \"pngcairo\") > 0) {{ set terminal pngcairo size {0},{1} }} "
-                      "else {{ set terminal png size {0},{1} }}\n",
-                      width, height)
-       << "set termoption noenhanced\n"  // stack and factor names hold '_'
-       << fmt::format("set output \"{}.png\"\n", name) << body
-       << fmt::format("set terminal svg size {},{} dynamic\nset termoption noenhanced\nset output \"{}.svg\"\n", width,
-                      height, name)
-       << body;
-  }
-  const ChildResult g = run_child({"/bin/sh", "-c", "cd \"$0\" && exec gnuplot \"$1\"", dir, name + ".gp"});
-  if (g.status == 127) fmt::print(stderr, "warning: gnuplot not found (apt-get install gnuplot-nox): no {}.png\n", name);
-  else if (g.status != 0) fmt::print(stderr, "warning: gnuplot failed (exit {}): {}\n", g.status, g.err);
-}
-
 void add_search_command_options(CLI::App& c, SearchCommandOptions& o, std::string& out, const std::string& what) {
   c.add_option("--set", o.sets,
                "Override a key for every point (repeatable); search.closed.KEY / search.open.KEY change the searches "

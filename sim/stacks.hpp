@@ -155,8 +155,3 @@ std::vector<SearchOutcome> run_searches(const std::vector<SearchSpec>& specs, in
 
 }  // namespace iosim
 
-namespace iosim {
-// Writes DIR/NAME.gp (drawing NAME.png, then NAME.svg, from `body`) and runs
-// gnuplot in DIR; a missing or failing gnuplot is a warning on stderr.
-void draw_plot(const std::string& dir, const std::string& name, const std::string& body, int width, int height);
-}  // namespace iosim

@@ -1,5 +1,7 @@
 #include "sim/table_curves.hpp"
 
+#include "sim/plot.hpp"
+
 #include "sim/output.hpp"
 #include "sim/subprocess.hpp"
 #include "sim/table_config.hpp"
@@ -367,23 +369,7 @@ set title "async, relative to the knee"
       c.name + (c.quick ? " (--quick)" : ""), curves("curves_sync.dat", "1:2"), knees("curves_sync.dat", "1", "$2"),
       curves("curves_async.dat", "1:2"), knees("curves_async.dat", "1", "$2"), curves("curves_sync.dat", "3:4"),
       knees("curves_sync.dat", "3", "$4"), curves("curves_async.dat", "3:4"), knees("curves_async.dat", "3", "$4"));
-  std::ofstream gp(fs::path(dir) / "curves.gp");
-  gp << "# gnuplot curves.gp (in this folder) redraws curves.png and curves.svg from curves_sync.dat, curves_async.dat\n"
-     << "if (strstrt(GPVAL_TERMINALS, \"pngcairo\") > 0) { set terminal pngcairo size 1400,1000 } else { set terminal png size 1400,1000 }\n"
-     << "set output \"curves.png\"\n"
-     << body << "set terminal svg size 1400,1000 dynamic\nset output \"curves.svg\"\n"
-     << body;
-  gp.close();
-  const ChildResult g = run_child({"/bin/sh", "-c", "cd \"$0\" && exec gnuplot curves.gp", dir});
-  if (g.status == 127) {
-    fmt::print(stderr, "warning: gnuplot not found (apt-get install gnuplot-nox): no curves.png / curves.svg\n");
-    return false;
-  }
-  if (g.status != 0) {
-    fmt::print(stderr, "warning: gnuplot failed (exit {}): {}\n", g.status, g.err);
-    return false;
-  }
-  return true;
+  return draw_plot({dir, "curves", 1400, 1000, "curves_sync.dat, curves_async.dat"}, body);
 }
 
 }  // namespace iosim

@@ -1,5 +1,7 @@
 #include "sim/table_output.hpp"
 
+#include "sim/plot.hpp"
+
 #include "sim/output.hpp"
 #include "sim/subprocess.hpp"
 
@@ -204,24 +206,7 @@ plot "table.dat" u 1:6 w lp lw 2 pt 6 lc rgb "black" t "paper gain", \
      0 w l lc rgb "gray" notitle
 unset multiplot
 )gp", c.name + (c.quick ? " (--quick)" : ""));
-  std::ofstream gp(fs::path(dir) / "table.gp");
-  gp << "# gnuplot table.gp (in this folder) redraws table.png and table.svg from table.dat\n"
-     << "if (strstrt(GPVAL_TERMINALS, \"pngcairo\") > 0) { set terminal pngcairo size 900,900 } else { set terminal png size 900,900 }\n"
-     << "set output \"table.png\"\n"
-     << body << "set terminal svg size 900,900 dynamic\nset output \"table.svg\"\n"
-     << body;
-  gp.close();
-  // gnuplot runs in `dir` so the script's relative names work when rerun by hand.
-  const ChildResult g = run_child({"/bin/sh", "-c", "cd \"$0\" && exec gnuplot table.gp", dir});
-  if (g.status == 127) {
-    fmt::print(stderr, "warning: gnuplot not found (apt-get install gnuplot-nox): no table.png / table.svg\n");
-    return false;
-  }
-  if (g.status != 0) {
-    fmt::print(stderr, "warning: gnuplot failed (exit {}): {}\n", g.status, g.err);
-    return false;
-  }
-  return true;
+  return draw_plot({dir, "table", 900, 900, "table.dat"}, body);
 }
 
 }  // namespace iosim
