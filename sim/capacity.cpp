@@ -1,5 +1,7 @@
 #include "sim/capacity.hpp"
 
+#include "sim/plot.hpp"
+
 #include "sim/config/error.hpp"
 #include "sim/key_figures.hpp"
 #include "sim/point_pool.hpp"
@@ -182,16 +184,7 @@ set ylabel "deadline misses (% of reads due, worst seed)"
 set key bottom left
 {}unset multiplot
 )gp", title, misses, slack);
-  std::ofstream gp(fs::path(dir) / "capacity.gp");
-  gp << "# gnuplot capacity.gp (in this folder) redraws capacity.png and capacity.svg from capacity.dat\n"
-     << "if (strstrt(GPVAL_TERMINALS, \"pngcairo\") > 0) { set terminal pngcairo size 900,900 } else { set terminal png size 900,900 }\n"
-     << "set output \"capacity.png\"\n"
-     << body << "set terminal svg size 900,900 dynamic\nset output \"capacity.svg\"\n"
-     << body;
-  gp.close();
-  const ChildResult g = run_child({"/bin/sh", "-c", "cd \"$0\" && exec gnuplot capacity.gp", dir});
-  if (g.status == 127) fmt::print(stderr, "warning: gnuplot not found (apt-get install gnuplot-nox): no capacity.png\n");
-  else if (g.status != 0) fmt::print(stderr, "warning: gnuplot failed (exit {}): {}\n", g.status, g.err);
+  draw_plot({dir, "capacity", 900, 900, "capacity.dat"}, body);
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "sim/sweep.hpp"
 
+#include "sim/plot.hpp"
+
 #include "sim/config/error.hpp"
 #include "sim/config/units.hpp"
 #include "sim/jobs.hpp"
@@ -520,23 +522,7 @@ unset multiplot
 )gp",
                                        numeric ? "" : "set offsets 0.3, 0.3, 0, 0\n", gp_title, seeded ? fmt::format(" (mean of {} seeds, 95% CI)", plan.seeds.size()) : "",
                                        logx ? "set logscale x 2\n" : "", xlabel, curves(3, 4, true), curves(5, 6, false));
-  std::ofstream gp(fs::path(dir) / "sweep.gp");
-  gp << "# gnuplot sweep.gp (in this folder) redraws sweep.png and sweep.svg from sweep.dat\n"
-     << "if (strstrt(GPVAL_TERMINALS, \"pngcairo\") > 0) { set terminal pngcairo size 1000,900 } else { set terminal png size 1000,900 }\n"
-     << "set output \"sweep.png\"\n"
-     << body << "set terminal svg size 1000,900 dynamic\nset output \"sweep.svg\"\n"
-     << body;
-  gp.close();
-  const ChildResult g = run_child({"/bin/sh", "-c", "cd \"$0\" && exec gnuplot sweep.gp", dir});
-  if (g.status == 127) {
-    fmt::print(stderr, "warning: gnuplot not found (apt-get install gnuplot-nox): no sweep.png / sweep.svg\n");
-    return false;
-  }
-  if (g.status != 0) {
-    fmt::print(stderr, "warning: gnuplot failed (exit {}): {}\n", g.status, g.err);
-    return false;
-  }
-  return true;
+  return draw_plot({dir, "sweep", 1000, 900, "sweep.dat"}, body);
 }
 
 // Warnings on stderr, one line per code and message: the same trap at every
