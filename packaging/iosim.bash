@@ -1,7 +1,8 @@
 # bash completion for iosim (installed as share/bash-completion/completions/iosim).
 # Subcommands and options are read from iosim's own --help at completion time,
 # so they follow the installed binary; --set completes the scenario's keys
-# (from `iosim run SCENARIO --dump-config`).
+# (from `iosim run SCENARIO --dump-config`), and `iosim keys` the key table's
+# keys and sections (from `iosim keys`).
 
 _iosim_keys() {  # the dotted keys of the scenario file on the command line
   local scen=$1
@@ -34,6 +35,7 @@ _iosim() {
     --baseline|--json) _filedir; return ;;
     --vcd) _filedir '@(vcd|fst)'; return ;;
     --trace-requests) _filedir csv; return ;;
+    --update-doc) _filedir md; return ;;
     --table) _filedir '@(yaml|yml)'; return ;;
     --stacks|--a|--b|--factors)  # names listed in `iosim compare --help` / `iosim explain --help`
       local what=Stacks cmd=compare
@@ -51,6 +53,11 @@ _iosim() {
     local opts
     opts=$("$iosim" "$sub" --help 2>/dev/null | grep -oE -- '(^|[ ,])--?[A-Za-z][-A-Za-z0-9]*' | tr -d ' ,' | sort -u)
     COMPREPLY=($(compgen -W "$opts" -- "$cur"))
+    return
+  fi
+  if [[ $sub == keys ]]; then  # a key or section of the key table (the first column of `iosim keys`)
+    COMPREPLY=($(compgen -W "$("$iosim" keys 2>/dev/null | awk 'NR > 1 { k = $1; print k
+      while (sub(/[.][^.]*$/, "", k)) print k }' | sort -u)" -- "$cur"))
     return
   fi
   _filedir '@(yaml|yml|diskspecs)'

@@ -5,6 +5,7 @@
 #include "sim/explain.hpp"
 #include "sim/config/error.hpp"
 #include "sim/disk_validate.hpp"
+#include "sim/keys.hpp"
 #include "sim/output.hpp"
 #include "sim/paths.hpp"
 #include "sim/run.hpp"
@@ -191,6 +192,8 @@ int cli_main(int argc, char* argv[]) {
   register_compare_command(app);  // sim/compare.cpp
   register_explain_command(app);  // sim/explain.cpp
 
+  register_keys_command(app);  // sim/keys.cpp
+
   plain_range_messages(app);
   if (const std::string bad = unknown_command(app, argc, argv); !bad.empty()) {
     fmt::print(stderr, "{}", bad);
@@ -208,6 +211,7 @@ int cli_main(int argc, char* argv[]) {
     if (capacity_command_parsed(app)) return run_capacity_command();
     if (compare_command_parsed(app)) return run_compare_command();
     if (explain_command_parsed(app)) return run_explain_command();
+    if (keys_command_parsed(app)) return run_keys_command();
     return run_table_commands(app);
   } catch (const std::exception& e) {
     fmt::print(stderr, "iosim: error: {}\n", e.what());

@@ -30,6 +30,7 @@ nlohmann::ordered_json config_json(const config::EffectiveConfig& c) {
   for (const auto& s : c.settings) {
     nlohmann::ordered_json e{{"value", s.value}, {"unit", s.unit}, {"origin", s.origin}};
     if (!s.written.empty()) e["written"] = s.written;
+    if (!s.description.empty()) e["description"] = s.description;  // the key table's (sim/keys.cpp)
     j[s.path] = std::move(e);
   }
   return j;

@@ -1,13 +1,16 @@
-// YAML -> Scenario. Every key the simulator understands is read here, with its
-// unit kind and bounds; config::Reader::finish() then rejects anything left
-// over (typos get a "did you mean"). The key schema is documented in
-// scenarios/README.md.
+// YAML -> Scenario. Every key the simulator understands is read here into the
+// typed structs; each key's type, unit kind, default and bounds come from the
+// key table (sim/keys.cpp, through Reader::get/read), and
+// config::Reader::finish() then rejects anything left over (typos get a "did
+// you mean"). The cross-key checks below are the loader's own. The key
+// reference in scenarios/README.md is generated from the table.
 #include "model/disk/disk_layout.hpp"
 #include "model/disk/disksim_reader.hpp"
 #include "model/raid/raid0.hpp"
 #include "sim/config/node.hpp"
 #include "sim/config/reader.hpp"
 #include "sim/config/units.hpp"
+#include "sim/keys.hpp"
 #include "sim/scenario.hpp"
 
 #include <algorithm>
@@ -22,14 +25,6 @@ using config::Reader;
 
 namespace {
 
-// Processor and controller clocks (host CPU, HBA IOP, card logic, card CPU).
-// Below 1 MHz nothing in a storage path has run since the 1970s (the 1974
-// Intel 8080 ran at 2 MHz; the PCI bus itself is clocked at 33-133 MHz), and a
-// 1 Hz "clock" turns every cycle cost into seconds. Above 500 GHz the period is
-// under 2 ps: the queue controller needs two clock edges at SystemC's 1 ps
-// resolution (model/card/queue_controller.cpp rejects it too).
-Bounds clock_range() { return Bounds::range(1e6, 500e9); }
-
 // The host bridge disconnects DMA writes at a multiple of PCI-X's 128 B
 // allowable disconnect boundary (model/pcix/host_memory.hpp); a smaller
 // boundary is not a PCI-X bus, and 1 B makes every byte of a DMA write its
@@ -37,37 +32,36 @@ Bounds clock_range() { return Bounds::range(1e6, 500e9); }
 constexpr uint64_t kDisconnectBoundary = 128;
 
 void load_host(const Reader& r, HostParams& h) {
-  h.cpus = int(r.integer("cpus", h.cpus, 1, 64));
-  h.clock_hz = r.freq("clock", h.clock_hz, clock_range());
-  h.hz = r.freq("timer_hz", h.hz);
-  h.irq_affinity = r.choice("irq_affinity", h.irq_affinity);
+  r.read("cpus", h.cpus);
+  r.read("clock", h.clock_hz);
+  r.read("timer_hz", h.hz);
+  r.read("irq_affinity", h.irq_affinity);
   const Reader c = r.section("cost");
   auto& k = h.cost;
-  k.syscall = c.cycles("syscall", k.syscall);
-  k.request_setup = c.cycles("request_setup", k.request_setup);
-  k.request_per_page = c.cycles("request_per_page", k.request_per_page);
-  k.sched_base = c.cycles("sched_base", k.sched_base);
-  k.sched_per_task = c.cycles("sched_per_task", k.sched_per_task);
-  k.ctx_switch = c.cycles("ctx_switch", k.ctx_switch);
-  k.wakeup = c.cycles("wakeup", k.wakeup);
-  k.irq_entry = c.cycles("irq_entry", k.irq_entry);
-  k.timer_tick = c.cycles("timer_tick", k.timer_tick);
-  k.user_per_io = c.cycles("user_per_io", k.user_per_io);
+  c.read("syscall", k.syscall);
+  c.read("request_setup", k.request_setup);
+  c.read("request_per_page", k.request_per_page);
+  c.read("sched_base", k.sched_base);
+  c.read("sched_per_task", k.sched_per_task);
+  c.read("ctx_switch", k.ctx_switch);
+  c.read("wakeup", k.wakeup);
+  c.read("irq_entry", k.irq_entry);
+  c.read("timer_tick", k.timer_tick);
+  c.read("user_per_io", k.user_per_io);
 }
 
 void load_pci(const Reader& r, PlatformConfig& p) {
   if (r.has("mode")) {
-    const std::string m = r.choice("mode", "pcix-64-133",
-                                   {"pcix-64-133", "pcix-64-66", "pci-64-66", "pci-64-33", "pci-32-66", "pci-32-33"});
+    const std::string m = r.get<std::string>("mode");
     p.pci = PcixBusParams::preset(m);
   }
-  p.host_bridge.host_bridge_latency = r.time("host_bridge_latency", p.host_bridge.host_bridge_latency);
-  p.host_bridge.posted_write_cost = r.time("posted_write_cost", p.host_bridge.posted_write_cost);
+  r.read("host_bridge_latency", p.host_bridge.host_bridge_latency);
+  r.read("posted_write_cost", p.host_bridge.posted_write_cost);
   const Reader m = r.section("memory");
-  p.memory.bandwidth = m.rate("bandwidth", p.memory.bandwidth);
-  p.memory.write_latency = m.time("write_latency", p.memory.write_latency);
-  p.memory.read_latency = m.time("read_latency", p.memory.read_latency);
-  p.memory.disconnect_bytes = m.size("disconnect", p.memory.disconnect_bytes);
+  m.read("bandwidth", p.memory.bandwidth);
+  m.read("write_latency", p.memory.write_latency);
+  m.read("read_latency", p.memory.read_latency);
+  m.read("disconnect", p.memory.disconnect_bytes);
   if (p.memory.disconnect_bytes % kDisconnectBoundary)
     m.fail("disconnect",
            "must be 0 (never) or a multiple of " + std::to_string(kDisconnectBoundary) +
@@ -75,102 +69,100 @@ void load_pci(const Reader& r, PlatformConfig& p) {
 }
 
 void load_scsi(const Reader& r, PlatformConfig& p) {
-  p.buses = int(r.integer("buses", p.buses, 1, 8));
-  p.disks_per_bus = int(r.integer("disks_per_bus", p.disks_per_bus, 1, 15));
+  r.read("buses", p.buses);
+  r.read("disks_per_bus", p.disks_per_bus);
   auto& s = p.scsi;
-  s.bus_free_delay_s = r.time("bus_free", s.bus_free_delay_s);
-  s.arbitration_delay_s = r.time("arbitration", s.arbitration_delay_s);
-  s.bus_set_delay_s = r.time("bus_set", s.bus_set_delay_s);
-  s.bus_settle_delay_s = r.time("settle", s.bus_settle_delay_s);
-  s.qas = r.boolean("qas", s.qas);
-  s.fairness = r.boolean("fairness", s.fairness);
-  s.retain_training = r.boolean("retain_training", s.retain_training);
-  s.initiator_latency_s = r.time("initiator_latency", s.initiator_latency_s);
+  r.read("bus_free", s.bus_free_delay_s);
+  r.read("arbitration", s.arbitration_delay_s);
+  r.read("bus_set", s.bus_set_delay_s);
+  r.read("settle", s.bus_settle_delay_s);
+  r.read("qas", s.qas);
+  r.read("fairness", s.fairness);
+  r.read("retain_training", s.retain_training);
+  r.read("initiator_latency", s.initiator_latency_s);
 }
 
 void load_disk(const Reader& r, DiskParams& d, SyntheticDiskSpec& g) {
-  d.model = r.string("model", d.model);
+  r.read("model", d.model);
   // A DiskSim drive file; loaded in check_scenario, once the scenario's own
   // keys are known good (read here so that finish() counts it as known).
-  (void)r.string("diskspecs", "");
-  d.rpm = r.rotation("rpm", d.rpm / 60) * 60;
-  g.cylinders = uint32_t(r.integer("cylinders", g.cylinders, 1, 1000000));
-  g.surfaces = uint32_t(r.integer("surfaces", g.surfaces, 1, 64));
-  g.outer_blocks_per_track = uint32_t(r.integer("outer_blocks_per_track", g.outer_blocks_per_track, 1, 100000));
-  g.inner_blocks_per_track = uint32_t(r.integer("inner_blocks_per_track", g.inner_blocks_per_track, 1, 100000));
-  g.zones = uint32_t(r.integer("zones", g.zones, 1, 1000));
-  d.head_switch = r.time("head_switch", d.head_switch);
-  d.write_settle = r.time("write_settle", d.write_settle);
+  (void)r.get<std::string>("diskspecs");
+  d.rpm = r.get<double>("rpm") * 60;  // rev/s -> rpm
+  r.read("cylinders", g.cylinders);
+  r.read("surfaces", g.surfaces);
+  r.read("outer_blocks_per_track", g.outer_blocks_per_track);
+  r.read("inner_blocks_per_track", g.inner_blocks_per_track);
+  r.read("zones", g.zones);
+  r.read("head_switch", d.head_switch);
+  r.read("write_settle", d.write_settle);
   const Reader s = r.section("seek");
-  d.seek.single_cyl = s.time("single_cylinder", d.seek.single_cyl);
-  d.seek.a = s.time("a", d.seek.a);
-  d.seek.b = s.time("b", d.seek.b);
-  d.seek.c = s.real("c", d.seek.c, Bounds::positive());
+  s.read("single_cylinder", d.seek.single_cyl);
+  s.read("a", d.seek.a);
+  s.read("b", d.seek.b);
+  s.read("c", d.seek.c);
   const Reader o = r.section("overheads");
   auto& v = d.overheads;
-  const double read_miss = o.time("read_miss", v.read_miss_after_read);
-  const double read_hit = o.time("read_hit", v.read_hit_after_read);
-  const double write = o.time("write", v.write_miss_after_read);
+  const double read_miss = o.get<double>("read_miss");
+  const double read_hit = o.get<double>("read_hit");
+  const double write = o.get<double>("write");
   v.read_miss_after_read = v.read_miss_after_write = read_miss;
   v.read_hit_after_read = v.read_hit_after_write = read_hit;
   v.write_miss_after_read = v.write_miss_after_write = v.write_hit_after_read = v.write_hit_after_write = write;
   const Reader b = r.section("buffer");
-  d.buffer_segments = uint32_t(b.integer("segments", d.buffer_segments, 1, 1024));
-  // Sector quantities: whole 512 B sectors, counted in 32 bits by the disk model.
-  const Bounds sectors = Bounds::range(0, 4294967295.0 * 512);
-  const uint64_t seg = b.size("segment_size", uint64_t(d.segment_blocks) * 512, sectors);
-  const uint64_t ra = b.size("read_ahead", uint64_t(d.read_ahead_blocks) * 512, sectors);
+  b.read("segments", d.buffer_segments);
+  const uint64_t seg = b.get<uint64_t>("segment_size");
+  const uint64_t ra = b.get<uint64_t>("read_ahead");
   if (seg < 512 || seg % 512) b.fail("segment_size", "must be a whole number of 512 B sectors, at least one");
   if (ra % 512) b.fail("read_ahead", "must be a whole number of 512 B sectors");
   d.segment_blocks = uint32_t(seg / 512);
   d.read_ahead_blocks = uint32_t(ra / 512);
-  d.fast_write_level = uint32_t(b.integer("fast_write_level", d.fast_write_level, 0, 2));
-  d.queue_depth = uint32_t(r.integer("queue_depth", d.queue_depth, 1, 256));
-  d.scheduler = r.choice("scheduler", d.scheduler);
-  d.max_burst_bytes = r.size("max_burst", d.max_burst_bytes);
+  b.read("fast_write_level", d.fast_write_level);
+  r.read("queue_depth", d.queue_depth);
+  r.read("scheduler", d.scheduler);
+  r.read("max_burst", d.max_burst_bytes);
   // The disk sends whole sectors per reconnection (model/disk/disk.cpp).
   if (d.max_burst_bytes % 512) r.fail("max_burst", "must be 0 (whole request) or a multiple of 512 B (whole sectors)");
-  d.interface_sector_time = r.time("interface_sector_time", d.interface_sector_time);
+  r.read("interface_sector_time", d.interface_sector_time);
 }
 
 // A disk queue's scheduling policy and its parameters (model/common/io_sched.hpp):
 // `scheduler`, `gss_groups` (g, a count), `edf_quantum` (a time).
 void load_io_sched(const Reader& r, IoSchedParams& s) {
-  s.kind = r.choice("scheduler", s.kind);
-  s.gss_groups = uint32_t(r.integer("gss_groups", s.gss_groups, 1, 100000));
-  s.edf_quantum_s = r.time("edf_quantum", s.edf_quantum_s);
+  r.read("scheduler", s.kind);
+  r.read("gss_groups", s.gss_groups);
+  r.read("edf_quantum", s.edf_quantum_s);
 }
 
 void load_sync(const Reader& r, PlatformConfig& p) {
   auto& s = p.sync;
-  s.queue_depth = int(r.integer("queue_depth", s.queue_depth, 1, 256));
-  s.can_queue = int(r.integer("can_queue", s.can_queue, 1, 4096));
+  r.read("queue_depth", s.queue_depth);
+  r.read("can_queue", s.can_queue);
   load_io_sched(r, s.sched);
   const Reader c = r.section("cost");
-  s.md_map_cycles = c.cycles("md_map", s.md_map_cycles);
-  s.elevator_cycles = c.cycles("elevator", s.elevator_cycles);
-  s.elevator_per_entry = c.cycles("elevator_per_entry", s.elevator_per_entry);
-  s.queuecommand_cycles = c.cycles("queuecommand", s.queuecommand_cycles);
-  s.isr_cycles = c.cycles("isr", s.isr_cycles);
-  s.bottom_half_cycles = c.cycles("bottom_half", s.bottom_half_cycles);
+  c.read("md_map", s.md_map_cycles);
+  c.read("elevator", s.elevator_cycles);
+  c.read("elevator_per_entry", s.elevator_per_entry);
+  c.read("queuecommand", s.queuecommand_cycles);
+  c.read("isr", s.isr_cycles);
+  c.read("bottom_half", s.bottom_half_cycles);
   const Reader h = r.section("hba");
   auto& a = p.hba;
-  a.iop_hz = h.freq("iop_clock", a.iop_hz, clock_range());
-  a.iop_cycles_per_request = h.cycles("iop_per_request", a.iop_cycles_per_request);
-  a.iop_cycles_per_reply = h.cycles("iop_per_reply", a.iop_cycles_per_reply);
-  a.coalesce_count = int(h.integer("coalesce_count", a.coalesce_count, 1, 1024));
-  a.coalesce_timeout_s = h.time("coalesce_timeout", a.coalesce_timeout_s);
+  h.read("iop_clock", a.iop_hz);
+  h.read("iop_per_request", a.iop_cycles_per_request);
+  h.read("iop_per_reply", a.iop_cycles_per_reply);
+  h.read("coalesce_count", a.coalesce_count);
+  h.read("coalesce_timeout", a.coalesce_timeout_s);
   // Completion mode (issue 8): irq (default) or hybrid interrupt-then-poll.
-  s.completion = r.choice("completion", s.completion);
+  r.read("completion", s.completion);
   const Reader y = r.section("hybrid");
-  s.budget = int(y.integer("budget", s.budget, 1, 1 << 20));
-  s.repoll_s = y.time("repoll", s.repoll_s);
+  y.read("budget", s.budget);
+  y.read("repoll", s.repoll_s);
   // Data path (issue 8): direct (default) or buffered through the page cache.
-  s.io = r.choice("io", s.io);
-  s.page_cache_bytes = r.size("page_cache", s.page_cache_bytes, Bounds::range(0, 1e15));
-  s.copy_bandwidth = r.rate("copy_bandwidth", s.copy_bandwidth);
-  s.page_lookup_cycles = c.cycles("page_lookup", s.page_lookup_cycles);
-  s.page_alloc_cycles = c.cycles("page_alloc", s.page_alloc_cycles);
+  r.read("io", s.io);
+  r.read("page_cache", s.page_cache_bytes);
+  r.read("copy_bandwidth", s.copy_bandwidth);
+  c.read("page_lookup", s.page_lookup_cycles);
+  c.read("page_alloc", s.page_alloc_cycles);
 }
 
 // Buffered reads (issue 8) are modelled for the blocking processes of the
@@ -193,78 +185,76 @@ void check_buffered(const Scenario& sc, const Reader& p, bool storage) {
 
 void load_async(const Reader& r, PlatformConfig& p) {
   auto& a = p.async;
-  a.poll_period_s = r.time("poll_period", a.poll_period_s, Bounds::positive());
-  a.submit_cycles = r.cycles("submit", a.submit_cycles);
-  a.complete_cycles = r.cycles("complete", a.complete_cycles);
+  r.read("poll_period", a.poll_period_s);
+  r.read("submit", a.submit_cycles);
+  r.read("complete", a.complete_cycles);
   auto& q = p.queue_ctrl;
-  q.depth = uint32_t(r.integer("ring_depth", q.depth, 1, kQcMaxDepth));
-  q.core = r.choice("queue_controller", q.core);
-  q.clock_hz = r.freq("card_clock", q.clock_hz, clock_range());
-  p.card_tags_per_disk = int(r.integer("tags_per_disk", p.card_tags_per_disk, 1, 256));
+  r.read("ring_depth", q.depth);
+  r.read("queue_controller", q.core);
+  r.read("card_clock", q.clock_hz);
+  r.read("tags_per_disk", p.card_tags_per_disk);
   const Reader f = r.section("firmware");
   auto& w = p.firmware;
-  w.cpu_hz = f.freq("clock", w.cpu_hz, clock_range());
-  w.poll_interval_s = f.time("poll_interval", w.poll_interval_s, Bounds::positive());
-  w.take_cycles = f.cycles("take", w.take_cycles);
-  w.map_cycles = f.cycles("map", w.map_cycles);
-  w.issue_cycles = f.cycles("issue", w.issue_cycles);
-  w.scsi_done_cycles = f.cycles("scsi_done", w.scsi_done_cycles);
-  w.dma_setup_cycles = f.cycles("dma_setup", w.dma_setup_cycles);
-  w.post_cycles = f.cycles("post", w.post_cycles);
-  w.max_jobs = int(f.integer("max_jobs", w.max_jobs, 1, 1 << 20));
-  w.dma_channels = int(f.integer("dma_channels", w.dma_channels, 1, 8));
+  f.read("clock", w.cpu_hz);
+  f.read("poll_interval", w.poll_interval_s);
+  f.read("take", w.take_cycles);
+  f.read("map", w.map_cycles);
+  f.read("issue", w.issue_cycles);
+  f.read("scsi_done", w.scsi_done_cycles);
+  f.read("dma_setup", w.dma_setup_cycles);
+  f.read("post", w.post_cycles);
+  f.read("max_jobs", w.max_jobs);
+  f.read("dma_channels", w.dma_channels);
   load_io_sched(f, w.sched);
   // Completion mode (issue 8): poll (the paper's, default), irq or hybrid.
-  a.completion = r.choice("completion", a.completion);
-  w.doorbell_cycles = f.cycles("doorbell", w.doorbell_cycles);
+  r.read("completion", a.completion);
+  f.read("doorbell", w.doorbell_cycles);
   const Reader i = r.section("irq");
-  w.irq_coalesce_count = int(i.integer("coalesce_count", w.irq_coalesce_count, 1, 1024));
-  w.irq_coalesce_timeout_s = i.time("coalesce_timeout", w.irq_coalesce_timeout_s);
-  a.isr_cycles = i.cycles("isr", a.isr_cycles);
-  a.softirq_cycles = i.cycles("softirq", a.softirq_cycles);
+  i.read("coalesce_count", w.irq_coalesce_count);
+  i.read("coalesce_timeout", w.irq_coalesce_timeout_s);
+  i.read("isr", a.isr_cycles);
+  i.read("softirq", a.softirq_cycles);
   const Reader y = r.section("hybrid");
-  a.budget = int(y.integer("budget", a.budget, 1, 1 << 20));
-  a.repoll_s = y.time("repoll", a.repoll_s);
+  y.read("budget", a.budget);
+  y.read("repoll", a.repoll_s);
 }
 
 // platform.posix_aio (model/host/posix_aio.hpp): read when it is the chosen
 // stack or the section is there (so other stacks' results keep their keys).
 void load_posix_aio(const Reader& r, PosixAioParams& a) {
-  // aio_init takes ints; 10^5 threads is far beyond any system of the time.
-  a.threads = int(r.integer("threads", a.threads, 1, 100000));
-  a.num = int(r.integer("num", a.num, 1, 1000000));
-  a.idle_time_s = r.time("idle_time", a.idle_time_s, Bounds::positive());
-  a.fds_per_process = int(r.integer("fds_per_process", a.fds_per_process, 1, 4096));
-  a.notify = r.choice("notify", a.notify);
-  a.sched_param_syscalls = int(r.integer("sched_param_syscalls", a.sched_param_syscalls, 0, 16));
+  r.read("threads", a.threads);
+  r.read("num", a.num);
+  r.read("idle_time", a.idle_time_s);
+  r.read("fds_per_process", a.fds_per_process);
+  r.read("notify", a.notify);
+  r.read("sched_param_syscalls", a.sched_param_syscalls);
   const Reader c = r.section("cost");
-  a.call_cycles = c.cycles("call", a.call_cycles);
-  a.enqueue_cycles = c.cycles("enqueue", a.enqueue_cycles);
-  a.thread_create_cycles = c.cycles("thread_create", a.thread_create_cycles);
-  a.thread_exit_cycles = c.cycles("thread_exit", a.thread_exit_cycles);
-  a.pool_grow_cycles = c.cycles("pool_grow", a.pool_grow_cycles);
-  a.complete_cycles = c.cycles("complete", a.complete_cycles);
-  a.signal_send_cycles = c.cycles("signal_send", a.signal_send_cycles);
-  a.signal_handle_cycles = c.cycles("signal_handle", a.signal_handle_cycles);
-  a.callback_cycles = c.cycles("callback", a.callback_cycles);
-  a.suspend_cycles = c.cycles("suspend", a.suspend_cycles);
-  a.suspend_per_aiocb = c.cycles("suspend_per_aiocb", a.suspend_per_aiocb);
-  a.return_cycles = c.cycles("return", a.return_cycles);
+  c.read("call", a.call_cycles);
+  c.read("enqueue", a.enqueue_cycles);
+  c.read("thread_create", a.thread_create_cycles);
+  c.read("thread_exit", a.thread_exit_cycles);
+  c.read("pool_grow", a.pool_grow_cycles);
+  c.read("complete", a.complete_cycles);
+  c.read("signal_send", a.signal_send_cycles);
+  c.read("signal_handle", a.signal_handle_cycles);
+  c.read("callback", a.callback_cycles);
+  c.read("suspend", a.suspend_cycles);
+  c.read("suspend_per_aiocb", a.suspend_per_aiocb);
+  c.read("return", a.return_cycles);
 }
 
 // platform.kaio (model/host/kernel_aio.hpp), read as posix_aio is.
 void load_kaio(const Reader& r, KernelAioParams& k) {
-  // fs.aio-max-nr, Linux 2.6's system-wide default limit on nr_events: 65536.
-  k.nr_events = int(r.integer("nr_events", k.nr_events, 1, 65536));
-  k.reapers = int(r.integer("reapers", k.reapers, 0, 1024));
-  k.min_nr = int(r.integer("min_nr", k.min_nr, 1, 65536));
-  k.nr = int(r.integer("nr", k.nr, 1, 65536));
-  k.timeout_s = r.time("timeout", k.timeout_s);
+  r.read("nr_events", k.nr_events);
+  r.read("reapers", k.reapers);
+  r.read("min_nr", k.min_nr);
+  r.read("nr", k.nr);
+  r.read("timeout", k.timeout_s);
   const Reader c = r.section("cost");
-  k.submit_per_iocb = c.cycles("submit_per_iocb", k.submit_per_iocb);
-  k.complete_cycles = c.cycles("complete", k.complete_cycles);
-  k.getevents_cycles = c.cycles("getevents", k.getevents_cycles);
-  k.getevents_per_event = c.cycles("getevents_per_event", k.getevents_per_event);
+  c.read("submit_per_iocb", k.submit_per_iocb);
+  c.read("complete", k.complete_cycles);
+  c.read("getevents", k.getevents_cycles);
+  c.read("getevents_per_event", k.getevents_per_event);
 }
 
 // platform.nvme (platform.device: nvme; model/nvme/README.md has every key's
@@ -272,33 +262,31 @@ void load_kaio(const Reader& r, KernelAioParams& k) {
 // report it as out of place): other scenarios' configurations stay as they were.
 void load_nvme(const Reader& r, PlatformConfig& p) {
   NvmeDeviceParams& d = p.nvme.device;
-  d.capacity_bytes = r.size("capacity", d.capacity_bytes, Bounds::range(4096, 1e18));
-  d.channels = int(r.integer("channels", d.channels, 1, 64));
-  d.dies_per_channel = int(r.integer("dies_per_channel", d.dies_per_channel, 1, 64));
-  d.stripe_channels = int(r.integer("stripe_channels", d.stripe_channels, 1, 64));
-  d.channel_rate = r.rate("channel_rate", d.channel_rate);
-  d.t_read = r.time("t_read", d.t_read);
-  d.t_command = r.time("t_command", d.t_command);
-  d.t_complete = r.time("t_complete", d.t_complete);
-  // NVMe 1.3, 5.3 (Create I/O Completion Queue): QSIZE is 0-based, 16 bits: 2..65536 entries.
-  d.queue_entries = uint32_t(r.integer("queue_entries", d.queue_entries, 2, 65536));
-  d.queues = int(r.integer("queues", d.queues, 0, 64));
-  // PCIe link widths x1 .. x32 (PCIe 3.0 base spec, 4.2.4.8); rates per lane.
-  d.lanes = int(r.integer("lanes", d.lanes, 1, 32));
-  d.lane_rate = r.rate("lane_rate", d.lane_rate);
-  d.max_payload = r.size("max_payload", d.max_payload, Bounds::range(128, 4096));
-  d.max_read_request = r.size("max_read_request", d.max_read_request, Bounds::range(128, 4096));
+  r.read("capacity", d.capacity_bytes);
+  r.read("channels", d.channels);
+  r.read("dies_per_channel", d.dies_per_channel);
+  r.read("stripe_channels", d.stripe_channels);
+  r.read("channel_rate", d.channel_rate);
+  r.read("t_read", d.t_read);
+  r.read("t_command", d.t_command);
+  r.read("t_complete", d.t_complete);
+  r.read("queue_entries", d.queue_entries);
+  r.read("queues", d.queues);
+  r.read("lanes", d.lanes);
+  r.read("lane_rate", d.lane_rate);
+  r.read("max_payload", d.max_payload);
+  r.read("max_read_request", d.max_read_request);
   NvmeDriverParams& v = p.nvme.driver;
-  v.completion = r.choice("completion", v.completion);
+  r.read("completion", v.completion);
   const Reader c = r.section("driver");
-  v.submit_cycles = c.cycles("submit", v.submit_cycles);
-  v.isr_cycles = c.cycles("isr", v.isr_cycles);
-  v.complete_cycles = c.cycles("complete", v.complete_cycles);
-  v.poll_entry_cycles = c.cycles("poll_entry", v.poll_entry_cycles);
-  v.poll_check_cycles = c.cycles("poll_check", v.poll_check_cycles);
-  v.hybrid_window_s = c.time("hybrid_window", v.hybrid_window_s, Bounds::positive());
-  v.hybrid_sleep_s = c.time("hybrid_sleep", v.hybrid_sleep_s);
-  v.slice_s = c.time("slice", v.slice_s);
+  c.read("submit", v.submit_cycles);
+  c.read("isr", v.isr_cycles);
+  c.read("complete", v.complete_cycles);
+  c.read("poll_entry", v.poll_entry_cycles);
+  c.read("poll_check", v.poll_check_cycles);
+  c.read("hybrid_window", v.hybrid_window_s);
+  c.read("hybrid_sleep", v.hybrid_sleep_s);
+  c.read("slice", v.slice_s);
 }
 
 // The nvme platform's cross-key checks (after finish(), like check_scenario,
@@ -356,22 +344,20 @@ void check_nvme(const Reader& root, Scenario& sc) {
 void load_streams(const Reader& w, WorkloadConfig& wc) {
   const Reader r = w.section("streams");
   StreamParams& s = wc.streams;
-  // Slots are packed in 20 bits of a read's key (stream_clients.hpp); 10^5
-  // streams is ~30x what the paper's 20 disks can serve at 1.5 Mbit/s.
-  s.count = int(r.integer("count", s.count, 1, 100000));
-  s.period_s = r.time("period", s.period_s, Bounds::positive());
+  r.read("count", s.count);
+  r.read("period", s.period_s);
   // Either key, no default (check_streams wants one): read only when given,
   // so the effective configuration does not show an invalid 0 as a default.
-  const double bitrate = r.has("bitrate") ? r.rate("bitrate", 0, Bounds::positive()) : 0;
-  const uint64_t block = r.has("block") ? r.size("block", 0, Bounds::range(512, 4294967295.0 * 512)) : 0;
-  s.buffer_periods = int(r.integer("buffer", s.buffer_periods, 1, 1000));
-  s.phase = r.choice("phase", s.phase);
-  s.placement = r.choice("placement", s.placement);
-  s.size_dist = r.choice("size_dist", s.size_dist);
-  s.size_spread = r.fraction("size_spread", s.size_spread);
-  s.arrival_rate = r.io_rate("arrival_rate", s.arrival_rate, Bounds::non_negative());
-  s.mean_duration_s = r.time("mean_duration", s.mean_duration_s, Bounds::non_negative());
-  s.pool = int(r.integer("pool", s.pool, 0, 100000));
+  const double bitrate = r.has("bitrate") ? r.get<double>("bitrate") : 0;
+  const uint64_t block = r.has("block") ? r.get<uint64_t>("block") : 0;
+  r.read("buffer", s.buffer_periods);
+  r.read("phase", s.phase);
+  r.read("placement", s.placement);
+  r.read("size_dist", s.size_dist);
+  r.read("size_spread", s.size_spread);
+  r.read("arrival_rate", s.arrival_rate);
+  r.read("mean_duration", s.mean_duration_s);
+  r.read("pool", s.pool);
   s.align_bytes = wc.access.align_bytes;
   // Whole sectors: a bitrate's block is rounded up to the next 512 B.
   s.block_bytes = r.has("block") ? block : uint64_t(std::ceil(bitrate * s.period_s / 512 - 1e-9)) * 512;
@@ -405,24 +391,20 @@ void check_streams(const Reader& w, WorkloadConfig& wc) {
 }
 
 void load_workload(const Reader& r, WorkloadConfig& w) {
-  w.kind = r.choice("kind", w.kind);
-  // A request counts its sectors in 32 bits (IoRequest::blocks).
-  const Bounds request = Bounds::range(512, 4294967295.0 * 512);
-  w.access.block_bytes = r.size("block", w.access.block_bytes, request);
-  w.access.align_bytes = r.size("align", w.access.align_bytes, Bounds::positive());
-  w.access.sequential = r.choice("pattern", "random", {"random", "sequential"}) == "sequential";
-  w.access.write_fraction = r.fraction("write_fraction", w.access.write_fraction);
-  w.processes = int(r.integer("processes", w.processes, 1, 100000));
-  w.rate = r.io_rate("rate", w.rate);
-  w.queue_depth = int(r.integer("queue_depth", w.queue_depth, 0, 100000));
-  // The bound on requests in flight of the open-loop storage workload (the
-  // same ceiling as queue_depth: 10^5 requests hold ~77 MB).
-  w.max_outstanding = uint64_t(r.integer("max_outstanding", int64_t(w.max_outstanding), 1, 100000));
-  w.target = r.choice("target", w.target);
+  r.read("kind", w.kind);
+  r.read("block", w.access.block_bytes);
+  r.read("align", w.access.align_bytes);
+  w.access.sequential = r.get<std::string>("pattern") == "sequential";
+  r.read("write_fraction", w.access.write_fraction);
+  r.read("processes", w.processes);
+  r.read("rate", w.rate);
+  r.read("queue_depth", w.queue_depth);
+  r.read("max_outstanding", w.max_outstanding);
+  r.read("target", w.target);
   // Closed loop on the asynchronous stacks: read only when given (the other
   // stacks' configurations do not list them); check_scenario says where they apply.
-  if (r.has("iodepth")) w.iodepth = int(r.integer("iodepth", w.iodepth, 1, 100000));
-  if (r.has("batch")) w.batch = r.boolean("batch", w.batch);
+  if (r.has("iodepth")) r.read("iodepth", w.iodepth);
+  if (r.has("batch")) r.read("batch", w.batch);
   if (w.access.block_bytes % 512) r.fail("block", "must be a multiple of 512 B");
   if (w.access.align_bytes % 512) r.fail("align", "must be a multiple of 512 B");
   // Other kinds read the section only when it is there (to report it as out
@@ -431,15 +413,15 @@ void load_workload(const Reader& r, WorkloadConfig& w) {
 }
 
 void load_run(const Reader& r, RunConfig& c) {
-  c.seed = uint64_t(r.integer("seed", int64_t(c.seed), 0));
-  c.warmup_s = r.time("warmup", c.warmup_s);
-  c.duration_s = r.time("duration", c.duration_s, Bounds::positive());
-  c.drain_limit_s = r.time("drain_limit", c.drain_limit_s, Bounds::positive());
+  r.read("seed", c.seed);
+  r.read("warmup", c.warmup_s);
+  r.read("duration", c.duration_s);
+  r.read("drain_limit", c.drain_limit_s);
   const Reader v = r.section("vcd");
-  c.vcd_begin_s = v.time("from", c.vcd_begin_s);
-  if (v.has("to")) c.vcd_end_s = v.time("to", 0);
+  v.read("from", c.vcd_begin_s);
+  if (v.has("to")) v.read("to", c.vcd_end_s);
   // Comma-separated glob patterns on "scope.name", e.g. "top.card.*,top.scsi0.bus.*".
-  const std::string sig = v.string("signals", "");
+  const std::string sig = v.get<std::string>("signals");
   for (size_t a = 0; a < sig.size();) {
     size_t b = sig.find(',', a);
     if (b == std::string::npos) b = sig.size();
@@ -570,7 +552,7 @@ void check_scenario(const Reader& root, Scenario& sc, const SyntheticDiskSpec& g
   // interface_sector_time (the drive file's "Bulk sector transfer time"
   // describes the interface of the measurement rig, not this platform's bus).
   // A relative path is taken from the scenario file's directory.
-  if (const std::string ds = disk.string("diskspecs", ""); !ds.empty()) {
+  if (const std::string ds = disk.get<std::string>("diskspecs"); !ds.empty()) {
     namespace fs = std::filesystem;
     fs::path path(ds);
     if (path.is_relative()) path = fs::path(sc.source).parent_path() / path;
@@ -730,8 +712,8 @@ std::vector<FaultConfig> load_faults(const Reader& root, const PlatformConfig& p
     for (int i = 0; i < p.disks_per_bus; ++i) disks.push_back("scsi" + std::to_string(b) + ".disk" + std::to_string(i));
   for (const Reader& f : root.list("faults")) {
     FaultConfig c;
-    enum_from_string(f.required_choice("kind", enum_names<FaultKind>()), c.kind);
-    std::string t = f.required_string("target");
+    f.read("kind", c.kind);
+    std::string t = f.get<std::string>("target");
     if (t.rfind("top.", 0) == 0) t = t.substr(4);  // the stats' full name is accepted too
     const auto it = std::find(disks.begin(), disks.end(), t);
     if (it == disks.end())
@@ -748,14 +730,14 @@ std::vector<FaultConfig> load_faults(const Reader& root, const PlatformConfig& p
     c.bus = int(it - disks.begin()) / p.disks_per_bus;
     c.disk = int(it - disks.begin()) % p.disks_per_bus;
     if (c.kind == FaultKind::DiskFailure) {
-      c.at_s = f.required_time("at");
+      c.at_s = f.need<double>("at");
     } else {
-      c.at_s = f.time("at", 0);
-      c.probability = f.real("probability", 0, Bounds::unit_interval());
+      f.read("at", c.at_s);
+      f.read("probability", c.probability);
       if (f.has("blocks"))  // no default list: a dumped configuration must load back
-        for (int64_t b : f.integers("blocks", {}, 0, std::numeric_limits<int64_t>::max())) c.blocks.push_back(uint64_t(b));
-      c.retries = int(f.integer("retries", c.retries, 0, 255));  // mode page 01h: one byte
-      c.recover = f.fraction("recover", c.recover);
+        for (int64_t b : f.get<std::vector<int64_t>>("blocks")) c.blocks.push_back(uint64_t(b));
+      f.read("retries", c.retries);
+      f.read("recover", c.recover);
     }
     out.push_back(c);
   }
@@ -788,19 +770,19 @@ namespace {
 Scenario load_scenario_tree(config::ConfigTree tree, const std::string& path) {
   Scenario sc;
   sc.source = path;
-  const Reader root(std::move(tree));
+  const Reader root(std::move(tree), &scenario_keys());
   sc.name = root.string("name", path);
   root.ignore("description");
   const Reader p = root.section("platform");
-  sc.platform.io_path = p.choice("io_path", sc.platform.io_path);
-  if (p.has("device")) sc.platform.device = p.choice("device", sc.platform.device);
+  p.read("io_path", sc.platform.io_path);
+  if (p.has("device")) p.read("device", sc.platform.device);
   if (sc.platform.device == PlatformDevice::Nvme || p.has("nvme")) load_nvme(p.section("nvme"), sc.platform);
   load_host(p.section("host"), sc.platform.host);
   load_pci(p.section("pci"), sc.platform);
   load_scsi(p.section("scsi"), sc.platform);
   SyntheticDiskSpec geometry;
   load_disk(p.section("disk"), sc.platform.disk, geometry);
-  sc.platform.stripe_bytes = p.section("raid0").size("stripe_unit", sc.platform.stripe_bytes, Bounds::positive());
+  p.section("raid0").read("stripe_unit", sc.platform.stripe_bytes);
   load_sync(p.section("sync"), sc.platform);
   load_async(p.section("async"), sc.platform);
   if (sc.platform.io_path == IoPath::PosixAio || p.has("posix_aio")) load_posix_aio(p.section("posix_aio"), sc.platform.posix_aio);
@@ -814,7 +796,7 @@ Scenario load_scenario_tree(config::ConfigTree tree, const std::string& path) {
   sc.effective = root.effective();
   // A DiskSim drive file replaces the synthetic drive's keys (check_scenario):
   // say so, so the recorded configuration does not claim values that were not simulated.
-  if (!p.section("disk").string("diskspecs", "").empty())
+  if (!p.section("disk").get<std::string>("diskspecs").empty())
     for (auto& s : sc.effective.settings) {
       const std::string d = "platform.disk.";
       static const char* kept[] = {"diskspecs", "queue_depth", "scheduler", "max_burst", "interface_sector_time"};

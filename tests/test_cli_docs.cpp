@@ -1,31 +1,13 @@
-// scenarios/README.md documents every key the scenario loader reads: each key
-// name in sim/scenario_loader.cpp appears in the "Keys" tables in backticks,
-// as a leaf (`rpm`, `cost.syscall`) or as a section prefix (`memory.`).
+// The docs' command examples and transcripts run as written. (That
+// scenarios/README.md documents every key the loader reads is
+// tests/test_keys.cpp: its key tables are generated from sim/keys.cpp.)
 #include "tests/test_cli_util.hpp"
 
 #include <regex>
+#include <functional>
 #include <set>
 
 using namespace iosim::itest;
-
-TEST_CASE("docs: every key sim/scenario_loader.cpp reads is in scenarios/README.md", "[cli][docs]") {
-  const std::string src = slurp(std::string(IOSIM_SOURCE_DIR) + "/sim/scenario_loader.cpp");
-  const std::string readme = slurp(std::string(IOSIM_SOURCE_DIR) + "/scenarios/README.md");
-  const size_t keys_at = readme.find("## Keys");
-  REQUIRE(keys_at != std::string::npos);
-  const std::string ref = readme.substr(keys_at);
-  // Reader getters: r.time("key", ...), c.cycles("key", ...), root.section("key"), ...
-  const std::regex call(R"(\b\w+\.(time|integer|freq|choice|cycles|size|rate|io_rate|rotation|real|boolean|string|fraction|has|ignore|section)\(\"([a-z_]+)\")");
-  std::set<std::string> keys;
-  for (auto it = std::sregex_iterator(src.begin(), src.end(), call); it != std::sregex_iterator(); ++it)
-    keys.insert((*it)[2]);
-  CHECK(keys.size() > 80);
-  for (const auto& k : keys) {
-    INFO("key '" << k << "'");
-    const std::regex documented("`([a-z_]+\\.)*" + k + "(`|\\.)");
-    CHECK(std::regex_search(ref, documented));
-  }
-}
 
 namespace {
 // The fenced block that follows `after` in `text` (its body, without the fences).
@@ -90,4 +72,138 @@ TEST_CASE("docs: scenarios/README.md's typo walkthrough prints what the tool pri
   CHECK(b.status == 2);
   CHECK(b.out == expect2);
   fs::remove_all(dir);
+}
+
+// --- every `iosim ...` command example in README.md and scenarios/README.md runs ---
+namespace {
+
+struct DocCommand {
+  std::string doc, line;  // where, as written (continuations joined)
+};
+
+// The command lines of the fenced blocks: `./build/iosim ...` or `iosim ...`,
+// a trailing `\` joining the next line, a trailing `# comment` dropped.
+std::vector<DocCommand> doc_commands() {
+  std::vector<DocCommand> out;
+  for (const char* doc : {"README.md", "scenarios/README.md"}) {
+    std::stringstream ss(slurp(std::string(IOSIM_SOURCE_DIR) + "/" + doc));
+    bool fenced = false;
+    std::string pending;
+    for (std::string l; std::getline(ss, l);) {
+      if (l.rfind("```", 0) == 0) {
+        fenced = !fenced;
+        continue;
+      }
+      if (!fenced) continue;
+      if (pending.empty() && l.rfind("./build/iosim ", 0) != 0 && l.rfind("iosim ", 0) != 0) continue;
+      const bool more = !l.empty() && l.back() == '\\';
+      if (more) l.pop_back();
+      pending += l;
+      if (more) continue;
+      // "  # ..." after the command: a comment (no example quotes a '#').
+      if (const size_t h = pending.find(" #"); h != std::string::npos) pending.resize(h);
+      while (!pending.empty() && pending.back() == ' ') pending.pop_back();
+      out.push_back({doc, pending});
+      pending.clear();
+    }
+  }
+  return out;
+}
+
+bool has_word(const std::string& line, const std::string& w) {
+  return (" " + line + " ").find(" " + w + " ") != std::string::npos;
+}
+
+// What the test does with an example: "" runs it (after `shorten`), else the
+// reason it is not run here.
+std::string skip_reason(const std::string& line) {
+  if (has_word(line, "sweep") || has_word(line, "merge") || line.find("--emit-jobs") != std::string::npos)
+    return "runs in tests/test_sweep_docs.cpp (the block between the sweep-examples markers)";
+  if (has_word(line, "bench"))
+    return "OTHER/iosim stands for another build, and bench measures CPU time over minutes (tests/test_bench.cpp "
+           "runs bench on short runs)";
+  if (has_word(line, "capacity"))
+    return "a capacity search is 10+ points x 2 seeds per stack, minutes (tests/test_capacity.cpp runs "
+           "capacity on short scenarios)";
+  return "";
+}
+
+// Shorter, same code paths: `run` with a short window (a stream period is
+// 1 s: at least that; faults.yaml keeps its own, which its fault times are
+// inside, and runs in under a second), `table` / `compare` / `explain` with
+// their --quick protocol, and the saturation curves (237 points, minutes) on one row.
+std::string shorten(std::string line) {
+  if (has_word(line, "run") && line.find("--dump-config") == std::string::npos &&
+      line.find("faults.yaml") == std::string::npos)
+    line += line.find("streaming/") != std::string::npos ? " --set run.duration=1s --set run.warmup=0.2s"
+                                                          : " --set run.duration=0.3s --set run.warmup=0.1s";
+  if ((has_word(line, "table") || has_word(line, "compare") || has_word(line, "explain")) &&
+      line.find("--quick") == std::string::npos)
+    line += " --quick";
+  if (has_word(line, "table") && has_word(line, "--curves") && line.find("--blocks") == std::string::npos)
+    line += " --blocks 256KiB";
+  return line;
+}
+
+// Runs the examples for which `pick` is true from a scratch copy of the
+// checkout's layout (scenarios/, traces/ and ../shared linked), so out/ and
+// the files they write land there; ./build/iosim is the binary under test.
+void run_doc_examples(const std::function<bool(const std::string&)>& pick, int at_least) {
+  namespace fs = std::filesystem;
+  const fs::path d = fs::temp_directory_path() / ("iosim_doc_examples_" + std::to_string(getpid()));
+  fs::remove_all(d);
+  fs::create_directories(d / "work");
+  const fs::path src(IOSIM_SOURCE_DIR);
+  for (const char* sub : {"scenarios", "traces"}) fs::create_directory_symlink(src / sub, d / "work" / sub);
+  if (fs::exists(src / ".." / "shared")) fs::create_directory_symlink(fs::canonical(src / ".." / "shared"), d / "shared");
+  std::set<std::string> done;
+  int ran = 0;
+  for (const DocCommand& c : doc_commands()) {
+    if (!pick(c.line) || !skip_reason(c.line).empty()) continue;
+    std::string line = shorten(c.line);
+    line = line.substr(line.find("iosim ") + 6);
+    if (!done.insert(line).second) continue;  // the same example twice
+    if (line.find("../shared/") != std::string::npos && !fs::exists(d / "shared")) {
+      WARN("no ../shared beside the checkout: not run: " << c.line);
+      continue;
+    }
+    if (line.find("storage_cheetah9lp") != std::string::npos && !fs::exists(src / ".." / "shared" / "disk-validation")) {
+      WARN("no ../shared/disk-validation: not run: " << c.line);
+      continue;
+    }
+    const CmdResult r = run_in((d / "work").string(), line);
+    INFO(c.doc << ": " << c.line << "\n  ran: iosim " << line << "\n" << r.out);
+    CHECK(r.status == 0);
+    ++ran;
+  }
+  CHECK(ran >= at_least);
+  fs::remove_all(d);
+}
+
+bool expensive(const std::string& line) {
+  return has_word(line, "table") || has_word(line, "compare") || has_word(line, "explain");
+}
+
+}  // namespace
+
+TEST_CASE("docs: every command example in README.md and scenarios/README.md names an iosim subcommand",
+          "[cli][docs]") {
+  const auto all = doc_commands();
+  CHECK(all.size() >= 30);
+  for (const DocCommand& c : all) {
+    INFO(c.doc << ": " << c.line);
+    // Every example names a subcommand iosim has (or --help).
+    const std::string rest = c.line.substr(c.line.find("iosim ") + 6);
+    const std::string sub = rest.substr(0, rest.find(' '));
+    if (sub == "--help") continue;
+    CHECK(run_iosim({sub, "--help"}).status == 0);
+  }
+}
+
+TEST_CASE("docs: the run, disk-validate and --help examples run", "[cli][docs]") {
+  run_doc_examples([](const std::string& l) { return !expensive(l); }, 20);
+}
+
+TEST_CASE("docs: the table, compare and explain examples run (--quick)", "[cli][docs][slow]") {
+  run_doc_examples(expensive, 4);
 }

@@ -1,5 +1,7 @@
 #include "sim/config/reader.hpp"
 
+#include "sim/config/key_table.hpp"
+
 #include <yaml-cpp/yaml.h>
 #include <fmt/format.h>
 
@@ -18,10 +20,12 @@ struct Reader::State {
   std::set<const Node*> ignored;
   std::vector<Setting> settings;           // effective(): keys read with a value, in read order
   std::map<std::string, size_t> setting_at;  // path -> index in settings
+  const KeyTable* keys = nullptr;             // get<T>()'s facts about each key
 };
 
-Reader::Reader(ConfigTree tree) : st_(std::make_shared<State>()) {
+Reader::Reader(ConfigTree tree, const KeyTable* keys) : st_(std::make_shared<State>()) {
   st_->tree = std::move(tree);
+  st_->keys = keys;
   node_ = &st_->tree.root;
   mark_ = node_->mark;
 }
@@ -49,7 +53,9 @@ const Node& Reader::need(const std::string& key, const char* what) const {
 
 void Reader::note(const std::string& key, const Node* n, const std::string& type, const std::string& unit,
                   nlohmann::ordered_json v) const {
-  Setting s{child_path(key), type, unit, std::move(v), "", n ? origin_of(*n) : "default"};
+  Setting s{child_path(key), type, unit, std::move(v), "", n ? origin_of(*n) : "default", ""};
+  if (st_->keys)
+    if (const KeySpec* k = st_->keys->find(s.path)) s.description = k->description;
   if (n && n->is_scalar()) s.written = n->scalar;
   if (n && n->is_list()) {
     for (const auto& i : n->items) s.written += (s.written.empty() ? "[" : ", ") + i.scalar;
@@ -449,6 +455,68 @@ std::string Reader::required_choice(const std::string& key,
   std::string v = parse_choice(n, options);
   note(key, &n, "string", "", v);
   return v;
+}
+
+// --- keys from the key table ---------------------------------------------------
+
+const KeySpec& Reader::spec(const std::string& key) const {
+  const std::string path = child_path(key);
+  if (!st_->keys) throw std::logic_error("Reader::get('" + path + "'): no key table");
+  const KeySpec* s = st_->keys->find(path);
+  if (!s) throw std::logic_error("Reader::get: '" + normalize_key_path(path) + "' is not in the key table");
+  return *s;
+}
+
+namespace {
+[[noreturn]] void wrong_type(const KeySpec& s, const char* asked) {
+  throw std::logic_error("Reader::get: '" + s.path + "' is " + s.type_name() + " in the key table, read as " + asked);
+}
+}  // namespace
+
+bool Reader::get_bool(const std::string& key, bool required) const {
+  const KeySpec& s = spec(key);
+  if (s.type != KeyType::Boolean || s.list) wrong_type(s, "a boolean");
+  if (required || s.def.is_null()) return required_boolean(key);
+  return boolean(key, s.def.get<bool>());
+}
+
+std::string Reader::get_string(const std::string& key, bool required) const {
+  const KeySpec& s = spec(key);
+  if (s.list) wrong_type(s, "a string");
+  required = required || s.def.is_null();
+  if (s.type == KeyType::Choice)
+    return required ? required_choice(key, s.choices) : choice(key, s.def.get<std::string>(), s.choices);
+  if (s.type != KeyType::String) wrong_type(s, "a string");
+  return required ? required_string(key) : string(key, s.def.get<std::string>());
+}
+
+std::int64_t Reader::get_integral(const std::string& key, bool required) const {
+  const KeySpec& s = spec(key);
+  if (s.list) wrong_type(s, "an integer");
+  required = required || s.def.is_null();
+  if (s.type == KeyType::Quantity && s.kind == Kind::Size) {
+    const std::uint64_t v = required ? required_size(key, s.bounds) : size(key, s.def.get<std::uint64_t>(), s.bounds);
+    return std::int64_t(v);
+  }
+  if (s.type != KeyType::Integer) wrong_type(s, "an integer");
+  return required ? required_integer(key, s.min, s.max) : integer(key, s.def.get<std::int64_t>(), s.min, s.max);
+}
+
+double Reader::get_double(const std::string& key, bool required) const {
+  const KeySpec& s = spec(key);
+  if (s.list) wrong_type(s, "a number");
+  required = required || s.def.is_null();
+  if (s.type == KeyType::Quantity)
+    return required ? required_quantity(s.kind, key, s.bounds) : quantity(s.kind, key, s.def.get<double>(), s.bounds);
+  if (s.type != KeyType::Number) wrong_type(s, "a number");
+  return required ? required_real(key, s.bounds) : real(key, s.def.get<double>(), s.bounds);
+}
+
+std::vector<std::int64_t> Reader::get_integers(const std::string& key, bool required) const {
+  const KeySpec& s = spec(key);
+  if (s.type != KeyType::Integer || !s.list) wrong_type(s, "a list of integers");
+  if (required && !has(key)) need(key, "a list of integers");
+  return integers(key, s.def.is_null() ? std::vector<std::int64_t>{} : s.def.get<std::vector<std::int64_t>>(), s.min, s.max);
 }
 
 // --- checking ------------------------------------------------------------------

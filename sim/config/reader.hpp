@@ -23,6 +23,7 @@
 #include <limits>
 #include <memory>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "sim/config/node.hpp"
@@ -55,6 +56,7 @@ struct Setting {
   nlohmann::ordered_json value;  // the effective value in `unit` (a list for list keys)
   std::string written;           // the text as written ("" for a default)
   std::string origin;            // "default", "file:line:col", or "--set key=value"
+  std::string description;       // the key table's description of the key ("" without a table entry)
 };
 
 // The effective configuration of a loaded scenario: the files read (in load
@@ -73,10 +75,14 @@ std::string origin_of(const Node& n);
 // naming its origin.
 std::string dump_effective_yaml(const EffectiveConfig& c);
 
+class KeyTable;
+struct KeySpec;
+
 class Reader {
 public:
-  // The Reader keeps its own copy of the tree.
-  explicit Reader(ConfigTree tree);
+  // The Reader keeps its own copy of the tree. With a key table (key_table.hpp),
+  // get<T>() takes each key's type, default and bounds from it.
+  explicit Reader(ConfigTree tree, const KeyTable* keys = nullptr);
 
   const std::string& path() const { return path_; }  // "" for the root
   // Where this section is written (for errors about the section as a whole).
@@ -184,6 +190,24 @@ public:
     return out;
   }
 
+  // --- keys from the key table ---------------------------------------------
+  // The key's type, unit kind, default and bounds (or choices) come from its
+  // entry in the key table (its path: this section's path + key, list indices
+  // as "[]"); the loader only says which key goes where. T: bool, an integer
+  // type (an integer key, or a size), a floating type (a quantity in SI units,
+  // or a number), std::string (a string or a choice), a choice enum
+  // (model/common/enum_names.hpp), or std::vector<std::int64_t> (a list of
+  // integers). A key with no default in the table is required when read.
+  // A key missing from the table, or of another type, is a programming error
+  // (std::logic_error).
+  template <class T> T get(const std::string& key) const { return get_as<T>(key, false); }
+  // The same, but the key must be given whatever the table's default.
+  template <class T> T need(const std::string& key) const { return get_as<T>(key, true); }
+  // out = get<T>(key), T the type of `out`.
+  template <class T> void read(const std::string& key, T& out) const { out = get_as<T>(key, false); }
+  // The table entry of `key` in this section (std::logic_error if none).
+  const KeySpec& spec(const std::string& key) const;
+
   // --- checking ----------------------------------------------------------------
   // Throws one ConfigError listing every key in this section and below that is
   // present but was never asked for.
@@ -198,6 +222,30 @@ public:
   EffectiveConfig effective() const;
 
 private:
+  template <class T> T get_as(const std::string& key, bool required) const {
+    if constexpr (std::is_same_v<T, bool>) {
+      return get_bool(key, required);
+    } else if constexpr (std::is_enum_v<T>) {
+      T out{};
+      enum_from_string(get_string(key, required), out);
+      return out;
+    } else if constexpr (std::is_same_v<T, std::string>) {
+      return get_string(key, required);
+    } else if constexpr (std::is_integral_v<T>) {
+      return static_cast<T>(get_integral(key, required));
+    } else if constexpr (std::is_floating_point_v<T>) {
+      return static_cast<T>(get_double(key, required));
+    } else {
+      static_assert(std::is_same_v<T, std::vector<std::int64_t>>, "get<T>: unsupported type");
+      return get_integers(key, required);
+    }
+  }
+  bool get_bool(const std::string& key, bool required) const;
+  std::string get_string(const std::string& key, bool required) const;
+  std::int64_t get_integral(const std::string& key, bool required) const;  // an integer, or a size in bytes
+  double get_double(const std::string& key, bool required) const;
+  std::vector<std::int64_t> get_integers(const std::string& key, bool required) const;
+
   struct State;
   Reader(std::shared_ptr<State> st, const Node* node, std::string path, Mark mark);
 
