@@ -357,7 +357,7 @@ void ScsiBus::transfer(int target_id, IoRequest& req, uint64_t bytes) {
   w.to_initiator = req.is_read();
   w.bytes = bytes;
   acquire(w);
-  if (!targets_[size_t(target_id)]->holds(req)) {  // dropped by a reset or an abort meanwhile
+  if (targets_[size_t(target_id)] && !targets_[size_t(target_id)]->holds(req)) {  // dropped by a reset or an abort meanwhile
     release(target_id, nullptr);
     return;
   }
@@ -386,7 +386,7 @@ void ScsiBus::complete(int target_id, IoRequest& req) {
     w.bad_status = req.status != 0;
     acquire(w);
   }
-  if (!targets_[size_t(target_id)]->holds(req)) {  // dropped by a reset or an abort meanwhile: void
+  if (targets_[size_t(target_id)] && !targets_[size_t(target_id)]->holds(req)) {  // dropped by a reset or an abort meanwhile: void
     release(target_id, nullptr);
     return;
   }
