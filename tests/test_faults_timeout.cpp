@@ -3,7 +3,8 @@
 // drives behind a real bus, and the Linux 2.4 error handler of the sync
 // driver end to end on the three stacks that share it (sync, posix_aio,
 // kaio): timeout, abort, device reset, bus reset, retry, -EIO; each request
-// completed or failed exactly once.
+// completed or failed exactly once. The LSI chip's task management requests
+// on their own, against a fake SCSI side.
 #include <catch2/catch.hpp>
 
 #include <memory>
@@ -12,8 +13,10 @@
 
 #include "model/disk/disk.hpp"
 #include "model/fault/fault.hpp"
+#include "model/hba/lsi53c1030.hpp"
 #include "model/scsi/scsi_initiator.hpp"
 #include "tests/test_disk_util.hpp"
+#include "tests/test_harness.hpp"
 #include "tests/test_stack_util.hpp"
 
 using namespace iosim;
@@ -271,4 +274,128 @@ TEST_CASE("disk_hang: loader keys located, a forever hang needs a stack with a c
              Catch::Matchers::Contains("did you mean 'recover_on_reset'"));
   CHECK_THAT(err("noat", base + "faults:\n  - kind: disk_hang\n    target: scsi0.disk1\n    duration: 0.1s\n"),
              Catch::Matchers::Contains("at"));
+}
+
+// ---- The LSI chip's task management on its own ------------------------------
+
+namespace {
+
+constexpr uint64_t kFrame = 0x1000'0000;
+
+// A SCSI side that holds every command (a hung drive behind it), a task
+// management side that never answers ABORT TASK and gives every held
+// command back on a bus reset.
+struct TmBench : iosim::test::TestBase {
+  iosim::test::FakeDma dma{sc_time(500, sc_core::SC_NS), 400e6};
+  MptFrameMemory frames{"frames"};
+  Lsi53c1030 hba;
+  iosim::test::TlmHost host{"host"};
+  sc_core::sc_event irq_ev;
+  struct Port : BlockDevice, ScsiTaskMgmtIf {
+    std::vector<IoRequest*> held;
+    int aborts = 0, resets = 0;
+    void submit(IoRequest& r) override { held.push_back(&r); }
+    uint64_t capacity_blocks() const override { return 0; }
+    bool abort_task(IoRequest&) override { ++aborts; return false; }
+    bool reset_target(int) override { return false; }
+    void reset_bus() override {
+      ++resets;
+      std::vector<IoRequest*> back;
+      back.swap(held);
+      for (IoRequest* r : back) {
+        r->status = scsi::host_status(scsi::kDidReset);
+        r->on_done(*r);
+      }
+    }
+  } port;
+  struct Line : IrqIf {
+    TmBench& tb;
+    explicit Line(TmBench& t) : tb(t) {}
+    void raise() override { tb.irq_ev.notify(sc_core::SC_ZERO_TIME); }
+  } line{*this};
+  explicit TmBench(const Lsi53c1030Params& p) : TestBase("tb"), hba("hba", p) {
+    hba.dma.bind(dma);
+    hba.frames.bind(frames);
+    hba.scsi.bind(port);
+    hba.scsi_tm.bind(port);
+    hba.irq.bind(line);
+    host.socket.bind(hba.regs);
+  }
+  void post(uint64_t f) {
+    const uint32_t a = uint32_t(f);
+    REQUIRE(host.write_bytes(mpt::kRequestFifo, &a, 4) == tlm::TLM_OK_RESPONSE);
+  }
+  // Every reply word until the FIFO reads empty, waiting for the interrupt first.
+  std::vector<uint32_t> drain() {
+    sc_core::wait(irq_ev);
+    std::vector<uint32_t> w;
+    for (uint32_t v; (v = host.read_as<uint32_t>(mpt::kReplyFifo)) != mpt::kEmpty;) w.push_back(v);
+    return w;
+  }
+  MptReply reply(uint32_t word) {
+    const uint32_t addr = (word & ~mpi::kAddressReplyBit) << 1;
+    const MptReply r = frames.take_reply(addr);
+    REQUIRE(host.write_bytes(mpt::kReplyFifo, &addr, 4) == tlm::TLM_OK_RESPONSE);  // give it back
+    return r;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("LSI 53C1030 task management: an unanswered ABORT TASK fails after tm_timeout, a bus reset ends the "
+          "commands with SCSI_IOC_TERMINATED and succeeds",
+          "[faults][timeout][hba]") {
+  Lsi53c1030Params p;
+  p.tm_timeout_s = 0.01;
+  TmBench tb(p);
+  MptReply abort_rep, reset_rep;
+  std::vector<MptReply> terminated;
+  sc_time t_abort_posted, t_abort_reply;
+  tb.run([&] {
+    for (uint32_t i = 0; i < 2; ++i) {  // two reads the drive never answers
+      tb.frames.write(kFrame + 128 * i, MptFrame{IoOp::Read, 1, 8 * i, 8, 0x2000'0000, 10 + i, i});
+      tb.post(kFrame + 128 * i);
+    }
+    iosim::test::TestBase::wait_to(sc_time(1, sc_core::SC_MS));
+    CHECK(tb.port.held.size() == 2);
+    MptFrame ab{IoOp::Read, 1, 0, 0, 0, 20, 0};
+    ab.function = mpi::kFunctionTaskMgmt;
+    ab.task_type = mpi::kTaskAbortTask;
+    ab.task_context = 10;
+    tb.frames.write(kFrame + 128 * 2, ab);
+    t_abort_posted = sc_core::sc_time_stamp();
+    tb.post(kFrame + 128 * 2);
+    std::vector<uint32_t> w = tb.drain();
+    t_abort_reply = sc_core::sc_time_stamp();
+    REQUIRE(w.size() == 1);
+    abort_rep = tb.reply(w[0]);
+    MptFrame rs{IoOp::Read, -1, 0, 0, 0, 21, 0};
+    rs.function = mpi::kFunctionTaskMgmt;
+    rs.task_type = mpi::kTaskResetBus;
+    tb.frames.write(kFrame + 128 * 3, rs);
+    tb.post(kFrame + 128 * 3);
+    while (terminated.size() + (reset_rep.context ? 1 : 0) < 3) {
+      for (uint32_t v : tb.drain()) {
+        const MptReply r = tb.reply(v);
+        if (r.function == mpi::kFunctionTaskMgmt) reset_rep = r;
+        else terminated.push_back(r);
+      }
+    }
+  }, sc_time(1, SC_SEC));
+  CHECK(tb.port.aborts == 1);
+  CHECK(abort_rep.function == mpi::kFunctionTaskMgmt);
+  CHECK(abort_rep.context == 20);
+  CHECK(abort_rep.ioc_status == mpi::kIocStatusScsiTaskMgmtFailed);
+  CHECK((t_abort_reply - t_abort_posted).to_seconds() >= 0.01);  // it waited tm_timeout for an answer
+  CHECK((t_abort_reply - t_abort_posted).to_seconds() < 0.011);
+  CHECK(tb.port.resets == 1);
+  CHECK(reset_rep.context == 21);
+  CHECK(reset_rep.ioc_status == mpi::kIocStatusSuccess);
+  REQUIRE(terminated.size() == 2);
+  for (const MptReply& r : terminated) {
+    CHECK(r.ioc_status == mpi::kIocStatusScsiIocTerminated);
+    CHECK(r.scsi_status == 0);
+    CHECK(scsi::host_byte(r.sense) == scsi::kDidReset);
+  }
+  CHECK(terminated[0].context + terminated[1].context == 10 + 11);
 }
