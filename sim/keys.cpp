@@ -379,6 +379,23 @@ std::vector<KeySpec> build() {
     q(Kind::Cycles, "cost.page_alloc", P.sync.page_alloc_cycles, Bounds::non_negative(),
         "buffered: per missed page, page_cache_alloc + add_to_page_cache + lru_cache_add",
         "estimate"),
+    // The error handler's timing (issue 11): read only in scenarios with
+    // `faults:` or when given, so other results keep their recorded configuration.
+    q(Kind::Time, "scsi_timeout", P.sync.scsi_timeout_s, Bounds::positive(),
+        "per-command timeout of the SCSI mid-layer: a command unanswered this long wakes the error handler (abort, device reset, bus reset, host reset; retry). Read only with `faults:` or when given",
+        "Linux 2.4 sd.c SD_TIMEOUT (30 * HZ)"),
+    q(Kind::Time, "bus_reset_settle", P.sync.bus_reset_settle_s, Bounds::non_negative(),
+        "the error handler's sleep after a successful bus reset. Read only with `faults:` or when given",
+        "Linux 2.4 scsi_error.c BUS_RESET_SETTLE_TIME"),
+    q(Kind::Time, "host_reset_settle", P.sync.host_reset_settle_s, Bounds::non_negative(),
+        "the error handler's sleep after a successful host reset. Read only with `faults:` or when given",
+        "Linux 2.4 scsi_error.c HOST_RESET_SETTLE_TIME"),
+    q(Kind::Time, "hba.tm_timeout", P.hba.tm_timeout_s, Bounds::non_negative(),
+        "the chip's wait for a target's answer to ABORT TASK / TARGET RESET. Read only with `faults:` or when given",
+        "estimate (later Fusion-MPT drivers' parallel SCSI task-management timeout)"),
+    q(Kind::Time, "hba.ioc_reset", P.hba.ioc_reset_s, Bounds::non_negative(),
+        "IOC hard reset (the host reset) before the chip takes requests again. Read only with `faults:` or when given",
+        "estimate"),
   });
   section("platform.async", {
     q(Kind::Time, "poll_period", P.async.poll_period_s, Bounds::positive(),
@@ -737,8 +754,8 @@ std::vector<KeySpec> build() {
         "the disk, by its place under `top`: `scsi<b>.disk<i>` (`top.scsi1.disk3` also accepted); must exist on the platform (`scsi.buses` x `scsi.disks_per_bus`)",
         "a choice").without_default().as_required(),
     q(Kind::Time, "at", F.at_s, Bounds::non_negative(),
-        "disk_failure (required): the drive fails then; media_error: errors from then on",
-        "a choice").with_default_text("media_error: 0; disk_failure: required").with_constraint("<= `run.warmup + run.duration`"),
+        "disk_failure, disk_hang (required): the drive fails / its firmware hangs then; media_error: errors from then on",
+        "a choice").with_default_text("media_error: 0; disk_failure, disk_hang: required").with_constraint("<= `run.warmup + run.duration`"),
     real("probability", F.probability, Bounds::unit_interval(),
         "media_error: each sector read from the media is unreadable with this probability, drawn afresh at every read (a soft error) from the drive's own stream",
         "a choice"),
@@ -752,6 +769,12 @@ std::vector<KeySpec> build() {
     q(Kind::Fraction, "recover", F.recover, Bounds::unit_interval(),
         "media_error: probability the retries recover the sector, on a retry drawn from 1..`retries`; otherwise CHECK CONDITION, MEDIUM ERROR 11h/00h after all of them",
         "a choice; estimate: no source for the distribution of the retry that recovers"),
+    q(Kind::Time, "duration", 0, Bounds::positive(),
+        "disk_hang: the drive works again after this long and serves what it holds",
+        "a choice").without_default().with_default_text("forever"),
+    boolean("recover_on_reset", F.recover_on_reset,
+        "disk_hang: a bus reset (RST) also ends the hang (it restarts the drive's firmware)",
+        "a choice"),
   });
 
   return out;

@@ -68,6 +68,13 @@ Platform::Platform(sc_module_name name, const Scenario& sc, RequestLedger& ledge
         d.fail_at_s = std::min(d.fail_at_s, f.at_s);
         continue;
       }
+      if (f.kind == FaultKind::DiskHang) {  // issue 11: a drive that stops answering
+        d.hang_at_s = f.at_s;
+        d.hang_until_s = f.at_s + f.duration_s;
+        d.recover_on_reset = f.recover_on_reset;
+        ch_[size_t(f.bus)]->bus.trace_rst();  // its bus may be reset: RST in the waveform
+        continue;
+      }
       d.sector_probability = f.probability;
       d.bad_blocks.insert(d.bad_blocks.end(), f.blocks.begin(), f.blocks.end());
       d.media_from_s = f.at_s;
@@ -164,6 +171,7 @@ void Platform::build_block_path(const Scenario& sc) {
     hba.dma.bind(*hba_dma_.back());
     hba.frames.bind(*frames_);
     hba.scsi.bind(hba_scsi_.back()->port());
+    hba.scsi_tm.bind(*hba_scsi_.back());  // task management (issue 11)
     hba.irq.bind(os_->irq_line(b));  // the driver's ISR for adapter b is on line b
     pci_.isock.bind(hba.regs);
     pci_.map(1 + b, bases[size_t(b)], 0x10000, n);

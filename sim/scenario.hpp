@@ -124,6 +124,8 @@ struct FaultConfig {
   std::vector<uint64_t> blocks;    // media_error: LBAs on the disk, unreadable
   int retries = DiskFaults{}.retries;
   double recover = 0;
+  double duration_s = std::numeric_limits<double>::infinity();  // disk_hang: how long (default forever)
+  bool recover_on_reset = false;   // disk_hang: a bus reset ends it
 };
 
 struct Scenario {

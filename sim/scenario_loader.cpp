@@ -731,6 +731,11 @@ std::vector<FaultConfig> load_faults(const Reader& root, const PlatformConfig& p
     c.disk = int(it - disks.begin()) % p.disks_per_bus;
     if (c.kind == FaultKind::DiskFailure) {
       c.at_s = f.need<double>("at");
+    } else if (c.kind == FaultKind::DiskHang) {
+      c.at_s = f.need<double>("at");
+      if (f.has("duration"))  // no default value: forever (a dumped configuration must load back)
+        f.read("duration", c.duration_s);
+      f.read("recover_on_reset", c.recover_on_reset);
     } else {
       f.read("at", c.at_s);
       f.read("probability", c.probability);
@@ -742,6 +747,22 @@ std::vector<FaultConfig> load_faults(const Reader& root, const PlatformConfig& p
     out.push_back(c);
   }
   return out;
+}
+
+// The timeouts of the sync stack's error handling (issue 11): read when the
+// scenario has faults or sets them, so results without faults keep their
+// recorded configuration.
+void load_fault_timing(const Reader& p, Scenario& sc) {
+  const Reader s = p.section("sync");
+  const Reader h = s.section("hba");
+  const bool any = !sc.faults.empty();
+  auto& d = sc.platform.sync;
+  auto& a = sc.platform.hba;
+  if (any || s.has("scsi_timeout")) s.read("scsi_timeout", d.scsi_timeout_s);
+  if (any || s.has("bus_reset_settle")) s.read("bus_reset_settle", d.bus_reset_settle_s);
+  if (any || s.has("host_reset_settle")) s.read("host_reset_settle", d.host_reset_settle_s);
+  if (any || h.has("tm_timeout")) h.read("tm_timeout", a.tm_timeout_s);
+  if (any || h.has("ioc_reset")) h.read("ioc_reset", a.ioc_reset_s);
 }
 
 // After finish() (a misspelt key is reported before what it causes) and
@@ -760,6 +781,17 @@ void check_faults(const Reader& root, const Scenario& sc) {
     if (c.at_s > sc.run.warmup_s + sc.run.duration_s)
       items[i].fail("at", "after the measured window ends (" + fmt_time(sc.run.warmup_s + sc.run.duration_s) +
                               "): the fault would never be seen");
+    // A drive that never answers again needs a stack that times commands out
+    // (issue 11: the sync driver's error handler, shared by sync, posix_aio
+    // and kaio); elsewhere its commands would never end.
+    const bool timed = sc.workload.kind != WorkloadKind::Storage && sc.platform.io_path != IoPath::Async;
+    if (c.kind == FaultKind::DiskHang && !timed && c.duration_s == std::numeric_limits<double>::infinity())
+      items[i].fail("kind",
+                    "a disk_hang without `duration` never ends, and this stack (" +
+                        std::string(sc.workload.kind == WorkloadKind::Storage ? "workload.kind: storage"
+                                                                              : "platform.io_path: async") +
+                        ") has no command timeout to recover from it",
+                    "give it a duration, or use platform.io_path sync, posix_aio or kaio");
   }
 }
 
@@ -790,6 +822,7 @@ Scenario load_scenario_tree(config::ConfigTree tree, const std::string& path) {
   load_workload(root.section("workload"), sc.workload);
   load_run(root.section("run"), sc.run);
   sc.faults = load_faults(root, sc.platform);
+  load_fault_timing(p, sc);
   root.finish();  // unknown keys first: they may be why a check below fails
   check_scenario(root, sc, geometry);
   check_faults(root, sc);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 
 #include "model/disk/disk_scheduler.hpp"
@@ -54,6 +55,15 @@ void Disk::run() {
       wait(cmd_ev_);
       continue;
     }
+    if (hung()) {
+      // Stuck firmware: commands stay queued, nothing is served, nothing
+      // destaged, until a reset or the end of the hang.
+      hung_.set(1);
+      if (faults_.hang_until_s == std::numeric_limits<double>::infinity()) wait(reset_ev_);
+      else wait(sc_core::sc_time(faults_.hang_until_s - now(), sc_core::SC_SEC), reset_ev_);
+      hung_.set(0);
+      continue;
+    }
     const size_t i = choose();
     IoRequest* r = queue_[i].req;
     queue_.erase(queue_.begin() + long(i));
@@ -97,23 +107,86 @@ void Disk::set_faults(const DiskFaults& f, uint64_t seed) {
   faults_ = f;
   fault_rng_ = Rng(seed, std::string(name()) + ".faults");
   if (faults_.any()) fault_events_.trace(name(), "fault_events", 16);  // --vcd: only drives with faults
+  if (faults_.hang_at_s != std::numeric_limits<double>::infinity()) hung_.trace(name(), "hung", 1);
+}
+
+bool Disk::hung() const {
+  if (hang_cleared_ || faults_.hang_at_s == std::numeric_limits<double>::infinity()) return false;  // the usual case
+  const double t = now();
+  return t >= faults_.hang_at_s && t < faults_.hang_until_s && !hang_cleared_;
+}
+
+void Disk::drop_all() {
+  dropped_ += queue_.size();
+  depth_.add(-double(queue_.size()));
+  queue_.clear();
+  if (current_ && !current_dropped_) {
+    current_dropped_ = true;
+    depth_.add(-1);
+    ++dropped_;
+  }
+  reset_ev_.notify(sc_core::SC_ZERO_TIME);
+}
+
+// ABORT TASK / TARGET RESET are executed by the drive's firmware: a hung
+// drive takes the message (its bus interface works) but never answers.
+bool Disk::abort_task(const IoRequest& cmd) {
+  if (hung()) { ++tm_ignored_; return false; }
+  ++tm_answered_;
+  if (&cmd == current_ && !current_dropped_) {
+    current_dropped_ = true;
+    depth_.add(-1);
+    ++dropped_;
+    return true;
+  }
+  for (auto it = queue_.begin(); it != queue_.end(); ++it)
+    if (it->req == &cmd) {
+      queue_.erase(it);
+      depth_.add(-1);
+      ++dropped_;
+      break;
+    }
+  return true;  // not here (any more): FUNCTION COMPLETE all the same (SAM-2)
+}
+
+bool Disk::reset_target() {
+  if (hung()) { ++tm_ignored_; return false; }
+  ++tm_answered_;
+  drop_all();
+  return true;
+}
+
+// The RST signal resets the drive's SCSI interface in hardware, whatever its
+// firmware does; with recover_on_reset the firmware restarts too.
+void Disk::bus_reset() {
+  ++bus_resets_;
+  if (faults_.recover_on_reset && now() >= faults_.hang_at_s) hang_cleared_ = true;
+  drop_all();
 }
 
 void Disk::serve(IoRequest& r) {
   // r may be reissued by its owner from inside its completion: read it first.
   const bool after_write = last_write_, is_read = r.is_read();
+  current_ = &r;
+  current_dropped_ = false;
   if (now() >= faults_.fail_at_s) serve_failed(r);
   else if (is_read) serve_read(r, after_write);
   else serve_write(r, after_write);
   last_write_ = !is_read;
-  ++ios_;
-  depth_.add(-1);
+  // A dropped command was taken off the depth by drop_all (or abort_task).
+  if (!current_dropped_) {
+    ++ios_;
+    depth_.add(-1);
+  }
+  current_ = nullptr;
+  current_dropped_ = false;
 }
 
 // A failed drive (DiskFaults::fail_at_s) still decodes the command and
 // answers with CHECK CONDITION, NOT READY; no media access, no data.
 void Disk::serve_failed(IoRequest& r) {
   wait_until(now() + p_.overheads.read_miss_after_read);
+  if (current_dropped_) return;  // reset meanwhile: r is no longer this drive's
   r.status = scsi::check_condition(scsi::kSenseNotReady, scsi::kAscNotReady);
   ++not_ready_;
   fault_events_.add(1);
@@ -172,13 +245,17 @@ void Disk::send_read_data(IoRequest& r, const std::function<double(uint64_t)>& r
   }
 }
 
+// A command dropped by a reset or an abort makes no more connections (and r
+// may already be its owner's again: it is not touched).
 void Disk::bus_transfer(IoRequest& r, uint64_t bytes) {
+  if (current_dropped_) return;
   const double t0 = now();
   link_->transfer(target_id_, r, bytes);
   link_s_ += now() - t0;
 }
 
 void Disk::bus_complete(IoRequest& r) {
+  if (current_dropped_) return;
   const double t0 = now();
   link_->complete(target_id_, r);
   link_s_ += now() - t0;
@@ -288,6 +365,7 @@ void Disk::serve_read(IoRequest& r, bool after_write) {
         sg.end = lba + uint64_t(bad);
         mech_free_ = plan.ready_time(uint64_t(bad)) + extra;
         wait_until(mech_free_);
+        if (current_dropped_) return;
         r.status = scsi::check_condition(scsi::kSenseMediumError, scsi::kAscUnrecoveredRead);
         bus_complete(r);
         return;
@@ -317,8 +395,9 @@ void Disk::serve_write(IoRequest& r, bool after_write) {
       destage(buf_.oldest_dirty());
       s = buf_.alloc_write(lba, n);
     }
+    const uint64_t bytes = r.bytes();
     wait_until(t0 + o);
-    bus_transfer(r, r.bytes());
+    bus_transfer(r, bytes);
     BufferSegment& sg = buf_[s];
     if (sg.dirty) {
       sg.end = lba + n;  // appended to a sequential run of writes
@@ -333,8 +412,9 @@ void Disk::serve_write(IoRequest& r, bool after_write) {
     buf_.invalidate(lba, n, s);
   } else {
     // Write-through: data in, then onto the media, then status.
+    const uint64_t bytes = r.bytes();
     wait_until(t0 + (after_write ? ov.write_miss_after_write : ov.write_miss_after_read));
-    bus_transfer(r, r.bytes());
+    bus_transfer(r, bytes);
     buf_.invalidate(lba, n, -1);
     write_media(lba, n);
   }
@@ -365,6 +445,7 @@ void Disk::write_media(uint64_t lba, uint32_t n) {
 void Disk::reset_stats() {
   ios_ = reads_ = read_hits_ = media_ops_ = overflows_ = 0;
   media_errors_ = recovered_ = unrecovered_ = retry_revs_ = not_ready_ = 0;
+  dropped_ = tm_answered_ = tm_ignored_ = bus_resets_ = 0;
   seek_s_ = rotate_s_ = transfer_s_ = link_s_ = 0;
   busy_.reset();
   depth_.reset();
@@ -392,6 +473,10 @@ void Disk::report(Stats& out, double window_s) const {
   g.add("unrecovered", double(unrecovered_), "count", StatKind::Counter, "of those, ended in CHECK CONDITION, MEDIUM ERROR 11h");
   g.add("retry_revolutions", double(retry_revs_), "count", StatKind::Counter, "revolutions spent re-reading unreadable sectors");
   g.add("not_ready", double(not_ready_), "count", StatKind::Counter, "commands answered CHECK CONDITION, NOT READY (failed drive)");
+  g.add("dropped", double(dropped_), "count", StatKind::Counter, "commands dropped by ABORT TASK, TARGET RESET or a bus reset");
+  g.add("tm_answered", double(tm_answered_), "count", StatKind::Counter, "task management functions answered (abort, target reset)");
+  g.add("tm_ignored", double(tm_ignored_), "count", StatKind::Counter, "task management functions left unanswered (hung firmware)");
+  g.add("bus_resets", double(bus_resets_), "count", StatKind::Counter, "RST signals seen");
 }
 
 } // namespace iosim

@@ -32,6 +32,13 @@ public:
   void attach(ScsiTargetLink* link, int target_id) override;
   uint64_t capacity_blocks() const override { return layout_.capacity(); }
   int max_queue_depth() const override { return int(p_.queue_depth); }
+  // Task management (issue 11): answered unless the firmware hangs
+  // (DiskFaults::hang_at_s); the RST signal always clears the drive.
+  bool abort_task(const IoRequest& cmd) override;
+  bool reset_target() override;
+  void bus_reset() override;
+  bool holds(const IoRequest& req) const override { return &req == current_ && !current_dropped_; }
+  bool hung() const;  // the firmware is stuck now (disk_hang)
 
   // Reporter
   void reset_stats() override;
@@ -78,6 +85,9 @@ private:
   void bus_complete(IoRequest& r);
   void wait_until(double t);
   static double now();
+  // Drop every command the drive holds (reset): the queued ones and the one in
+  // service (its remaining connections are not made).
+  void drop_all();
 
   DiskParams p_;
   DiskLayout layout_;
@@ -102,6 +112,13 @@ private:
   Rng fault_rng_{0, ""};
   LevelTracker fault_events_;  // waveform only: media errors + NOT READY answers so far
   uint64_t media_errors_ = 0, recovered_ = 0, unrecovered_ = 0, retry_revs_ = 0, not_ready_ = 0;
+  // disk_hang and resets (issue 11).
+  IoRequest* current_ = nullptr;  // the command in service
+  bool current_dropped_ = false;  // ... aborted or reset meanwhile: no more connections for it
+  bool hang_cleared_ = false;     // a bus reset ended the hang (recover_on_reset)
+  sc_core::sc_event reset_ev_;
+  LevelTracker hung_;             // waveform only: 1 while the firmware hangs with commands held
+  uint64_t dropped_ = 0, tm_answered_ = 0, tm_ignored_ = 0, bus_resets_ = 0;
 };
 
 } // namespace iosim

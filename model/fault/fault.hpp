@@ -18,10 +18,11 @@
 
 namespace iosim {
 
-enum class FaultKind { MediaError, DiskFailure };
+enum class FaultKind { MediaError, DiskFailure, DiskHang };
 template <> struct EnumNames<FaultKind> {
-  static constexpr std::array<std::pair<FaultKind, const char*>, 2> table{
-      {{FaultKind::MediaError, "media_error"}, {FaultKind::DiskFailure, "disk_failure"}}};
+  static constexpr std::array<std::pair<FaultKind, const char*>, 3> table{
+      {{FaultKind::MediaError, "media_error"}, {FaultKind::DiskFailure, "disk_failure"},
+       {FaultKind::DiskHang, "disk_hang"}}};
 };
 
 namespace scsi {
@@ -35,6 +36,16 @@ constexpr int kAscUnrecoveredRead = 0x11;  // UNRECOVERED READ ERROR (ASCQ 00h)
 constexpr int check_condition(int key, int asc, int ascq = 0) {
   return kCheckCondition | (key << 8) | (asc << 16) | (ascq << 24);
 }
+// A command the initiator ended itself, with no SCSI status from the target
+// (aborted by ABORT TASK, dropped by a TARGET RESET or a bus reset): the
+// Linux 2.4 host byte (drivers/scsi/scsi.h DID_TIME_OUT 03h, DID_ABORT 05h,
+// DID_RESET 08h), written as -(256 + host byte) so it is neither a status
+// byte (> 0) nor an errno (-1..-255).
+constexpr int kDidTimeOut = 0x03;
+constexpr int kDidAbort = 0x05;
+constexpr int kDidReset = 0x08;
+constexpr int host_status(int did) { return -(256 + did); }
+constexpr int host_byte(int status) { return status <= -256 ? -status - 256 : 0; }
 constexpr int status_byte(int status) { return status > 0 ? status & 0xff : 0; }
 constexpr int sense_key(int status) { return status > 0 ? (status >> 8) & 0xf : 0; }
 constexpr int asc(int status) { return status > 0 ? (status >> 16) & 0xff : 0; }
@@ -66,9 +77,20 @@ struct DiskFaults {
   // on the bus; one that answers nothing needs the command-timeout path, a later
   // slice of issue 11). Commands already in service finish.
   double fail_at_s = std::numeric_limits<double>::infinity();
+  // disk_hang: from `hang_at_s` on the drive's firmware is stuck: its bus
+  // interface still accepts commands (selection, command IU) but nothing is
+  // served, answered or reconnected, and task management that needs the
+  // firmware (ABORT TASK, TARGET RESET) gets no response. At `hang_until_s`
+  // (at + duration; infinity = forever) it works again and serves what it
+  // holds. The RST signal (a bus reset) clears every command it holds; with
+  // `recover_on_reset` it also ends the hang (the reset restarts the firmware).
+  double hang_at_s = std::numeric_limits<double>::infinity();
+  double hang_until_s = std::numeric_limits<double>::infinity();
+  bool recover_on_reset = false;
 
   bool any() const {
-    return sector_probability > 0 || !bad_blocks.empty() || fail_at_s != std::numeric_limits<double>::infinity();
+    return sector_probability > 0 || !bad_blocks.empty() || fail_at_s != std::numeric_limits<double>::infinity() ||
+           hang_at_s != std::numeric_limits<double>::infinity();
   }
 };
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cstring>
+
+#include "model/fault/fault.hpp"
 #include <stdexcept>
 
 using namespace sc_core;
@@ -15,6 +17,7 @@ Lsi53c1030::Lsi53c1030(sc_module_name name, const Lsi53c1030Params& p)
     free_replies_.push_back(p_.reply_frames_base + uint64_t(i) * p_.reply_frame_bytes);
   SC_THREAD(iop_thread);
   SC_THREAD(dma_thread);
+  SC_THREAD(tm_thread);
   iop_busy_.trace(this->name(), "iop_busy", 1);  // waveform (--vcd) only
   outstanding_.trace(this->name(), "outstanding", 16);
   SC_METHOD(coalesce_method);
@@ -78,6 +81,11 @@ void Lsi53c1030::iop_thread() {
     wait(sc_time(p_.iop_cycles_per_request / p_.iop_hz, SC_SEC));
     iop_busy_.set(0);
     const MptFrame& f = frames->read(frame);
+    if (f.function == mpi::kFunctionTaskMgmt) {  // to the task management thread
+      tm_queue_.push_back(f);
+      tm_ev_.notify(SC_ZERO_TIME);
+      continue;
+    }
     IoRequest& cmd = commands_.acquire();  // the chip's own copy: the SCSI command
     cmd.id = f.id;
     cmd.op = f.op;
@@ -89,6 +97,7 @@ void Lsi53c1030::iop_thread() {
     cmd.on_done = [this](IoRequest& r) { scsi_done_.push_back(&r); done_ev_.notify(SC_ZERO_TIME); };
     ++requests_;
     outstanding_.add(1);
+    active_[f.context] = &cmd;
     scsi->submit(cmd);
   }
 }
@@ -99,6 +108,7 @@ void Lsi53c1030::dma_thread() {
     while (scsi_done_.empty()) wait(done_ev_);
     IoRequest* cmd = scsi_done_.front();
     scsi_done_.pop_front();
+    active_.erase(cmd->ext<MptCommand>().context);
     if (cmd->status != 0) {
       error_reply(*cmd);
       continue;
@@ -117,25 +127,84 @@ void Lsi53c1030::dma_thread() {
 // A command that did not end GOOD: no data moves; the IOP fills a reply frame
 // (IOCStatus, SCSIStatus, SCSIState) and the sense data in host memory by
 // DMA, then posts the frame's address with the A bit set (MPI address reply).
-void Lsi53c1030::error_reply(IoRequest& cmd) {
+uint64_t Lsi53c1030::take_reply_frame() {
   while (free_replies_.empty()) wait(reply_freed_ev_);
   const uint64_t addr = free_replies_.front();
   free_replies_.pop_front();
+  return addr;
+}
+
+void Lsi53c1030::error_reply(IoRequest& cmd) {
+  const uint64_t addr = take_reply_frame();
   reply_busy_.set(1);
   wait(sc_time(p_.iop_cycles_per_error_reply / p_.iop_hz, SC_SEC));
   dma->write(addr, p_.reply_frame_bytes + p_.sense_bytes);
   reply_busy_.set(0);
   MptReply r;
   r.context = cmd.ext<MptCommand>().context;
-  r.ioc_status = mpi::kIocStatusScsiDataUnderrun;  // no data moved
-  r.scsi_status = uint8_t(cmd.status & 0xff);
-  r.scsi_state = mpi::kScsiStateAutosenseValid;
-  r.sense = cmd.status;
+  const int did = scsi::host_byte(cmd.status);
+  if (did) {  // ended by the chip itself (abort, reset): no SCSI status, no sense
+    r.ioc_status = did == scsi::kDidAbort ? mpi::kIocStatusScsiTaskTerminated : mpi::kIocStatusScsiIocTerminated;
+    r.sense = cmd.status;
+  } else {
+    r.ioc_status = mpi::kIocStatusScsiDataUnderrun;  // no data moved
+    r.scsi_status = uint8_t(cmd.status & 0xff);
+    r.scsi_state = mpi::kScsiStateAutosenseValid;
+    r.sense = cmd.status;
+  }
   frames->write_reply(addr, r);
   commands_.release(cmd);
   outstanding_.add(-1);
   ++error_replies_;
   post_reply(mpi::kAddressReplyBit | uint32_t(addr >> 1));
+}
+
+// Task management (issue 11): ABORT TASK and TARGET RESET go to the target
+// over the bus; one the target does not answer is failed after tm_timeout
+// (the IOC's own wait); a bus reset asserts RST; an IOC reset restarts the
+// firmware, then resets the bus. The reply is an address reply (MPI SCSI task
+// management reply) with IOCStatus SUCCESS or TASK_MGMT_FAILED. Commands the
+// function ends come back through their on_done (error replies, above).
+void Lsi53c1030::tm_thread() {
+  for (;;) {
+    while (tm_queue_.empty()) wait(tm_ev_);
+    const MptFrame f = tm_queue_.front();
+    tm_queue_.pop_front();
+    ++tm_requests_;
+    iop_busy_.set(1);
+    wait(sc_time(p_.iop_cycles_per_tm / p_.iop_hz, SC_SEC));
+    iop_busy_.set(0);
+    bool ok = false;
+    if (scsi_tm.size() > 0) {
+      switch (f.task_type) {
+        case mpi::kTaskAbortTask: {
+          auto it = active_.find(f.task_context);
+          ok = it == active_.end() || scsi_tm->abort_task(*it->second);  // gone already: nothing to abort
+          break;
+        }
+        case mpi::kTaskTargetReset: ok = scsi_tm->reset_target(f.target); break;
+        case mpi::kTaskResetBus: scsi_tm->reset_bus(); ok = true; break;
+        case mpi::kTaskIocReset:
+          wait(sc_time(p_.ioc_reset_s, SC_SEC));
+          scsi_tm->reset_bus();
+          ok = true;
+          break;
+        default: break;
+      }
+    }
+    if (!ok && (f.task_type == mpi::kTaskAbortTask || f.task_type == mpi::kTaskTargetReset))
+      wait(sc_time(p_.tm_timeout_s, SC_SEC));  // waited for an answer that did not come
+    if (!ok) ++tm_failed_;
+    const uint64_t addr = take_reply_frame();
+    wait(sc_time(p_.iop_cycles_per_error_reply / p_.iop_hz, SC_SEC));
+    dma->write(addr, p_.reply_frame_bytes);
+    MptReply r;
+    r.function = mpi::kFunctionTaskMgmt;
+    r.context = f.context;
+    r.ioc_status = ok ? mpi::kIocStatusSuccess : mpi::kIocStatusScsiTaskMgmtFailed;
+    frames->write_reply(addr, r);
+    post_reply(mpi::kAddressReplyBit | uint32_t(addr >> 1));
+  }
 }
 
 void Lsi53c1030::post_reply(uint32_t word) {
@@ -174,6 +243,7 @@ void Lsi53c1030::reset_stats() {
   reply_busy_.reset();
   outstanding_.reset();
   requests_ = replies_ = interrupts_ = error_replies_ = 0;
+  tm_requests_ = tm_failed_ = 0;
 }
 
 void Lsi53c1030::report(Stats& out, double window_s) const {
@@ -185,7 +255,11 @@ void Lsi53c1030::report(Stats& out, double window_s) const {
   g.add("reply_busy", 100 * reply_busy_.mean(), "%", StatKind::Fraction, "moving read data to the host and posting replies");
   g.add("outstanding", outstanding_.mean(), "count", StatKind::Level, "mean commands inside the chip");
   if (p_.report_errors)
+  {
     g.add("error_replies", double(error_replies_), "count", StatKind::Counter, "address replies: commands that did not end GOOD");
+    g.add("tm_requests", double(tm_requests_), "count", StatKind::Counter, "task management requests (abort, target reset, bus reset, IOC reset)");
+    g.add("tm_failed", double(tm_failed_), "count", StatKind::Counter, "of those, failed (no answer from the target within tm_timeout)");
+  }
 }
 
 } // namespace iosim

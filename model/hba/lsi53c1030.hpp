@@ -10,12 +10,14 @@
 #include "model/common/io_pool.hpp"
 #include "model/common/irq.hpp"
 #include "model/hba/mpt_frames.hpp"
+#include "model/scsi/scsi_initiator.hpp"
 #include "model/stats/stats.hpp"
 
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/simple_target_socket.h>
 #include <deque>
+#include <unordered_map>
 
 namespace iosim {
 
@@ -42,6 +44,15 @@ struct Lsi53c1030Params {
   int reply_frames = 32;
   double iop_cycles_per_error_reply = 3000;  // build the reply frame + sense DMA (estimate: twice a context reply)
   bool report_errors = false;  // add error_replies to the stats (scenarios with faults)
+  // Task management (issue 11). How long the IOC waits for a target's
+  // answer to ABORT TASK or TARGET RESET before it replies TASK_MGMT_FAILED:
+  // estimate, 10 s (the later Fusion-MPT driver's mptscsih_get_tm_timeout for
+  // parallel SCSI; the 2.4 driver's own wait was not found).
+  double tm_timeout_s = 10;
+  double iop_cycles_per_tm = 3000;  // decode + build the task management IU (estimate: like an error reply)
+  // IOC hard reset (host reset): firmware restart and re-initialisation
+  // before it takes requests again (estimate: 1 s; MPI gives no figure).
+  double ioc_reset_s = 1.0;
 };
 
 // Register offsets in the chip's PCI memory BAR (Fusion-MPT system interface).
@@ -65,6 +76,9 @@ public:
   sc_core::sc_port<MptFrameIf> frames;               // request frames in host memory
   sc_core::sc_port<BlockDevice> scsi;                // its SCSI port; a command names its target id
   sc_core::sc_port<IrqIf> irq;                       // INTA#, to the host's interrupt controller
+  // Task management on its SCSI port (issue 11); optional: unbound, every
+  // task management request fails.
+  sc_core::sc_port<ScsiTaskMgmtIf, 1, sc_core::SC_ZERO_OR_MORE_BOUND> scsi_tm;
 
   SC_HAS_PROCESS(Lsi53c1030);
   Lsi53c1030(sc_core::sc_module_name name, const Lsi53c1030Params& p);
@@ -79,6 +93,8 @@ private:
   void post_reply(uint32_t word);
   void error_reply(IoRequest& cmd);
   void coalesce_method();
+  void tm_thread();  // task management requests, one at a time
+  uint64_t take_reply_frame();
   void raise_irq();  // assert INTA# (a rising edge: one interrupt)
 
   // The chip's own copy of a command while it is on the SCSI side.
@@ -97,6 +113,11 @@ private:
   int unannounced_ = 0;
   LevelTracker iop_busy_, reply_busy_, outstanding_;
   uint64_t requests_ = 0, replies_ = 0, interrupts_ = 0, error_replies_ = 0;
+  // Task management (issue 11).
+  std::deque<MptFrame> tm_queue_;
+  sc_core::sc_event tm_ev_;
+  std::unordered_map<uint32_t, IoRequest*> active_;  // MsgContext -> the chip's copy, while on the SCSI side
+  uint64_t tm_requests_ = 0, tm_failed_ = 0;
 };
 
 } // namespace iosim

@@ -25,6 +25,12 @@ struct MptFrame {
   uint64_t buffer = 0;       // the SGL's single element
   uint32_t context = 0;      // MsgContext: returned in the context reply
   uint64_t id = 0;           // the request's id, to follow it through the chip (not a hardware field)
+  // Task management (issue 11): Function MPI_FUNCTION_SCSI_TASK_MGMT (01h)
+  // instead of SCSI_IO_REQUEST (00h); TaskType; TaskMsgContext (the
+  // MsgContext of the command to abort).
+  uint8_t function = 0;
+  uint8_t task_type = 0;
+  uint32_t task_context = 0;
 };
 
 // An address reply (MPI SCSI IO reply frame, 32 B, plus the sense data the
@@ -37,6 +43,7 @@ struct MptReply {
   uint8_t scsi_status = 0;   // SCSIStatus (02h CHECK CONDITION)
   uint8_t scsi_state = 0;    // SCSIState (01h AUTOSENSE_VALID)
   int sense = 0;             // the sense data, as IoRequest::status encodes it (model/fault/fault.hpp)
+  uint8_t function = 0;      // Function: 00h SCSI IO reply, 01h task management reply
 };
 
 namespace mpi {
@@ -45,6 +52,19 @@ constexpr uint16_t kIocStatusSuccess = 0x0000;        // MPI_IOCSTATUS_SUCCESS
 constexpr uint16_t kIocStatusScsiDataUnderrun = 0x0045;  // MPI_IOCSTATUS_SCSI_DATA_UNDERRUN: fewer bytes than asked
 constexpr uint16_t kIocStatusScsiDeviceNotThere = 0x0043;  // MPI_IOCSTATUS_SCSI_DEVICE_NOT_THERE (unused here)
 constexpr uint8_t kScsiStateAutosenseValid = 0x01;    // MPI_SCSI_STATE_AUTOSENSE_VALID
+// Task management (issue 11; MPI mpi.h / mpi_init.h).
+constexpr uint8_t kFunctionScsiIo = 0x00;              // MPI_FUNCTION_SCSI_IO_REQUEST
+constexpr uint8_t kFunctionTaskMgmt = 0x01;            // MPI_FUNCTION_SCSI_TASK_MGMT
+constexpr uint8_t kTaskAbortTask = 0x01;               // MPI_SCSITASKMGMT_TASKTYPE_ABORT_TASK
+constexpr uint8_t kTaskTargetReset = 0x03;             // MPI_SCSITASKMGMT_TASKTYPE_TARGET_RESET
+constexpr uint8_t kTaskResetBus = 0x04;                // MPI_SCSITASKMGMT_TASKTYPE_RESET_BUS
+// Not an MPI task type: mptscsih's host reset is an IOC hard reset
+// (mpt_HardResetHandler, through the diagnostic register); the model takes
+// it as one more request on the same path.
+constexpr uint8_t kTaskIocReset = 0xF0;
+constexpr uint16_t kIocStatusScsiTaskTerminated = 0x0048;  // MPI_IOCSTATUS_SCSI_TASK_TERMINATED (aborted)
+constexpr uint16_t kIocStatusScsiTaskMgmtFailed = 0x0049;  // MPI_IOCSTATUS_SCSI_TASK_MGMT_FAILED
+constexpr uint16_t kIocStatusScsiIocTerminated = 0x004B;   // MPI_IOCSTATUS_SCSI_IOC_TERMINATED (reset)
 }  // namespace mpi
 
 class MptFrameIf : public virtual sc_core::sc_interface {

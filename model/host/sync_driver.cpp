@@ -3,6 +3,7 @@
 #include "model/common/split_join.hpp"
 #include "model/fault/fault.hpp"
 
+#include <algorithm>
 #include <limits>
 #include <stdexcept>
 
@@ -25,6 +26,13 @@ SyncDriver::SyncDriver(sc_core::sc_module_name name, HostOs& os, const SyncDrive
     if (p_.completion == SyncCompletion::Hybrid)
       adapters_[a].poller = os_.create_task(std::string(this->name()) + ".poll" + std::to_string(a), true);
   }
+  if (!(p_.scsi_timeout_s > 0)) throw std::invalid_argument("scsi_timeout must be > 0");
+  for (size_t a = 0; a < adapters_.size(); ++a)  // waveform (--vcd): scenarios with faults only
+    if (p_.report_errors) adapters_[a].eh_state.trace(this->name(), "eh_state" + std::to_string(a), 3);
+  SC_HAS_PROCESS(SyncDriver);
+  SC_METHOD(timer_method);
+  sensitive << timer_ev_;
+  dont_initialize();
   for (size_t d = 0; d < routes_.size(); ++d) {
     devs_[d].queue = make_io_sched(p_.sched);
     const int a = routes_[d].adapter;
@@ -120,6 +128,23 @@ void SyncDriver::wait_for_slot(CpuCtx&, Burst) {
 void SyncDriver::dispatch(CpuCtx& c, int dev) {
   Device& d = devs_[size_t(dev)];
   Adapter& a = adapters_[size_t(routes_[size_t(dev)].adapter)];
+  if (d.offline) {  // 2.4 scsi_request_fn: "rejecting I/O to offline device", end_request(0)
+    std::vector<IoRequest*> rejected;
+    while (d.queue->waiting()) {
+      IoRequest* n = d.queue->next(c.local_time());
+      if (!n) break;
+      rejected.push_back(n);
+    }
+    d.queued.set(double(d.queue->waiting()));
+    for (IoRequest* pc : rejected) {
+      ++d.outstanding;
+      ++a.outstanding;
+      pc->status = kStatusEio;
+      finish_piece(c, *pc);
+    }
+    return;
+  }
+  if (a.in_recovery) return;  // 2.4 scsi_request_fn: nothing goes to a host in error recovery
   while (d.queue->waiting() && d.outstanding < p_.queue_depth && a.outstanding < p_.can_queue) {
     IoRequest* next = d.queue->next(c.local_time());
     if (!next) break;
@@ -132,9 +157,31 @@ void SyncDriver::dispatch(CpuCtx& c, int dev) {
   }
 }
 
-// mptscsih_qcmd: a frame in the pool, its MsgContext names the piece.
+namespace {
+// The mid-layer's state of a piece's command (Scsi_Cmnd): retries, the
+// MsgContext of its latest frame, its timer (serial), and the error
+// handler's marks.
+struct ScsiCmdState {
+  uint32_t retries = 0;
+  uint32_t ctx = 0;
+  uint32_t serial = 0;     // wraps after 2^32 commands; a timer entry never lives that long
+  bool armed = false;      // at the adapter, timer running
+  bool timed_out = false;  // the timer fired: the error handler owns it
+  bool recovered = false;  // an abort or reset took it off the target
+};
+}  // namespace
+
+// mptscsih_qcmd: a frame in the pool, its MsgContext names the piece;
+// scsi_add_timer arms its timeout (scsi_timeout).
 void SyncDriver::issue_frame(CpuCtx& c, Adapter& a, IoRequest& pc) {
   const uint32_t ctx = contexts_.issue(pc);
+  ScsiCmdState& st = pc.ext<ScsiCmdState>();
+  st.ctx = ctx;
+  st.serial = uint32_t(++serial_);
+  st.armed = true;
+  st.timed_out = st.recovered = false;
+  timers_.push_back(Timer{c.local_time() + sc_core::sc_time(p_.scsi_timeout_s, sc_core::SC_SEC), &pc, st.serial});
+  if (timers_.size() == 1) timer_ev_.notify(timers_.front().deadline - sc_core::sc_time_stamp());
   const uint64_t frame = frame_addr(ctx);
   frames->write(frame, MptFrame{pc.op, pc.target, pc.lba, pc.blocks, pc.host_buffer, ctx, pc.id});
   c.compute(p_.queuecommand_cycles, c.task() ? CpuCat::System : CpuCat::Irq);
@@ -143,15 +190,15 @@ void SyncDriver::issue_frame(CpuCtx& c, Adapter& a, IoRequest& pc) {
   ++dispatched_;
 }
 
-namespace {
-struct ScsiRetries { uint32_t n; };  // Scsi_Cmnd::retries of a piece
-}  // namespace
-
 bool SyncDriver::retry(IoRequest& pc) {
   // scsi_check_sense: only MEDIUM ERROR (of what the disks report here) asks
-  // for a retry; then maybe_retry: ++retries < allowed.
-  if (scsi::sense_key(pc.status) != scsi::kSenseMediumError) return false;
-  return ++pc.ext<ScsiRetries>().n < uint32_t(p_.scsi_allowed);
+  // for a retry; a command ended by a reset or an abort it did not ask for
+  // is retried too (scsi_decide_disposition, DID_RESET / DID_ABORT); then
+  // maybe_retry: ++retries < allowed.
+  const int did = scsi::host_byte(pc.status);
+  if (scsi::sense_key(pc.status) != scsi::kSenseMediumError && did != scsi::kDidReset && did != scsi::kDidAbort)
+    return false;
+  return ++pc.ext<ScsiCmdState>().retries < uint32_t(p_.scsi_allowed);
 }
 
 void SyncDriver::kick_adapter(CpuCtx& c, int ai) {
@@ -217,8 +264,12 @@ uint64_t SyncDriver::service(CpuCtx& c, int ai, uint64_t budget, CpuCat cat) {
     ++n;
     ++replies_;
     if (!(v & mpi::kAddressReplyBit)) {  // context reply: the command ended GOOD
-      back.push_back(&contexts_.retire(v));
+      IoRequest& pc = contexts_.retire(v);
       frames->free(frame_addr(v));
+      ScsiCmdState& st = pc.ext<ScsiCmdState>();
+      if (!st.armed || st.ctx != v) { ++late_replies_; continue; }  // timed out already: scsi_done ignores it (done_late)
+      st.armed = false;
+      back.push_back(&pc);
       continue;
     }
     // Address reply: read the reply frame (and sense) from host memory, take
@@ -229,37 +280,39 @@ uint64_t SyncDriver::service(CpuCtx& c, int ai, uint64_t budget, CpuCat cat) {
     c.compute(p_.error_reply_cycles, cat);
     IoRequest& pc = contexts_.retire(rep.context);
     frames->free(frame_addr(rep.context));
-    pc.status = rep.scsi_status == scsi::kCheckCondition && (rep.scsi_state & mpi::kScsiStateAutosenseValid)
+    c.pio_write(a.reg_base + mpt::kReplyFifo, &addr, 4);
+    if (rep.function == mpi::kFunctionTaskMgmt) {  // the error handler's request is done: wake it
+      a.tm_ok = rep.ioc_status == mpi::kIocStatusSuccess;
+      if (!a.tm_ok) ++tm_failed_;
+      c.compute(os_.params().cost.wakeup, cat);
+      c.sync();
+      os_.wake(a.eh_task, [this, ai](CpuCtx& c2) { eh_tm_done(c2, ai); });
+      continue;
+    }
+    ScsiCmdState& st = pc.ext<ScsiCmdState>();
+    if (!st.armed || st.ctx != rep.context) { ++late_replies_; continue; }  // timed out already (done_late)
+    st.armed = false;
+    const bool terminated = rep.ioc_status == mpi::kIocStatusScsiTaskTerminated ||
+                            rep.ioc_status == mpi::kIocStatusScsiIocTerminated;
+    pc.status = terminated ? rep.sense
+                : rep.scsi_status == scsi::kCheckCondition && (rep.scsi_state & mpi::kScsiStateAutosenseValid)
                     ? rep.sense
                     : (rep.scsi_status ? int(rep.scsi_status) : kStatusEio);
-    c.pio_write(a.reg_base + mpt::kReplyFifo, &addr, 4);
     back.push_back(&pc);
   }
   // Bottom half: finish each command, refill the queues, wake the owners.
   c.lock(io_request_lock_);
   for (IoRequest* pc : back) {
     c.compute(p_.bottom_half_cycles, cat);
-    const int dev = int(pc->ext<MemberIndex>().member);
-    Device& d = devs_[size_t(dev)];
     if (pc->status != 0 && retry(*pc)) {  // scsi_retry_command: straight back to the adapter
       ++retries_;
       pc->status = 0;
       issue_frame(c, a, *pc);
       continue;
     }
-    --d.outstanding;
-    d.active.set(d.outstanding);
-    --a.outstanding;
-    d.queue->completed(*pc, c.local_time());
-    dispatch(c, dev);
-    if (IoRequest* parent = join_piece(*pc, pieces_)) {
-      if (parent->status != 0) {  // end_request(0): the read() returns -EIO
-        parent->status = kStatusEio;
-        ++eio_;
-      }
-      done->io_done(c, *parent);
-    }
+    finish_piece(c, *pc);
   }
+  while (!timers_.empty() && timer_stale(timers_.front())) timers_.pop_front();  // memory stays bounded
   kick_adapter(c, ai);
   c.unlock(io_request_lock_);
   back.clear();
@@ -267,10 +320,226 @@ uint64_t SyncDriver::service(CpuCtx& c, int ai, uint64_t budget, CpuCat cat) {
   return n;
 }
 
+void SyncDriver::finish_piece(CpuCtx& c, IoRequest& pc) {
+  const int dev = int(pc.ext<MemberIndex>().member);
+  Device& d = devs_[size_t(dev)];
+  const int ai = routes_[size_t(dev)].adapter;
+  Adapter& a = adapters_[size_t(ai)];
+  pc.ext<ScsiCmdState>().armed = false;
+  --d.outstanding;
+  d.active.set(d.outstanding);
+  --a.outstanding;
+  d.queue->completed(pc, c.local_time());
+  dispatch(c, dev);
+  if (IoRequest* parent = join_piece(pc, pieces_)) {
+    if (parent->status != 0) {  // end_request(0): the read() returns -EIO
+      parent->status = kStatusEio;
+      ++eio_;
+    }
+    done->io_done(c, *parent);
+  }
+  maybe_start_eh(ai);
+}
+
+// ---- Error handling (issue 11) -------------------------------------------
+// Linux 2.4 drivers/scsi/scsi_error.c: scsi_times_out marks the command
+// failed (host_failed++) and the host in recovery (no more commands are
+// queued to it); when every command outstanding at the host has completed or
+// failed (host_busy == host_failed) the host's scsi_eh thread runs
+// scsi_unjam_host: abort each failed command, then reset each device that
+// still has one, then the bus, then the host, each step only if the one
+// before left failed commands; after a successful bus or host reset it
+// sleeps BUS_RESET_SETTLE_TIME / HOST_RESET_SETTLE_TIME. Commands taken off
+// the target are retried while ++retries < allowed (sd: 5 attempts); the
+// rest end with -EIO and, if nothing could take them off the target, the
+// device goes offline. Simplifications: no TEST UNIT READY or REQUEST SENSE
+// between steps; the retries go back through the normal path once the host
+// leaves recovery (2.4 retries some inside the handler).
+bool SyncDriver::timer_stale(const Timer& t) const {
+  const ScsiCmdState& st = t.pc->ext<ScsiCmdState>();
+  return !st.armed || st.serial != uint32_t(t.serial);
+}
+
+void SyncDriver::timer_method() {
+  const sc_core::sc_time now = sc_core::sc_time_stamp();
+  std::vector<int> touched;
+  while (!timers_.empty()) {
+    const Timer& t = timers_.front();
+    if (timer_stale(t)) { timers_.pop_front(); continue; }
+    if (t.deadline > now) break;
+    IoRequest& pc = *t.pc;
+    timers_.pop_front();
+    ScsiCmdState& st = pc.ext<ScsiCmdState>();
+    st.armed = false;
+    st.timed_out = true;
+    ++timeouts_;
+    const int ai = routes_[pc.ext<MemberIndex>().member].adapter;
+    Adapter& a = adapters_[size_t(ai)];
+    ++a.failed;
+    a.in_recovery = true;
+    a.eh_cmds.push_back(&pc);
+    if (!a.eh_running) a.eh_state.set(1);
+    touched.push_back(ai);
+  }
+  for (int ai : touched) maybe_start_eh(ai);
+  if (!timers_.empty()) timer_ev_.notify(timers_.front().deadline - now);
+}
+
+void SyncDriver::maybe_start_eh(int ai) {
+  Adapter& a = adapters_[size_t(ai)];
+  if (!a.in_recovery || a.eh_running || a.failed != a.outstanding) return;
+  a.eh_running = true;
+  if (!a.eh_task) a.eh_task = os_.create_task(std::string(name()) + ".eh" + std::to_string(ai), true);
+  os_.wake(a.eh_task, [this, ai](CpuCtx& c) { eh_begin(c, ai); });
+}
+
+namespace {
+enum EhStep { kEhIdle, kEhDrain, kEhAbort, kEhDeviceReset, kEhBusReset, kEhHostReset, kEhSettle };
+}  // namespace
+
+void SyncDriver::eh_begin(CpuCtx& c, int ai) {
+  Adapter& a = adapters_[size_t(ai)];
+  ++eh_runs_;
+  for (IoRequest* pc : a.eh_cmds) pc->ext<ScsiCmdState>().recovered = false;
+  a.eh_step = kEhAbort;
+  a.eh_idx = 0;
+  eh_next(c, ai);
+}
+
+void SyncDriver::post_tm(CpuCtx& c, int ai, uint8_t type, int target, uint32_t task_context) {
+  Adapter& a = adapters_[size_t(ai)];
+  a.eh_state.set(a.eh_step);
+  c.compute(p_.eh_tm_cycles, CpuCat::System);
+  const uint32_t ctx = contexts_.issue(a.tm_req);
+  const uint64_t frame = frame_addr(ctx);
+  MptFrame f{IoOp::Read, target, 0, 0, 0, ctx, 0};
+  f.function = mpi::kFunctionTaskMgmt;
+  f.task_type = type;
+  f.task_context = task_context;
+  frames->write(frame, f);
+  const uint32_t addr32 = uint32_t(frame);
+  c.pio_write(a.reg_base + mpt::kRequestFifo, &addr32, 4);
+  os_.block(c, false);  // the ISR wakes it with the reply (eh_tm_done)
+}
+
+void SyncDriver::eh_next(CpuCtx& c, int ai) {
+  Adapter& a = adapters_[size_t(ai)];
+  auto all_recovered = [&a] {
+    for (IoRequest* pc : a.eh_cmds)
+      if (!pc->ext<ScsiCmdState>().recovered) return false;
+    return true;
+  };
+  for (;;) {
+    if (all_recovered()) { eh_finish(c, ai); return; }
+    switch (a.eh_step) {
+      case kEhAbort:  // scsi_try_to_abort_command, per failed command
+        while (a.eh_idx < a.eh_cmds.size() && a.eh_cmds[a.eh_idx]->ext<ScsiCmdState>().recovered) ++a.eh_idx;
+        if (a.eh_idx < a.eh_cmds.size()) {
+          IoRequest& pc = *a.eh_cmds[a.eh_idx];
+          ++aborts_;
+          post_tm(c, ai, mpi::kTaskAbortTask, pc.target, pc.ext<ScsiCmdState>().ctx);
+          return;
+        }
+        a.eh_targets.clear();
+        for (IoRequest* pc : a.eh_cmds)
+          if (!pc->ext<ScsiCmdState>().recovered &&
+              std::find(a.eh_targets.begin(), a.eh_targets.end(), pc->target) == a.eh_targets.end())
+            a.eh_targets.push_back(pc->target);
+        a.eh_step = kEhDeviceReset;
+        a.eh_idx = 0;
+        continue;
+      case kEhDeviceReset:  // scsi_try_bus_device_reset, per device with a failed command
+        if (a.eh_idx < a.eh_targets.size()) {
+          ++device_resets_;
+          post_tm(c, ai, mpi::kTaskTargetReset, a.eh_targets[a.eh_idx], 0);
+          return;
+        }
+        a.eh_step = kEhBusReset;
+        continue;
+      case kEhBusReset:  // scsi_try_bus_reset
+        ++bus_resets_;
+        post_tm(c, ai, mpi::kTaskResetBus, -1, 0);
+        return;
+      case kEhHostReset:  // scsi_try_host_reset
+        ++host_resets_;
+        post_tm(c, ai, mpi::kTaskIocReset, -1, 0);
+        return;
+      default:  // every step failed
+        eh_finish(c, ai);
+        return;
+    }
+  }
+}
+
+void SyncDriver::eh_tm_done(CpuCtx& c, int ai) {
+  Adapter& a = adapters_[size_t(ai)];
+  auto recover_all = [&a](int target) {
+    for (IoRequest* pc : a.eh_cmds)
+      if (target < 0 || pc->target == target) pc->ext<ScsiCmdState>().recovered = true;
+  };
+  switch (a.eh_step) {
+    case kEhAbort:
+      if (a.tm_ok) a.eh_cmds[a.eh_idx]->ext<ScsiCmdState>().recovered = true;
+      ++a.eh_idx;
+      break;
+    case kEhDeviceReset:
+      if (a.tm_ok) recover_all(a.eh_targets[a.eh_idx]);
+      ++a.eh_idx;
+      break;
+    case kEhBusReset:
+    case kEhHostReset: {
+      if (!a.tm_ok) { a.eh_step = a.eh_step == kEhBusReset ? kEhHostReset : kEhSettle; break; }
+      recover_all(-1);
+      const double settle = a.eh_step == kEhBusReset ? p_.bus_reset_settle_s : p_.host_reset_settle_s;
+      a.eh_state.set(kEhSettle);
+      os_.sleep_until(c, c.local_time() + sc_core::sc_time(settle, sc_core::SC_SEC),
+                      [this, ai](CpuCtx& c2) { eh_finish(c2, ai); });
+      return;
+    }
+    default: break;
+  }
+  eh_next(c, ai);
+}
+
+void SyncDriver::eh_finish(CpuCtx& c, int ai) {
+  Adapter& a = adapters_[size_t(ai)];
+  c.lock(io_request_lock_);
+  std::vector<IoRequest*> cmds;
+  cmds.swap(a.eh_cmds);
+  a.failed = 0;
+  a.in_recovery = false;
+  a.eh_running = false;
+  a.eh_state.set(kEhIdle);
+  for (IoRequest* pc : cmds) {
+    ScsiCmdState& st = pc->ext<ScsiCmdState>();
+    st.timed_out = false;
+    if (st.recovered && ++st.retries < uint32_t(p_.scsi_allowed)) {  // scsi_retry_command
+      ++eh_retries_;
+      pc->status = 0;
+      issue_frame(c, a, *pc);
+      continue;
+    }
+    Device& d = devs_[pc->ext<MemberIndex>().member];
+    if (!st.recovered && !d.offline) {  // nothing took it off the target: the device goes offline
+      d.offline = true;
+      ++offlined_;
+    }
+    pc->status = kStatusEio;
+    finish_piece(c, *pc);
+  }
+  for (size_t i = 0; i < a.devices.size(); ++i) dispatch(c, a.devices[i]);
+  kick_adapter(c, ai);
+  c.unlock(io_request_lock_);
+  os_.block(c, false);
+}
+
 void SyncDriver::reset_stats() {
   io_request_lock_.spin_s = 0;
   for (auto& d : devs_) { d.queued.reset(); d.active.reset(); d.queue->reset_stats(); }
   dispatched_ = isr_runs_ = replies_ = eio_ = retries_ = error_replies_ = 0;
+  timeouts_ = eh_runs_ = aborts_ = device_resets_ = bus_resets_ = host_resets_ = 0;
+  tm_failed_ = eh_retries_ = late_replies_ = offlined_ = 0;
+  for (auto& a : adapters_) a.eh_state.reset();
   polls_ = poll_replies_ = 0;
   page_hits_ = page_misses_ = copied_bytes_ = cached_reads_ = evictions_ = 0;
 }
@@ -308,7 +577,17 @@ void SyncDriver::report(Stats& out, double window_s) const {
   }
   if (p_.report_errors) {
     g.add("eio", double(eio_), "count", StatKind::Counter, "requests ended with -EIO (a piece failed after the mid-layer's retries)");
-    g.add("scsi_retries", double(retries_), "count", StatKind::Counter, "commands the mid-layer sent again (MEDIUM ERROR)");
+    g.add("scsi_retries", double(retries_), "count", StatKind::Counter, "commands the mid-layer sent again (MEDIUM ERROR, or ended by a reset it did not ask for)");
+    g.add("timeouts", double(timeouts_), "count", StatKind::Counter, "commands whose scsi_timeout expired (scsi_times_out)");
+    g.add("eh_runs", double(eh_runs_), "count", StatKind::Counter, "error handler runs (scsi_unjam_host)");
+    g.add("aborts", double(aborts_), "count", StatKind::Counter, "ABORT TASK requests of the error handler");
+    g.add("device_resets", double(device_resets_), "count", StatKind::Counter, "TARGET RESET requests of the error handler");
+    g.add("bus_resets", double(bus_resets_), "count", StatKind::Counter, "bus resets requested by the error handler");
+    g.add("host_resets", double(host_resets_), "count", StatKind::Counter, "host (IOC) resets requested by the error handler");
+    g.add("tm_failed", double(tm_failed_), "count", StatKind::Counter, "task management requests that failed (the error handler went on to the next step)");
+    g.add("eh_retries", double(eh_retries_), "count", StatKind::Counter, "timed-out commands sent again after the error handler took them off the target");
+    g.add("late_replies", double(late_replies_), "count", StatKind::Counter, "replies for commands that had timed out, ignored (done_late)");
+    g.add("offline", double(offlined_), "count", StatKind::Counter, "devices taken offline (every error handling step failed)");
     g.add("error_replies", double(error_replies_), "count", StatKind::Counter, "MPT address replies taken by the ISR");
   }
   // The default elevator adds nothing to the results (they stay as they were).

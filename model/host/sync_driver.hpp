@@ -31,6 +31,7 @@
 #include "model/host/page_cache.hpp"
 #include "model/raid/raid0.hpp"
 
+#include <deque>
 #include <memory>
 #include <vector>
 
@@ -70,6 +71,15 @@ struct SyncDriverParams {
   int scsi_allowed = 5;
   double error_reply_cycles = 2500;  // mptscsih_io_done's address-reply path: read the frame and sense, free it (estimate)
   bool report_errors = false;        // add eio / scsi_retries to the stats (scenarios with faults)
+  // Command timeouts and the error handler (issue 11). sd.c (Linux 2.4.x
+  // drivers/scsi/sd.c) gives every disk command SD_TIMEOUT = 30 * HZ;
+  // `platform.sync.scsi_timeout`.
+  double scsi_timeout_s = 30;
+  // After a successful reset the error handler sleeps before it retries
+  // (2.4 scsi_error.c: BUS_RESET_SETTLE_TIME 5*HZ, HOST_RESET_SETTLE_TIME 10*HZ).
+  double bus_reset_settle_s = 5;
+  double host_reset_settle_s = 10;
+  double eh_tm_cycles = 3000;  // an eh_*_handler building and posting a task management frame (estimate: like queuecommand)
   // The per-device queue's order: Linux 2.4's elevator (default), or a
   // continuous-media policy (issue 9). The elevator costs above are charged
   // whichever policy orders the queue (estimate: same insertion work).
@@ -122,12 +132,25 @@ private:
   struct Device {
     std::unique_ptr<IoSchedIf> queue;  // pieces waiting, in the policy's order
     int outstanding = 0;
+    bool offline = false;  // every error handling step failed (2.4: device->online = FALSE)
     LevelTracker queued, active;
   };
   struct Adapter {
     int outstanding = 0; std::vector<int> devices; size_t rr = 0; uint64_t reg_base = 0;
     Task* poller = nullptr;               // hybrid: this adapter's poll thread
     bool polling = false, again = false;  // NAPI_STATE_SCHED; an interrupt taken between its unmask and its end
+    // Error handling (issue 11): Scsi_Host's host_failed, in_recovery, its
+    // scsi_eh thread and the commands it works on.
+    int failed = 0;
+    bool in_recovery = false, eh_running = false;
+    Task* eh_task = nullptr;
+    std::vector<IoRequest*> eh_cmds;
+    std::vector<int> eh_targets;
+    int eh_step = 0;
+    size_t eh_idx = 0;
+    bool tm_ok = false;
+    IoRequest tm_req;  // names the adapter's task management frames in the context table
+    LevelTracker eh_state;  // waveform: 0 idle, 1 draining, 2 abort, 3 device reset, 4 bus reset, 5 host reset, 6 settle
   };
 
   void dispatch(CpuCtx& c, int dev);
@@ -146,6 +169,18 @@ private:
   bool buffered_read(CpuCtx& c, IoRequest& req);
   void hit_thread(CpuCtx& c);
   uint64_t frame_addr(uint32_t context) const { return p_.frames_base + uint64_t(context) * 128; }
+  // The end of a piece at the mid-layer: queues, dispatch, join, -EIO.
+  void finish_piece(CpuCtx& c, IoRequest& pc);
+  // Error handling (issue 11), Linux 2.4 scsi_error.c style.
+  void timer_method();                      // scsi_times_out, per expired command
+  void maybe_start_eh(int adapter);         // host_busy == host_failed: wake scsi_eh
+  void eh_begin(CpuCtx& c, int adapter);    // scsi_unjam_host
+  void eh_next(CpuCtx& c, int adapter);     // the next step: abort, device, bus, host reset
+  void eh_tm_done(CpuCtx& c, int adapter);  // a task management reply is back
+  void eh_finish(CpuCtx& c, int adapter);   // retry what recovered, fail the rest
+  void post_tm(CpuCtx& c, int adapter, uint8_t type, int target, uint32_t task_context);
+  struct Timer { sc_core::sc_time deadline; IoRequest* pc; uint64_t serial; };
+  bool timer_stale(const Timer& t) const;
 
   HostOs& os_;
   SyncDriverParams p_;
@@ -161,6 +196,12 @@ private:
   SpinLock io_request_lock_;  // 2.4's global block-layer lock, held by submit, dispatch and the bottom half
   uint64_t dispatched_ = 0, isr_runs_ = 0, replies_ = 0, eio_ = 0, retries_ = 0, error_replies_ = 0;
   uint64_t polls_ = 0, poll_replies_ = 0;  // hybrid
+  // Error handling (issue 11).
+  std::deque<Timer> timers_;  // in issue order = deadline order (one timeout for all)
+  sc_core::sc_event timer_ev_;
+  uint64_t serial_ = 0;
+  uint64_t timeouts_ = 0, eh_runs_ = 0, aborts_ = 0, device_resets_ = 0, bus_resets_ = 0, host_resets_ = 0;
+  uint64_t tm_failed_ = 0, eh_retries_ = 0, late_replies_ = 0, offlined_ = 0;
   // buffered
   PageCache cache_;
   Task* hit_task_ = nullptr;            // completes reads served from the cache

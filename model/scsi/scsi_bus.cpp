@@ -33,6 +33,10 @@ ScsiBus::ScsiBus(sc_core::sc_module_name name, const ScsiBusParams& p)
   }
 }
 
+void ScsiBus::trace_rst() {
+  if (VcdWriter* w = vcd_writer()) v_rst_ = w->add(name(), "rst", 1);
+}
+
 void ScsiBus::trace_phase(Phase ph, int id) {
   VcdWriter* w = vcd_writer();
   if (!w) return;
@@ -189,6 +193,10 @@ void ScsiBus::arbiter() {
       return;
     }
     const sc_time now = sc_core::sc_time_stamp();
+    if (now < no_select_until_) {  // after a bus reset: reset to selection time
+      next_trigger(no_select_until_ - now);
+      return;
+    }
     plan_start();
     if (!qas_handover_ && used_) {  // a bus never used has been free "forever"
       const sc_time ready = t_free_ + secs(p_.bus_free_delay_s);
@@ -276,20 +284,68 @@ void ScsiBus::dt_phase_start(int initiator_id, int target_id, bool to_initiator)
   }
 }
 
-void ScsiBus::send_command(int initiator_id, IoRequest& req) {
-  ScsiTarget* t = target(req.target);
-  if (!t) throw std::logic_error(std::string(name()) + ": command for absent target " + std::to_string(req.target));
+bool ScsiBus::send_command(int initiator_id, IoRequest& req) {
+  const int tid = req.target;
+  ScsiTarget* t = target(tid);
+  if (!t) throw std::logic_error(std::string(name()) + ": command for absent target " + std::to_string(tid));
+  const uint64_t gen = reset_gen_[size_t(tid)];
   Waiter w;
   w.id = initiator_id;
   w.conn = kCommand;
   w.init = initiator_id;
-  w.target = req.target;
+  w.target = tid;
   w.to_initiator = false;
   acquire(w);
+  if (reset_gen_[size_t(tid)] != gen) {  // reset while waiting: req is its issuer's again, untouched
+    release(initiator_id, nullptr);
+    return false;
+  }
   req.ext<ScsiNexus>().initiator = initiator_id;
   ++commands_;
   release(initiator_id, nullptr);
   t->command(req);
+  return true;
+}
+
+bool ScsiBus::task_mgmt(int initiator_id, int tid, Tmf f, const IoRequest* cmd) {
+  ScsiTarget* t = target(tid);
+  if (!t) throw std::logic_error(std::string(name()) + ": task management for absent target " + std::to_string(tid));
+  Waiter w;
+  w.id = initiator_id;
+  w.conn = kCommand;  // L_Q + command IU (the task management function field)
+  w.init = initiator_id;
+  w.target = tid;
+  w.to_initiator = false;
+  acquire(w);
+  ++tmfs_;
+  const bool answered = f == Tmf::AbortTask ? t->abort_task(*cmd) : t->reset_target();
+  if (answered) {
+    if (f == Tmf::TargetReset) ++reset_gen_[size_t(tid)];
+    // The response: a status L_Q in the same connection (SPI-4 packetized).
+    plan_start();
+    status_phases(false);
+    run_plan();
+  }
+  release(initiator_id, nullptr);
+  return answered;
+}
+
+void ScsiBus::reset(int initiator_id) {
+  (void)initiator_id;
+  ++resets_;
+  VcdWriter* vw = vcd_writer();
+  if (vw) vw->set(v_rst_, 1);
+  hold_id_ = -1;
+  hold_req_ = nullptr;
+  trained_.clear();  // a reset clears negotiated transfer agreements (training included)
+  for (int id = 0; id < kMaxIds; ++id) {
+    ++reset_gen_[size_t(id)];
+    if (targets_[size_t(id)]) targets_[size_t(id)]->bus_reset();
+  }
+  const sc_time now = sc_core::sc_time_stamp();
+  no_select_until_ = std::max(no_select_until_, now + secs(p_.reset_hold_s + p_.reset_to_selection_s));
+  wait(secs(p_.reset_hold_s));
+  if (vw) vw->set(v_rst_, 0);
 }
 
 void ScsiBus::transfer(int target_id, IoRequest& req, uint64_t bytes) {
@@ -301,6 +357,10 @@ void ScsiBus::transfer(int target_id, IoRequest& req, uint64_t bytes) {
   w.to_initiator = req.is_read();
   w.bytes = bytes;
   acquire(w);
+  if (targets_[size_t(target_id)] && !targets_[size_t(target_id)]->holds(req)) {  // dropped by a reset or an abort meanwhile
+    release(target_id, nullptr);
+    return;
+  }
   data_bytes_ += bytes;
   release(target_id, &req);
 }
@@ -325,6 +385,10 @@ void ScsiBus::complete(int target_id, IoRequest& req) {
     w.to_initiator = true;
     w.bad_status = req.status != 0;
     acquire(w);
+  }
+  if (targets_[size_t(target_id)] && !targets_[size_t(target_id)]->holds(req)) {  // dropped by a reset or an abort meanwhile: void
+    release(target_id, nullptr);
+    return;
   }
   ++completions_;
   req.clear_ext<ScsiNexus>();

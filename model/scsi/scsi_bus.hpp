@@ -70,6 +70,14 @@ struct ScsiBusParams {
   // the measured 234-240 MB/s (PARAMETERS.md, tecChannel U320 test).
   double initiator_latency_s = 1.5e-6;
 
+  // Bus reset (issue 11): the initiator asserts RST for the reset hold time
+  // (SCSI-2 X3.131-1994 table 5 / SPI: reset hold time, 25 us minimum); every
+  // target drops every command; no device may be selected before the reset
+  // to selection time has passed (same table: 250 ms, recommended maximum a
+  // target needs after a reset before it answers selection).
+  double reset_hold_s = 25e-6;
+  double reset_to_selection_s = 0.25;
+
   double peak_bytes_per_s() const { return double(width_bytes) / transfer_period_s; }
 };
 
@@ -94,8 +102,26 @@ public:
   ScsiTarget* target(int id) const;
 
   // Initiator side, from an SC_THREAD: arbitrate, select req.target, send the
-  // L_Q + command IU, disconnect, then ScsiTarget::command(req).
-  void send_command(int initiator_id, IoRequest& req);
+  // L_Q + command IU, disconnect, then ScsiTarget::command(req). False if a
+  // reset of the target came while it waited for the bus: the command was not
+  // sent (the initiator has already returned it to its issuer).
+  bool send_command(int initiator_id, IoRequest& req);
+
+  // Task management (issue 11), from an SC_THREAD: one connection
+  // (arbitration, selection, an L_Q + command IU carrying the function, SPI-4
+  // packetized), then the target's answer (a status L_Q in the same
+  // connection). Returns whether the target answered (ScsiTarget).
+  enum class Tmf { AbortTask, TargetReset };
+  bool task_mgmt(int initiator_id, int target, Tmf f, const IoRequest* cmd);
+  // The RST signal, asserted by `initiator_id` from an SC_THREAD: every
+  // target drops every command (ScsiTarget::bus_reset); returns after the
+  // reset hold time; nobody wins arbitration until reset_to_selection later.
+  void reset(int initiator_id);
+  uint64_t resets() const { return resets_; }
+  uint64_t task_mgmt_functions() const { return tmfs_; }
+  // Adds the RST line to the waveform (--vcd); called at elaboration by the
+  // builder for scenarios that can reset a bus (faults), so others' VCDs keep their signals.
+  void trace_rst();
 
   // ScsiTargetLink (target side, from an SC_THREAD).
   void transfer(int target_id, IoRequest& req, uint64_t bytes) override;
@@ -212,6 +238,12 @@ private:
   bool record_grants_ = false;
   std::vector<int> grants_;
   int v_busy_ = -1, v_phase_ = -1, v_id_ = -1;  // VCD signal ids
+  // Resets (issue 11): per target, a count of the resets it has seen (a
+  // command sent across one is void); the end of the reset-to-selection time.
+  std::array<uint64_t, kMaxIds> reset_gen_{};
+  sc_core::sc_time no_select_until_;
+  uint64_t resets_ = 0, tmfs_ = 0;
+  int v_rst_ = -1;  // VCD: the RST line (only once a reset happens)
 };
 
 } // namespace iosim

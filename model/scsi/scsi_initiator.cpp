@@ -1,6 +1,8 @@
 #include "model/scsi/scsi_initiator.hpp"
 
 #include <algorithm>
+
+#include "model/fault/fault.hpp"
 #include <stdexcept>
 #include <string>
 
@@ -70,17 +72,75 @@ void ScsiInitiator::issue_loop() {
     ++port_outstanding_;
     outstanding_lvl_[id].add(1);
     ++issued_;
-    bus_.send_command(p_.scsi_id, *req);
+    active_[id].push_back(req);
+    sending_ = req;
+    bus_.send_command(p_.scsi_id, *req);  // false: a reset came first and gave it back already
+    sending_ = nullptr;
   }
+}
+
+bool ScsiInitiator::retire(int id, IoRequest& req) {
+  auto& a = active_[id];
+  for (size_t i = 0; i < a.size(); ++i)
+    if (a[i] == &req) {
+      a.erase(a.begin() + long(i));
+      --outstanding_[id];
+      --port_outstanding_;
+      outstanding_lvl_[id].add(-1);
+      return true;
+    }
+  return false;
+}
+
+void ScsiInitiator::give_back(std::vector<IoRequest*>& cmds, int status) {
+  for (IoRequest* r : cmds) {
+    retire(r->target, *r);
+    r->status = status;
+  }
+  if (!cmds.empty()) work_ev_.notify(sc_core::SC_ZERO_TIME);
+  for (IoRequest* r : cmds) r->on_done(*r);  // last: the callbacks may reuse the requests
+}
+
+bool ScsiInitiator::abort_task(IoRequest& cmd) {
+  const int id = cmd.target;
+  if (id < 0 || id >= ScsiBus::kMaxIds) return true;
+  // Still waiting in the port: never sent, taken back without the bus.
+  for (auto it = queue_[id].begin(); it != queue_[id].end(); ++it)
+    if (it->req == &cmd) {
+      queue_[id].erase(it);
+      queued_lvl_[id].add(-1);
+      cmd.status = scsi::host_status(scsi::kDidAbort);
+      cmd.on_done(cmd);
+      return true;
+    }
+  if (std::find(active_[id].begin(), active_[id].end(), &cmd) == active_[id].end()) return true;  // already done
+  if (&cmd == sending_) return false;  // on its way to the target: nothing to abort there yet
+  if (!bus_.task_mgmt(p_.scsi_id, id, ScsiBus::Tmf::AbortTask, &cmd)) return false;
+  std::vector<IoRequest*> one;
+  if (std::find(active_[id].begin(), active_[id].end(), &cmd) != active_[id].end()) one.push_back(&cmd);
+  give_back(one, scsi::host_status(scsi::kDidAbort));
+  return true;
+}
+
+bool ScsiInitiator::reset_target(int id) {
+  if (!bus_.target(id)) return false;
+  if (!bus_.task_mgmt(p_.scsi_id, id, ScsiBus::Tmf::TargetReset, nullptr)) return false;
+  std::vector<IoRequest*> all = active_[id];
+  give_back(all, scsi::host_status(scsi::kDidReset));
+  return true;
+}
+
+void ScsiInitiator::reset_bus() {
+  bus_.reset(p_.scsi_id);
+  std::vector<IoRequest*> all;
+  for (auto& a : active_) all.insert(all.end(), a.begin(), a.end());
+  give_back(all, scsi::host_status(scsi::kDidReset));
 }
 
 void ScsiInitiator::command_complete(IoRequest& req) {
   const int id = req.target;
-  if (id < 0 || id >= ScsiBus::kMaxIds || outstanding_[id] <= 0)
+  if (id < 0 || id >= ScsiBus::kMaxIds || !retire(id, req))
     throw std::logic_error(std::string(name()) + ": completion for a command not outstanding");
-  --outstanding_[id];
-  --port_outstanding_;
-  outstanding_lvl_[id].add(-1);
   ++completed_;
   work_ev_.notify(sc_core::SC_ZERO_TIME);
   // Last: the caller's callback may reuse or free the request.

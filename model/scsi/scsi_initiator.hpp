@@ -18,13 +18,29 @@
 
 namespace iosim {
 
+// Task management on an initiator port (issue 11), for the adapter that owns
+// it (the LSI chip's task management requests). Called from an SC_THREAD;
+// each blocks for its bus time. A command ended this way comes back to its
+// issuer through on_done with a host status (model/fault/fault.hpp:
+// scsi::host_status(kDidAbort | kDidReset)), never silently dropped.
+class ScsiTaskMgmtIf : public virtual sc_core::sc_interface {
+public:
+  // ABORT TASK for `cmd`: true if it is no longer at the target (answered,
+  // or it had already completed); false if the target did not answer.
+  virtual bool abort_task(IoRequest& cmd) = 0;
+  // TARGET RESET: true if answered; every command at that target comes back.
+  virtual bool reset_target(int id) = 0;
+  // The RST signal: every command at every target on the bus comes back.
+  virtual void reset_bus() = 0;
+};
+
 struct ScsiInitiatorParams {
   int scsi_id = 7;              // highest arbitration priority, the usual host adapter id
   int per_target_limit = 64;    // tagged commands allowed per target (also capped by the target's own limit)
   int port_limit = 255;         // commands outstanding on the whole port
 };
 
-class ScsiInitiator : public sc_core::sc_module, public ScsiInitiatorPort, public Reporter {
+class ScsiInitiator : public sc_core::sc_module, public ScsiInitiatorPort, public ScsiTaskMgmtIf, public Reporter {
 public:
   ScsiInitiator(sc_core::sc_module_name name, ScsiBus& bus, const ScsiInitiatorParams& p = {});
 
@@ -37,6 +53,11 @@ public:
   BlockDevice& port() { return port_view_; }
 
   void command_complete(IoRequest& req) override;  // from the bus
+
+  // ScsiTaskMgmtIf (issue 11).
+  bool abort_task(IoRequest& cmd) override;
+  bool reset_target(int id) override;
+  void reset_bus() override;
 
   int outstanding(int id) const { return outstanding_[id]; }
   int queued(int id) const { return int(queue_[id].size()); }
@@ -71,6 +92,10 @@ private:
     IoRequest* req;
   };
   void enqueue(int id, IoRequest& req);
+  // Take `req` off target id's outstanding commands (false if not there).
+  bool retire(int id, IoRequest& req);
+  // End commands at the target with a host status (resets, aborts).
+  void give_back(std::vector<IoRequest*>& cmds, int status);
   void issue_loop();
   int next_target();  // eligible target whose head command arrived first, or -1
 
@@ -81,6 +106,8 @@ private:
   std::array<bool, ScsiBus::kMaxIds> addressed_{};  // a command was sent through port() to this id
   std::array<std::deque<Entry>, ScsiBus::kMaxIds> queue_;
   std::array<int, ScsiBus::kMaxIds> outstanding_{};
+  std::array<std::vector<IoRequest*>, ScsiBus::kMaxIds> active_;  // sent (or being sent), not completed
+  IoRequest* sending_ = nullptr;  // the command issue_loop is sending
   int port_outstanding_ = 0;
   uint64_t seq_ = 0, issued_ = 0, completed_ = 0;
   sc_core::sc_event work_ev_;

@@ -36,6 +36,22 @@ public:
   virtual void attach(ScsiTargetLink* link, int target_id) = 0;
   virtual uint64_t capacity_blocks() const = 0;
   virtual int max_queue_depth() const = 0;  // tagged queue limit
+
+  // Task management (issue 11; SAM-2 task management functions, delivered by
+  // the bus in a connection of their own). Each returns whether the target
+  // answered (FUNCTION COMPLETE); a target whose firmware does not respond
+  // answers nothing and the initiator's own timeout decides. A command the
+  // target drops is never reconnected for: the initiator returns it to its
+  // issuer. Targets without task management (test fakes) answer nothing.
+  // ABORT TASK: drop `cmd` (answered also when it is no longer there).
+  virtual bool abort_task(const IoRequest& cmd) { (void)cmd; return false; }
+  // TARGET RESET: drop every command this target holds.
+  virtual bool reset_target() { return false; }
+  // The RST signal (a bus reset, SPI-4 hard reset): drop every command; no answer.
+  virtual void bus_reset() {}
+  // Whether `req` is still a command of this target's (asked by the bus when a
+  // reconnection's connection ends: one for a command dropped meanwhile is void).
+  virtual bool holds(const IoRequest& req) const { (void)req; return true; }
 };
 
 } // namespace iosim
