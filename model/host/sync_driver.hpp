@@ -18,6 +18,10 @@
 // and bottom half as the ISR, polls again (at once, or after `repoll`) while
 // polls keep finding replies, and unmasks when one finds none.
 //
+// Errors (issue 11): MEDIUM ERROR retries, -EIO; a per-command timeout and
+// the 2.4 error handler (abort, device, bus, host reset through the chip's
+// task management requests, then retry or -EIO): sync_driver.cpp, README.
+//
 // Links: workload --HostIoIf--> SyncDriver --frames--> MptFrameMemory <-- HBA;
 //        PIO to the HBAs' registers through the HostOs's pio port;
 //        HBA irq --> HostOs::irq_line(a) --> SyncDriver::isr(a);
