@@ -124,6 +124,11 @@ struct FaultConfig {
   std::vector<uint64_t> blocks;    // media_error: LBAs on the disk, unreadable
   int retries = DiskFaults{}.retries;
   double recover = 0;
+  // Card faults (issue 11; target "card"). firmware_stall: from at_s for
+  // duration_s (infinity: until the host resets the card). lost_ring_update,
+  // pci_master_abort: `probability` per completion / DMA write from at_s on,
+  // or (probability 0) once, at the first event at or after at_s.
+  double duration_s = std::numeric_limits<double>::infinity();
 };
 
 struct Scenario {
