@@ -185,6 +185,10 @@ void Firmware::take_request() {
   spend(p_.take_cycles);
   sync();
   qc_.card_pop_request();  // status := invalid, P_SR++ (in the controller)
+  if (stale(j)) {  // the host reset the card meanwhile (issue 11): the new incarnation never had it
+    jobs_pool_.release(j);
+    return;
+  }
   ++taken_;
   ++jobs_;
   in_card_.add(1);
@@ -241,6 +245,10 @@ void Firmware::post_completion(IoRequest& j) {
   ring::put<uint64_t>(r, ring::cpl::kCallback, j.ext<RingCallback>().value);
   spend(p_.post_cycles);
   sync();
+  if (stale(j)) {  // the host reset the card meanwhile (issue 11)
+    drop_stale(j);
+    return;
+  }
   // lost_ring_update (issue 11): the push never reaches the controller, so
   // neither the record's status nor P_SC moves; the firmware takes P_SC from
   // the controller, so the next completion is written over this record: the
