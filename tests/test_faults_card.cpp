@@ -296,3 +296,13 @@ TEST_CASE("card faults: disk faults alone add no watchdog", "[faults][card][cli]
   CHECK_FALSE(j["stats"].contains("top.card.fw.stalls"));
   check_ledger(j);
 }
+
+TEST_CASE("card faults: a reset gives the same results with the RTL queue controller and its C++ model",
+          "[faults][card][cli]") {
+  const std::string s = scenario("rtl_model", "",
+                                 std::string(kStallForever) + "  - kind: lost_ring_update\n    target: card\n    at: 0.15s\n");
+  const auto rtl = run_scenario_json(s, {"platform.async.queue_controller=rtl"});
+  const auto model = run_scenario_json(s, {"platform.async.queue_controller=model"});
+  CHECK(stat(rtl, "top.card.fw.resets") >= 1);
+  CHECK(rtl["stats"] == model["stats"]);
+}
