@@ -63,6 +63,7 @@ Platform::Platform(sc_module_name name, const Scenario& sc, RequestLedger& ledge
   {
     std::vector<DiskFaults> df(size_t(p.buses * p.disks_per_bus));
     for (const FaultConfig& f : sc.faults) {
+      if (is_card_fault(f.kind)) continue;  // build_async
       DiskFaults& d = df[size_t(f.bus * p.disks_per_bus + f.disk)];
       if (f.kind == FaultKind::DiskFailure) {
         d.fail_at_s = std::min(d.fail_at_s, f.at_s);
@@ -248,6 +249,20 @@ void Platform::build_async(const Scenario& sc, RequestLedger& ledger) {
   cp.firmware.report_errors = !sc.faults.empty();
   cp.firmware.irq = p.async.completion != CardCompletion::Poll;  // issue 8: the firmware rings its doorbell
   cp.bar_base = kCardBase;
+  // Card faults (issue 11): the firmware's stalls and lost ring updates, the
+  // DMA engine's master aborts (model/card/README.md, "Faults").
+  for (const FaultConfig& f : sc.faults) {
+    CardFaults& cf = cp.firmware.faults;
+    if (f.kind == FaultKind::FirmwareStall) cf.stalls.push_back({f.at_s, f.duration_s});
+    if (f.kind != FaultKind::LostRingUpdate && f.kind != FaultKind::PciMasterAbort) continue;
+    EventFault& e = f.kind == FaultKind::LostRingUpdate ? cf.lost_update : cf.master_abort;
+    e.probability = f.probability;
+    if (f.probability > 0) e.from_s = f.at_s;
+    else e.at_s = f.at_s;
+  }
+  std::sort(cp.firmware.faults.stalls.begin(), cp.firmware.faults.stalls.end(),
+            [](const CardFaults::Stall& a, const CardFaults::Stall& b) { return a.at_s < b.at_s; });
+  cp.firmware.seed = sc.run.seed;
   std::vector<ScsiBus*> buses;
   for (auto& c : ch_) buses.push_back(&c->bus);
   card_.reset(new IoCard("card", cp, buses, members_, geo_));

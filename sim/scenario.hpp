@@ -124,7 +124,12 @@ struct FaultConfig {
   std::vector<uint64_t> blocks;    // media_error: LBAs on the disk, unreadable
   int retries = DiskFaults{}.retries;
   double recover = 0;
-  double duration_s = std::numeric_limits<double>::infinity();  // disk_hang: how long (default forever)
+  // disk_hang: how long (infinity: forever). Card faults (issue 11; target
+  // "card"): firmware_stall from at_s for duration_s (infinity: until the
+  // host resets the card). lost_ring_update, pci_master_abort: `probability`
+  // per completion / DMA write from at_s on, or (probability 0) once, at the
+  // first event at or after at_s.
+  double duration_s = std::numeric_limits<double>::infinity();
   bool recover_on_reset = false;   // disk_hang: a bus reset ends it
 };
 

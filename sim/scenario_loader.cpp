@@ -703,6 +703,38 @@ void check_scenario(const Reader& root, Scenario& sc, const SyntheticDiskSpec& g
                      fmt_time(rc.vcd_begin_s) + ", run.vcd.from)");
 }
 
+// A card fault (issue 11): target "card" (model/card/README.md, "Faults").
+FaultConfig load_card_fault(const Reader& f, FaultConfig c, const PlatformConfig& p,
+                            const std::vector<FaultConfig>& before) {
+  std::string t = f.get<std::string>("target");
+  if (t.rfind("top.", 0) == 0) t = t.substr(4);
+  if (t != "card")
+    f.fail("target", "a " + std::string(to_string(c.kind)) + " strikes the paper's card: target `card`" +
+                         (t.rfind("hba", 0) == 0 ? " (the LSI HBA's DMA master abort is not modelled)" : ""),
+           config::suggestion_hint(t, {"card"}));
+  if (p.io_path != IoPath::Async)
+    f.fail("target", "the card is on the async path only (platform.io_path: async, here " +
+                         std::string(to_string(p.io_path)) + ")");
+  c.target = t;
+  if (c.kind == FaultKind::FirmwareStall) {
+    c.at_s = f.need<double>("at");
+    if (f.has("duration"))  // no default: forever (until the host resets the card)
+      f.read("duration", c.duration_s);
+    return c;
+  }
+  for (size_t k = 0; k < before.size(); ++k)
+    if (before[k].kind == c.kind)
+      f.fail("kind", "a second " + std::string(to_string(c.kind)) + " (faults[" + std::to_string(k) +
+                         "] already has one): put its keys in one entry");
+  f.read("probability", c.probability);
+  if (c.probability == 0 && !f.has("at"))
+    f.fail("kind", "a " + std::string(to_string(c.kind)) + " needs `probability` (per " +
+                       (c.kind == FaultKind::LostRingUpdate ? "completion posted" : "DMA write") +
+                       ") or `at` (once, at the first one from then on)");
+  f.read("at", c.at_s);
+  return c;
+}
+
 // faults: a list, each {kind, target, ...}; the keys a kind does not read
 // are reported by finish() as unknown.
 std::vector<FaultConfig> load_faults(const Reader& root, const PlatformConfig& p) {
@@ -713,6 +745,10 @@ std::vector<FaultConfig> load_faults(const Reader& root, const PlatformConfig& p
   for (const Reader& f : root.list("faults")) {
     FaultConfig c;
     f.read("kind", c.kind);
+    if (is_card_fault(c.kind)) {  // issue 11, the card side
+      out.push_back(load_card_fault(f, c, p, out));
+      continue;
+    }
     std::string t = f.get<std::string>("target");
     if (t.rfind("top.", 0) == 0) t = t.substr(4);  // the stats' full name is accepted too
     const auto it = std::find(disks.begin(), disks.end(), t);
@@ -765,6 +801,30 @@ void load_fault_timing(const Reader& p, Scenario& sc) {
   if (any || h.has("ioc_reset")) h.read("ioc_reset", a.ioc_reset_s);
 }
 
+// platform.async.watchdog (issue 11; model/host/async_driver.hpp): read in
+// scenarios with a card fault or when the section is there, so results
+// without card faults keep their keys.
+void load_card_watchdog(const Reader& async, Scenario& sc) {
+  bool card = false;
+  for (const FaultConfig& f : sc.faults) card = card || is_card_fault(f.kind);
+  if (!card && !async.has("watchdog")) return;
+  const Reader w = async.section("watchdog");
+  auto& a = sc.platform.async;
+  a.watchdog = card;
+  w.read("period", a.watchdog_period_s);
+  w.read("request_timeout", a.request_timeout_s);
+  w.read("recovery", a.recovery);
+  w.read("tries", a.tries);
+  w.read("reset_poll", a.reset_poll_s);
+  w.read("restart", sc.platform.firmware.restart_s);
+  // The heartbeat advances once per firmware poll interval: a period shorter
+  // than that would call a running firmware stalled.
+  if (a.watchdog_period_s <= sc.platform.firmware.poll_interval_s)
+    w.fail("period", "the watchdog period (" + fmt_time(a.watchdog_period_s) +
+                         ") must exceed the firmware's poll interval (" + fmt_time(sc.platform.firmware.poll_interval_s) +
+                         ", platform.async.firmware.poll_interval): its heartbeat advances once per pass");
+}
+
 // After finish() (a misspelt key is reported before what it causes) and
 // check_scenario (the disk's capacity is known good).
 void check_faults(const Reader& root, const Scenario& sc) {
@@ -772,6 +832,12 @@ void check_faults(const Reader& root, const Scenario& sc) {
   const auto items = root.list("faults");
   for (size_t i = 0; i < sc.faults.size(); ++i) {
     const FaultConfig& c = sc.faults[i];
+    if (is_card_fault(c.kind)) {
+      if (c.at_s > sc.run.warmup_s + sc.run.duration_s)
+        items[i].fail("at", "after the measured window ends (" + fmt_time(sc.run.warmup_s + sc.run.duration_s) +
+                                "): the fault would never be seen");
+      continue;
+    }
     if (c.kind == FaultKind::MediaError && c.probability == 0 && c.blocks.empty())
       items[i].fail("kind", "a media_error needs `probability` (per sector read) or `blocks` (LBAs on the disk)");
     for (uint64_t b : c.blocks)
@@ -823,6 +889,7 @@ Scenario load_scenario_tree(config::ConfigTree tree, const std::string& path) {
   load_run(root.section("run"), sc.run);
   sc.faults = load_faults(root, sc.platform);
   load_fault_timing(p, sc);
+  load_card_watchdog(p.section("async"), sc);
   root.finish();  // unknown keys first: they may be why a check below fails
   check_scenario(root, sc, geometry);
   check_faults(root, sc);

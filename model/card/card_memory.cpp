@@ -56,11 +56,48 @@ void CardMemory::ring_doorbell() {
   update_line();
 }
 
+void CardMemory::heartbeat_run(uint32_t base, sc_time tick) {
+  hb_running_ = true;
+  hb_base_ = base;
+  hb_since_ = sc_time_stamp();
+  hb_tick_ = tick;
+}
+
+void CardMemory::heartbeat_freeze() {
+  hb_base_ = heartbeat();
+  hb_running_ = false;
+}
+
+uint32_t CardMemory::heartbeat() const {
+  if (!hb_running_) return hb_base_;
+  return uint32_t(hb_base_ + (sc_time_stamp() - hb_since_).value() / hb_tick_.value());
+}
+
+void CardMemory::reset_registers() {
+  odr_ = oimr_ = 0;
+  hb_running_ = false;
+  hb_base_ = 0;
+  update_line();
+}
+
 // The messaging unit's page: 32-bit registers, any other offset or width is
 // an address error (a driver bug, reported by the bus).
 void CardMemory::register_access(tlm::tlm_generic_payload& gp, uint64_t off) {
   const uint64_t reg = off - layout_.regs_base();
   uint8_t* data = gp.get_data_ptr();
+  if (gp.get_data_length() == 4 && reg == ring::mu::kOmr0 && gp.is_read()) {  // the heartbeat (issue 11)
+    const uint32_t hb = heartbeat();
+    std::memcpy(data, &hb, 4);
+    gp.set_response_status(tlm::TLM_OK_RESPONSE);
+    return;
+  }
+  if (gp.get_data_length() == 4 && reg == ring::mu::kReset && gp.is_write()) {  // board reset (issue 11)
+    uint32_t v = 0;
+    std::memcpy(&v, data, 4);
+    if (v == ring::mu::kResetKey) reset_ev_.notify(SC_ZERO_TIME);
+    gp.set_response_status(tlm::TLM_OK_RESPONSE);
+    return;
+  }
   if (gp.get_data_length() != 4 || (reg != ring::mu::kOdr && reg != ring::mu::kOisr && reg != ring::mu::kOimr)) {
     gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
     return;

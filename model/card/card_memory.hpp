@@ -54,6 +54,18 @@ public:
   uint64_t irq_raised() const { return irq_raised_; }
   double irq_asserted_fraction() const { return line_.mean(); }
   void reset_irq_stats() { irq_raised_ = 0; line_.reset(); }
+  // Issue 11. The heartbeat in OMR0 (ring_layout.hpp): while the firmware
+  // runs it reads base + the loop passes since `since` (one per `tick`, the
+  // idle loop's poll interval: the count a loop that advances it on every
+  // pass would show, without simulating each pass); frozen while it is
+  // stalled; 0 while the card is in reset.
+  void heartbeat_run(uint32_t base, sc_core::sc_time tick);
+  void heartbeat_freeze();
+  uint32_t heartbeat() const;
+  // The host wrote the reset register: the firmware's method is sensitive to it.
+  sc_core::sc_event& reset_requested() { return reset_ev_; }
+  // Interrupt state at a card reset: doorbell and mask cleared (reset values).
+  void reset_registers();
 
 private:
   void b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
@@ -65,6 +77,10 @@ private:
   void update_line();  // INTA# = ODR & ~OIMR; raise on a rising edge
 
   uint32_t odr_ = 0, oimr_ = 0;
+  bool hb_running_ = false;
+  uint32_t hb_base_ = 0;
+  sc_core::sc_time hb_since_, hb_tick_;
+  sc_core::sc_event reset_ev_;
   uint64_t irq_raised_ = 0;
   LevelTracker line_;
 

@@ -4,6 +4,7 @@
 #include "model/fault/fault.hpp"
 
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 
 using namespace sc_core;
@@ -38,6 +39,103 @@ Firmware::Firmware(sc_module_name name, const FirmwareParams& p, CardMemory& mem
   }
   busy_.trace(this->name(), "busy", 1);  // waveform (--vcd) only
   in_card_.trace(this->name(), "in_card", 16);
+  if (p_.faults.any()) {  // issue 11; a card without faults is unchanged (no process, no signal)
+    fault_rng_ = Rng(p_.seed, std::string(this->name()) + ".faults");
+    lost_ = p_.faults.lost_update;
+    stalled_lv_.trace(this->name(), "stalled", 1);
+    reset_lv_.trace(this->name(), "in_reset", 1);
+    if (!p_.faults.stalls.empty()) SC_THREAD(stall_thread);
+    SC_METHOD(reset_method);
+    sensitive << mem_.reset_requested();
+    dont_initialize();
+    SC_METHOD(boot_method);
+    sensitive << boot_ev_;
+    dont_initialize();
+    // The heartbeat runs from power-on (OMR0 counts loop passes).
+    mem_.heartbeat_run(1, sc_time(p_.poll_interval_s, SC_SEC));
+  }
+}
+
+// --- faults (issue 11) -------------------------------------------------------
+
+// A hang: the CPU stops executing (no request taken, no completion posted,
+// no SCSI completion handled, the heartbeat frozen). It takes effect at the
+// end of the step in progress (one record taken, one completion posted or
+// one SCSI completion handled: at most ~10 us of firmware time). The DMA
+// channels and the SCSI controllers are hardware and finish what they were
+// given. A finite stall ends by itself; a reset ends any stall.
+void Firmware::stall_thread() {
+  for (const CardFaults::Stall& s : p_.faults.stalls) {
+    const sc_time at(s.at_s, SC_SEC);
+    if (at > sc_time_stamp()) wait(at - sc_time_stamp());
+    if (in_reset_) continue;  // already held in reset: nothing runs to hang
+    const uint32_t g = gen_;
+    stalled_ = true;
+    stalled_lv_.set(1);
+    ++stalls_;
+    mem_.heartbeat_freeze();
+    if (s.duration_s == std::numeric_limits<double>::infinity()) continue;
+    wait(sc_time(s.duration_s, SC_SEC));
+    if (!stalled_ || g != gen_) continue;  // a reset came first
+    stalled_ = false;
+    stalled_lv_.set(0);
+    mem_.heartbeat_run(mem_.heartbeat(), sc_time(p_.poll_interval_s, SC_SEC));
+    resume_ev_.notify(SC_ZERO_TIME);
+    wake_at_next_poll();
+  }
+}
+
+// The host's board reset: the CPU is held, everything the firmware knew is
+// gone (a new incarnation: gen_ + 1). The SCSI commands already at the disks
+// and a DMA in flight are hardware and finish; the new incarnation drops what
+// they bring back (stale). The queue controller is reset when the firmware
+// boots (boot_method).
+void Firmware::reset_method() {
+  ++gen_;
+  ++resets_;
+  in_reset_ = true;
+  reset_lv_.set(1);
+  if (stalled_) { stalled_ = false; stalled_lv_.set(0); }
+  mem_.reset_registers();  // doorbell, mask, heartbeat: 0 while in reset
+  unannounced_ = 0;
+  if (p_.irq) coalesce_ev_.cancel();
+  for (auto* q : {&to_dma_, &to_post_}) {
+    for (IoRequest* j : *q) drop_stale(*j);
+    q->clear();
+  }
+  // A backlog lived in the firmware's memory: its commands never go out.
+  for (auto& b : backlog_) {
+    while (IoRequest* cmd = b.queue->next(sc_time_stamp()))
+      if (IoRequest* j = join_piece(*cmd, commands_)) drop_stale(*j);
+    b.outstanding = 0;
+  }
+  in_card_.add(-in_card_.level());
+  jobs_ = 0;
+  boot_ev_.notify(sc_time(p_.restart_s, SC_SEC));
+}
+
+void Firmware::boot_method() {
+  qc_.reset_rings();  // both rings empty, every pointer 0
+  in_reset_ = false;
+  reset_lv_.set(0);
+  mem_.heartbeat_run(1, sc_time(p_.poll_interval_s, SC_SEC));
+  resume_ev_.notify(SC_ZERO_TIME);
+  wake_at_next_poll();
+}
+
+void Firmware::drop_stale(IoRequest& j) {
+  ++stale_;
+  jobs_pool_.release(j);
+}
+
+bool Firmware::lost_update_hits() {
+  if (!lost_.any()) return false;
+  const double now = sc_time_stamp().to_seconds();
+  if (now >= lost_.at_s) {
+    lost_.at_s = std::numeric_limits<double>::infinity();
+    return true;
+  }
+  return lost_.probability > 0 && now >= lost_.from_s && fault_rng_.uniform01() < lost_.probability;
 }
 
 // Firmware time accrues step by step (each step rounded to the time
@@ -83,9 +181,14 @@ void Firmware::take_request() {
   j.ext<RingCallback>().value = ring::get<uint64_t>(r, ring::req::kCallback);
   j.deadline = sc_time(double(ring::get<uint64_t>(r, ring::req::kDeadline)), SC_NS);  // 0 = none
   j.origin = ring::get<uint32_t>(r, ring::req::kStream);
+  if (p_.faults.any()) j.ext<Incarnation>().gen = gen_;
   spend(p_.take_cycles);
   sync();
   qc_.card_pop_request();  // status := invalid, P_SR++ (in the controller)
+  if (stale(j)) {  // the host reset the card meanwhile (issue 11): the new incarnation never had it
+    jobs_pool_.release(j);
+    return;
+  }
   ++taken_;
   ++jobs_;
   in_card_.add(1);
@@ -132,14 +235,26 @@ void Firmware::post_completion(IoRequest& j) {
   // keeps the first error). The card does not retry (no source says its
   // firmware did).
   const int key = scsi::sense_key(j.status);
-  const uint8_t outcome = j.status == 0 ? 0 : key ? uint8_t(key) : ring::cpl::kOutcomeNoSense;
+  const uint8_t outcome = j.status == 0   ? 0
+                          : j.status < 0  ? ring::cpl::kOutcomeDmaAbort  // the DMA master-aborted (dma_engine)
+                          : key           ? uint8_t(key)
+                                          : ring::cpl::kOutcomeNoSense;
   r[ring::cpl::kStatus] = uint8_t(outcome << ring::cpl::kOutcomeShift);  // the ownership bit is the controller's
   if (j.status != 0) ++failed_;
   ring::put<uint64_t>(r, ring::cpl::kLbn, j.lba);
   ring::put<uint64_t>(r, ring::cpl::kCallback, j.ext<RingCallback>().value);
   spend(p_.post_cycles);
   sync();
-  qc_.card_push_completion();  // status := valid (last), P_SC++
+  if (stale(j)) {  // the host reset the card meanwhile (issue 11)
+    drop_stale(j);
+    return;
+  }
+  // lost_ring_update (issue 11): the push never reaches the controller, so
+  // neither the record's status nor P_SC moves; the firmware takes P_SC from
+  // the controller, so the next completion is written over this record: the
+  // host never sees this one (model/card/README.md, "Faults").
+  if (p_.faults.any() && lost_update_hits()) ++lost_updates_;
+  else qc_.card_push_completion();  // status := valid (last), P_SC++
   ++posted_;
   --jobs_;
   in_card_.add(-1);
@@ -180,22 +295,31 @@ void Firmware::coalesce_method() {
 
 void Firmware::run() {
   for (;;) {
+    while (halted()) wait(resume_ev_);  // stalled or held in reset (issue 11)
     bool worked = false;
-    while (!to_post_.empty() && !qc_.state().cpl_full) {
+    while (!to_post_.empty() && !qc_.state().cpl_full && !halted()) {
       IoRequest* j = to_post_.front();
       to_post_.pop_front();
-      post_completion(*j);
+      if (stale(*j)) drop_stale(*j);  // (a reset came while it waited)
+      else post_completion(*j);
       worked = true;
     }
-    while (!scsi_done_.empty()) {
+    while (!scsi_done_.empty() && !halted()) {
       IoRequest* c = scsi_done_.front();
       scsi_done_.pop_front();
       spend(p_.scsi_done_cycles);
       const uint32_t m = c->ext<MemberIndex>().member;
-      if (backlog()) {
+      const bool old = stale(*c->parent);  // a command of an earlier incarnation (issue 11)
+      if (backlog() && !old) {
         sync();
         --backlog_[m].outstanding;
         backlog_[m].queue->completed(*c, sc_time_stamp());
+      }
+      if (old) {
+        if (IoRequest* j = join_piece(*c, commands_)) drop_stale(*j);
+        sync();
+        worked = true;
+        continue;
       }
       if (IoRequest* j = join_piece(*c, commands_)) {
         spend(p_.dma_setup_cycles);
@@ -207,6 +331,7 @@ void Firmware::run() {
       sync();  // before looking at the queue again
       worked = true;
     }
+    if (halted()) continue;
     const bool throttled = !qc_.state().req_empty && (!room_for_job() || jobs_ >= p_.max_jobs);
     if (!qc_.state().req_empty && !throttled) {  // one request per pass keeps completions flowing
       take_request();
@@ -230,7 +355,20 @@ void Firmware::dma_engine() {
     while (to_dma_.empty()) wait(dma_req_ev_);
     IoRequest* j = to_dma_.front();
     to_dma_.pop_front();
-    if (j->is_read() && j->status == 0) dma->write(j->host_buffer, j->bytes());  // a failed read moves no data
+    if (j->is_read() && j->status == 0 && !dma->try_write(j->host_buffer, j->bytes())) {  // a failed read moves no data
+      // Master abort (issue 11): the channel stopped with its PCI Master
+      // Abort status set; the firmware reads and clears it (as many cycles
+      // as programming it: estimate) and fails the request: the data never
+      // reached the host buffer. No retry: the address is the host's, so a
+      // retry would abort again.
+      j->status = kStatusEio;
+      ++master_aborts_;
+      spend(p_.dma_setup_cycles);
+    }
+    if (stale(*j)) {  // a reset came during the transfer
+      drop_stale(*j);
+      continue;
+    }
     to_post_.push_back(j);
     dma_done_ev_.notify(SC_ZERO_TIME);
   }
@@ -240,6 +378,9 @@ void Firmware::reset_stats() {
   busy_.reset();
   in_card_.reset();
   taken_ = posted_ = commands_issued_ = polls_ = failed_ = doorbells_ = 0;
+  stalls_ = resets_ = stale_ = lost_updates_ = master_aborts_ = 0;
+  stalled_lv_.reset();
+  reset_lv_.reset();
   mem_.reset_irq_stats();
   for (auto& b : backlog_) b.queue->reset_stats();
 }
@@ -261,6 +402,15 @@ void Firmware::report(Stats& out, double window_s) const {
   }
   if (p_.report_errors)
     g.add("failed", double(failed_), "count", StatKind::Counter, "completion records posted with an error");
+  if (p_.faults.any()) {  // issue 11: a card with faults
+    g.add("stalls", double(stalls_), "count", StatKind::Counter, "firmware stalls begun (the embedded CPU hung)");
+    g.add("stalled", 100 * stalled_lv_.mean(), "%", StatKind::Fraction, "time the firmware was stalled");
+    g.add("resets", double(resets_), "count", StatKind::Counter, "board resets by the host (each a new firmware incarnation)");
+    g.add("in_reset", 100 * reset_lv_.mean(), "%", StatKind::Fraction, "time the card was held in reset or booting");
+    g.add("stale_dropped", double(stale_), "count", StatKind::Counter, "jobs of an earlier incarnation dropped when their SCSI commands or DMA came back");
+    g.add("lost_ring_updates", double(lost_updates_), "count", StatKind::Counter, "completion pushes lost before the queue controller (record overwritten)");
+    g.add("master_aborts", double(master_aborts_), "count", StatKind::Counter, "DMA writes ended by a PCI master abort (request failed)");
+  }
   // fifo (the default) adds nothing to the results.
   if (backlog()) {
     std::vector<const RoundLog*> logs;

@@ -30,6 +30,8 @@
 #include "model/common/io_sched.hpp"
 #include "model/common/dma_port.hpp"
 #include "model/common/io_pool.hpp"
+#include "model/common/rng.hpp"
+#include "model/fault/fault.hpp"
 #include "model/raid/raid0.hpp"
 
 #include <deque>
@@ -67,6 +69,16 @@ struct FirmwareParams {
   // One store to the MU's ODR over the local bus, plus the test of the
   // doorbell and the count (estimate: a few tens of cycles of an XScale).
   double doorbell_cycles = 50;
+  // Faults (issue 11, set by the builder from the scenario's card entries;
+  // model/card/README.md "Faults"). Reported (stalls, resets, ...) only when
+  // any is set.
+  CardFaults faults;
+  uint64_t seed = 1;  // the scenario's seed: lost updates draw from (seed, this module's name)
+  // From the host's reset (the board reset register) to the firmware running
+  // again: the XScale's boot from flash, the RTOS and the SCSI controllers'
+  // initialisation, the queue controller's reset. Estimate (no source for the
+  // card's; an embedded RTOS boots in about a second).
+  double restart_s = 1.0;
 };
 
 class Firmware : public sc_core::sc_module, public Reporter {
@@ -84,6 +96,16 @@ public:
 private:
   // A taken request record's callback field, carried to its completion record.
   struct RingCallback { uint64_t value; };
+  // The incarnation (reset count) a job was taken in (issue 11): after a
+  // reset, what an old job's SCSI commands and DMA bring back is dropped.
+  struct Incarnation { uint32_t gen; };
+  bool halted() const { return stalled_ || in_reset_; }
+  bool stale(IoRequest& j) { return p_.faults.any() && j.ext<Incarnation>().gen != gen_; }
+  void drop_stale(IoRequest& j);   // release an old incarnation's job
+  void stall_thread();             // firmware_stall: stop and (maybe) resume at the scenario's times
+  void reset_method();             // SC_METHOD: the host wrote the board reset register
+  void boot_method();              // SC_METHOD: the firmware runs again after restart_s
+  bool lost_update_hits();         // lost_ring_update strikes this post
   void run();
   void dma_engine();
   void spend(double cycles);  // accrue firmware time
@@ -128,6 +150,14 @@ private:
   sc_core::sc_time pending_;   // firmware time accrued, not yet spent
   LevelTracker busy_, in_card_;
   uint64_t taken_ = 0, posted_ = 0, commands_issued_ = 0, polls_ = 0, failed_ = 0;
+  // Faults (issue 11)
+  uint32_t gen_ = 0;
+  bool stalled_ = false, in_reset_ = false;
+  sc_core::sc_event resume_ev_, boot_ev_;
+  Rng fault_rng_{0, ""};
+  EventFault lost_;  // lost_ring_update, consumed as it strikes (`at` once)
+  LevelTracker stalled_lv_, reset_lv_;  // waveform and time fractions
+  uint64_t stalls_ = 0, resets_ = 0, stale_ = 0, lost_updates_ = 0, master_aborts_ = 0;
   int jobs_ = 0;  // descriptors in use
 };
 

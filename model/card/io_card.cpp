@@ -16,6 +16,8 @@ IoCard::IoCard(sc_core::sc_module_name name, const IoCardParams& p, std::vector<
       dma_master("dma", PciMasterParams::device()), dma_port_(dma_master) {
   mem.irq.bind(irq);  // the messaging unit drives the card's INTA#
   if (p.firmware.irq) mem.trace_irq();
+  if (p.firmware.faults.master_abort.any())  // issue 11: the DMA engine's writes may master-abort
+    dma_master.set_abort_fault(p.firmware.faults.master_abort, p.firmware.seed);
   ScsiInitiatorParams ip;
   ip.per_target_limit = p.tags_per_disk;
   ip.port_limit = 16 * p.tags_per_disk;  // no port-wide limit below the per-target ones

@@ -166,6 +166,22 @@ void QueueController::clock_edge(uint64_t k) {
   if (any) settle_ev_.notify(at_ps(t + period_ps_) - sc_time_stamp());
 }
 
+void QueueController::reset_rings() {
+  catch_up_now();
+  for (const auto& q : waiting_)
+    if (!q.empty()) throw std::logic_error(std::string(name()) + ": ring reset with an operation pending");
+  const uint64_t k = std::max(now_ps() / period_ps_ + 1, last_edge_ + 1);
+  core_->reset();  // rst_n low for one edge
+  last_edge_ = k;
+  for (auto& e : port_edge_) e = std::max(e, k);
+  settle_pending_ = false;
+  const QcOutputs& o = core_->outputs();
+  req_occ_.set(o.req_count);
+  cpl_occ_.set(o.cpl_count);
+  core_->trace_dump(k * period_ps_);
+  trace_edge(QcInputs{}, false);
+}
+
 void QueueController::register_vcd() {
   VcdWriter* w = vcd_writer();
   if (!w) return;

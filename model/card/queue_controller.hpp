@@ -70,6 +70,11 @@ public:
   sc_core::sc_time host_push_request_posted(Done done, void* ctx);
   sc_core::sc_time host_pop_completion_posted(Done done, void* ctx);
 
+  // Synchronous reset (issue 11: the firmware re-initialises the controller
+  // when it boots after a card reset): every pointer 0, every record invalid.
+  // Takes the next edge; no call may be waiting (the firmware is the caller,
+  // the host touches no ring while it resets the card).
+  void reset_rings();
   // Status read, no edge of its own (edges due by now are evaluated first).
   const QcOutputs& state() const { catch_up(); return core_->outputs(); }
   const QueueCtrlCore& core() const { catch_up(); return *core_; }

@@ -31,6 +31,10 @@ constexpr uint32_t kTail = 0, kStatus = 1, kCommand = 2, kLbn = 8, kCallback = 1
 // fields: 0 = good, else the SCSI sense key of the piece that failed
 // (kOutcomeNoSense if it had none). The host's one status read sees both.
 constexpr uint8_t kOwnershipMask = 0x01, kOutcomeShift = 4, kOutcomeNoSense = 0xF;
+// Not from a drive: the card's DMA of the read data ended in a PCI master
+// abort (issue 11). 0xC is a sense key SPC-2 made obsolete (EQUAL), so no
+// drive of the period returns it.
+constexpr uint8_t kOutcomeDmaAbort = 0xC;
 inline uint8_t outcome(uint8_t status) { return uint8_t(status >> kOutcomeShift); }
 constexpr uint32_t kBytes = 24;
 }  // namespace cpl
@@ -47,6 +51,14 @@ constexpr uint32_t kBytes = 24;
 // rings it and the host never touches the page.
 namespace mu {
 constexpr uint32_t kOdr = 0x2C, kOisr = 0x30, kOimr = 0x34;
+// Issue 11 (card faults). OMR0, the IOP321's outbound message register 0
+// (0x18 after IMR0 0x10, IMR1 0x14; Linux include/asm-arm/hardware/iop3xx.h):
+// the firmware's heartbeat, a count it advances on every pass of its loop,
+// which the host's watchdog reads. kReset is not an IOP321 register: the
+// card's own board reset (a write of kResetKey pulls the XScale's reset and
+// the firmware reboots), a design choice of this model.
+constexpr uint32_t kOmr0 = 0x18, kReset = 0x40;
+constexpr uint32_t kResetKey = 0x1;
 constexpr uint32_t kDoorbell = 0x1;  // the one doorbell bit the firmware uses: "completions posted"
 constexpr uint64_t kBytes = 4096;
 }  // namespace mu

@@ -12,6 +12,10 @@ class DmaPort : public virtual sc_core::sc_interface {
 public:
   virtual void write(uint64_t host_addr, uint64_t bytes) = 0;  // device -> host memory
   virtual void read(uint64_t host_addr, uint64_t bytes) = 0;   // host memory -> device
+  // As write(); false if the transfer ended in an abort (issue 11: a master
+  // abort, PciMaster::set_abort_fault): the engine stopped, the rest of the
+  // data did not move. A port that never aborts keeps this default.
+  virtual bool try_write(uint64_t host_addr, uint64_t bytes) { write(host_addr, bytes); return true; }
 };
 
 } // namespace iosim

@@ -18,12 +18,17 @@
 
 namespace iosim {
 
-enum class FaultKind { MediaError, DiskFailure, DiskHang };
+enum class FaultKind { MediaError, DiskFailure, DiskHang, FirmwareStall, LostRingUpdate, PciMasterAbort };
 template <> struct EnumNames<FaultKind> {
-  static constexpr std::array<std::pair<FaultKind, const char*>, 3> table{
+  static constexpr std::array<std::pair<FaultKind, const char*>, 6> table{
       {{FaultKind::MediaError, "media_error"}, {FaultKind::DiskFailure, "disk_failure"},
-       {FaultKind::DiskHang, "disk_hang"}}};
+       {FaultKind::DiskHang, "disk_hang"}, {FaultKind::FirmwareStall, "firmware_stall"},
+       {FaultKind::LostRingUpdate, "lost_ring_update"}, {FaultKind::PciMasterAbort, "pci_master_abort"}}};
 };
+// The kinds whose target is the paper's card (deliverable 2, card side).
+constexpr bool is_card_fault(FaultKind k) {
+  return k == FaultKind::FirmwareStall || k == FaultKind::LostRingUpdate || k == FaultKind::PciMasterAbort;
+}
 
 namespace scsi {
 constexpr int kGood = 0x00;
@@ -92,6 +97,27 @@ struct DiskFaults {
     return sector_probability > 0 || !bad_blocks.empty() || fail_at_s != std::numeric_limits<double>::infinity() ||
            hang_at_s != std::numeric_limits<double>::infinity();
   }
+};
+
+// A fault that strikes once at a time or at each event with a probability
+// (lost_ring_update: per completion posted; pci_master_abort: per DMA).
+struct EventFault {
+  double probability = 0;                                   // per event, from `from_s` on
+  double at_s = std::numeric_limits<double>::infinity();    // the first event at or after this time (once)
+  double from_s = 0;
+  bool any() const { return probability > 0 || at_s != std::numeric_limits<double>::infinity(); }
+};
+
+// The card's faults, filled by the builder from the scenario's card entries
+// (model/card/README.md, "Faults").
+struct CardFaults {
+  // firmware_stall: the embedded CPU stops at `at_s` for `duration_s`
+  // (infinity: until the host resets the card). Several stalls, sorted.
+  struct Stall { double at_s = 0; double duration_s = std::numeric_limits<double>::infinity(); };
+  std::vector<Stall> stalls;
+  EventFault lost_update;   // the firmware's completion push never reaches the queue controller
+  EventFault master_abort;  // the card's DMA write to host memory gets no DEVSEL#
+  bool any() const { return !stalls.empty() || lost_update.any() || master_abort.any(); }
 };
 
 }  // namespace iosim

@@ -3,6 +3,7 @@
 #include "model/fault/fault.hpp"
 #include "model/stats/vcd.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace iosim {
@@ -17,6 +18,14 @@ AsyncDriver::AsyncDriver(sc_core::sc_module_name name, HostOs& os, const AsyncDr
     v_batch_ = w->add(name_, "batch", 16);    // completions taken at the last wake-up
     v_blocked_ = w->add(name_, "ring_full_waiters", 16);  // processes blocked on a full request ring
     for (int v : {v_poll_, v_polls_, v_batch_, v_blocked_}) w->set(v, 0);
+  }
+  if (p_.watchdog) {  // issue 11: the heartbeat and reset registers are in the messaging unit's page
+    p_.regs_offset = layout_.regs_base();
+    if (VcdWriter* w = vcd_writer()) {
+      v_wd_ = w->add(name_, "watchdog", 16);  // heartbeat checks so far
+      w->set(v_wd_, 0);
+    }
+    reset_lv_.trace(name_, "card_reset", 1);  // high from the reset write to the recovery
   }
   if (p_.completion != CardCompletion::Poll) {  // request_irq: the card's INTA# runs isr()
     if (p_.budget < 1) throw std::invalid_argument(name_ + ": hybrid budget must be >= 1");
@@ -34,6 +43,13 @@ bool AsyncDriver::submit(CpuCtx& c, IoRequest& req) {
   const double pages = double((req.bytes() + 4095) / 4096);
   c.compute(k.request_setup + k.request_per_page * pages, CpuCat::System);
   c.compute(p_.submit_cycles, CpuCat::System);
+  // While the card is being reset, or what the reset left is not yet sent
+  // again, a new request waits as on a full ring (issue 11).
+  if (p_.watchdog && (resetting_ || !resubmit_.empty())) return false;
+  return post_record(c, req, 1);
+}
+
+bool AsyncDriver::post_record(CpuCtx& c, IoRequest& req, int tries) {
   c.lock(ring_lock_);
   // Check status first: a PIO read of the record at P_HR.
   if (uint8_t(c.pio_read(req_addr(p_hr_, ring::req::kStatus), 1)) == ring::kValid) {
@@ -47,7 +63,11 @@ bool AsyncDriver::submit(CpuCtx& c, IoRequest& req) {
   ring::put<uint64_t>(rec, ring::req::kLbn, req.lba);
   ring::put<uint32_t>(rec, ring::req::kSize, uint32_t(req.bytes()));
   ring::put<uint64_t>(rec, ring::req::kBuffer, req.host_buffer);
-  ring::put<uint64_t>(rec, ring::req::kCallback, contexts_.issue(req));
+  const uint32_t ctx = contexts_.issue(req);
+  // With the watchdog (issue 11) the upper half carries the reset epoch, so
+  // a completion of an earlier incarnation is known for what it is.
+  ring::put<uint64_t>(rec, ring::req::kCallback, uint64_t(epoch_) << 32 | ctx);
+  if (p_.watchdog) out_[ctx] = Outstanding{&req, c.local_time(), seq_++, tries};
   // For the firmware's deadline and per-stream schedulers: the deadline in
   // whole nanoseconds of host time (a kernel's clock unit), 0 = none.
   ring::put<uint64_t>(rec, ring::req::kDeadline, req.deadline.value() / sc_core::sc_time(1, sc_core::SC_NS).value());
@@ -68,6 +88,11 @@ void AsyncDriver::wait_for_slot(CpuCtx& c, Burst retry) {
 }
 
 void AsyncDriver::start() {
+  if (p_.watchdog) {  // issue 11: a kernel timer, every watchdog period
+    watchdog_ = os_.create_task(std::string(name()) + ".watchdog", true);
+    next_wd_ = sc_core::sc_time(p_.watchdog_period_s, sc_core::SC_SEC);
+    os_.wake(watchdog_, [this](CpuCtx& c) { os_.sleep_until(c, next_wd_, [this](CpuCtx& c2) { watchdog_check(c2); }); });
+  }
   if (p_.completion != CardCompletion::Poll) return;  // the handler is attached (constructor)
   poller_ = os_.create_task(std::string(name()) + ".poller", true);
   next_poll_ = sc_core::sc_time(p_.poll_period_s, sc_core::SC_SEC);
@@ -76,24 +101,39 @@ void AsyncDriver::start() {
 
 uint64_t AsyncDriver::drain(CpuCtx& c, uint64_t budget, CpuCat cat) {
   uint64_t n = 0;
+  if (resetting_) budget = 0;  // the card is being reset: its rings are not the driver's (issue 11)
   while (n < budget) {
     // The status byte: ownership bit (queue controller) and outcome (firmware).
     const uint8_t st = uint8_t(c.pio_read(cpl_addr(p_hc_, ring::cpl::kStatus), 1));
     if ((st & ring::cpl::kOwnershipMask) != ring::kValid) break;
     // The callback field crosses the bus like any field (one read).
-    IoRequest& req = contexts_.retire(c.pio_read(cpl_addr(p_hc_, ring::cpl::kCallback), 8));
-    if (ring::cpl::outcome(st) != 0) {  // the card failed it: -EIO
-      req.status = kStatusEio;
-      ++eio_;
+    const uint64_t cb = c.pio_read(cpl_addr(p_hc_, ring::cpl::kCallback), 8);
+    if (uint32_t(cb >> 32) != epoch_) {
+      // An earlier incarnation's completion (issue 11): its request was
+      // already recovered. Take the record, end nothing.
+      ++stale_;
+    } else {
+      IoRequest& req = contexts_.retire(cb & 0xffffffffu);
+      if (p_.watchdog) out_.erase(uint32_t(cb));
+      if (ring::cpl::outcome(st) != 0) {  // the card failed it: -EIO
+        req.status = kStatusEio;
+        ++eio_;
+      }
+      c.compute(p_.complete_cycles, cat);
+      done->io_done(c, req);  // marks the buffer done; the process finds it by its flag
     }
-    c.compute(p_.complete_cycles, cat);
-    done->io_done(c, req);  // marks the buffer done; the process finds it by its flag
     const uint8_t invalid = ring::kInvalid;
     c.pio_write(cpl_addr(p_hc_, ring::cpl::kStatus), &invalid, 1);
     p_hc_ = (p_hc_ + 1) % layout_.depth;
     ++n;
   }
   drained_ += n;
+  if (!resubmit_.empty() && !resetting_) flush_resubmits(c);  // slots freed: send what a reset left
+  wake_waiting(c, cat);
+  return n;
+}
+
+void AsyncDriver::wake_waiting(CpuCtx& c, CpuCat cat) {
   auto waiting = std::move(waiting_);
   waiting_.clear();
   for (auto& [t, b] : waiting) {
@@ -101,7 +141,110 @@ uint64_t AsyncDriver::drain(CpuCtx& c, uint64_t budget, CpuCat cat) {
     c.sync();
     os_.wake(t, std::move(b));
   }
-  return n;
+}
+
+// --- watchdog and recovery (issue 11) -----------------------------------------
+
+void AsyncDriver::next_check(CpuCtx& c) {
+  next_wd_ += sc_core::sc_time(p_.watchdog_period_s, sc_core::SC_SEC);
+  if (next_wd_ <= c.local_time()) next_wd_ = c.local_time() + sc_core::sc_time(p_.watchdog_period_s, sc_core::SC_SEC);
+  os_.sleep_until(c, next_wd_, [this](CpuCtx& c2) { watchdog_check(c2); });
+}
+
+void AsyncDriver::watchdog_check(CpuCtx& c) {
+  ++wd_checks_;
+  if (VcdWriter* w = vcd_writer()) w->schedule(v_wd_, ++vcd_wd_, vcd_ps(c.local_time()));
+  const uint32_t hb = uint32_t(c.pio_read(reg_addr(ring::mu::kOmr0), 4));
+  const bool stalled = have_hb_ && hb == last_hb_;
+  last_hb_ = hb;
+  have_hb_ = true;
+  bool timed_out = false;
+  if (!stalled && !out_.empty()) {  // the oldest request on the card
+    sc_core::sc_time oldest = c.local_time();
+    for (const auto& [ctx, o] : out_) oldest = std::min(oldest, o.submitted);
+    timed_out = c.local_time() - oldest > sc_core::sc_time(p_.request_timeout_s, sc_core::SC_SEC);
+  }
+  if (!stalled && !timed_out) { next_check(c); return; }
+  ++(stalled ? stalls_detected_ : timeouts_);
+  reset_card(c);
+}
+
+// The board reset: a posted write of the reset register. From here the
+// driver leaves both rings alone and new requests wait (submit).
+void AsyncDriver::reset_card(CpuCtx& c) {
+  ++resets_;
+  resetting_ = true;
+  reset_lv_.set(1);
+  const uint32_t key = ring::mu::kResetKey;
+  c.pio_write(reg_addr(ring::mu::kReset), &key, 4);
+  os_.sleep_until(c, c.local_time() + sc_core::sc_time(p_.reset_poll_s, sc_core::SC_SEC),
+                  [this](CpuCtx& c2) { wait_ready(c2); });
+}
+
+// The heartbeat reads 0 while the card is in reset; the booted firmware
+// counts from 1.
+void AsyncDriver::wait_ready(CpuCtx& c) {
+  if (uint32_t(c.pio_read(reg_addr(ring::mu::kOmr0), 4)) == 0) {
+    os_.sleep_until(c, c.local_time() + sc_core::sc_time(p_.reset_poll_s, sc_core::SC_SEC),
+                    [this](CpuCtx& c2) { wait_ready(c2); });
+    return;
+  }
+  recover(c);
+}
+
+// The card runs again with empty rings (its pointers and the driver's at 0).
+// Every request that was outstanding is sent again (in its first submission
+// order) while it has tries left, else ended with -EIO; recovery `fail` ends
+// them all. A new epoch marks the new incarnation's completions.
+void AsyncDriver::recover(CpuCtx& c) {
+  p_hr_ = p_hc_ = 0;
+  ++epoch_;
+  std::vector<Outstanding> was;
+  for (const auto& [ctx, o] : out_) {
+    was.push_back(o);
+    contexts_.retire(ctx);
+  }
+  out_.clear();
+  std::sort(was.begin(), was.end(), [](const Outstanding& a, const Outstanding& b) { return a.seq < b.seq; });
+  // What still waited to be sent again from an earlier reset goes first.
+  std::deque<std::pair<IoRequest*, int>> again = std::move(resubmit_);
+  resubmit_.clear();
+  for (const Outstanding& o : was) again.emplace_back(o.req, o.tries);
+  for (auto& [req, tries] : again) {
+    if (p_.recovery == CardRecovery::Resubmit && tries < p_.tries) {
+      resubmit_.emplace_back(req, tries);
+      continue;
+    }
+    req->status = kStatusEio;
+    ++eio_;
+    ++reset_eio_;
+    c.compute(p_.complete_cycles, CpuCat::System);
+    done->io_done(c, *req);
+  }
+  resetting_ = false;
+  reset_lv_.set(0);
+  have_hb_ = false;
+  flush_resubmits(c);
+  wake_waiting(c, CpuCat::System);
+  next_check(c);
+}
+
+void AsyncDriver::flush_resubmits(CpuCtx& c) {
+  // One sender at a time (a drain may run on each CPU): each request is
+  // taken off the list before its PIO accesses, which may block.
+  if (flushing_) return;
+  flushing_ = true;
+  while (!resubmit_.empty() && !resetting_) {
+    const auto e = resubmit_.front();
+    resubmit_.pop_front();
+    c.compute(p_.submit_cycles, CpuCat::System);
+    if (!post_record(c, *e.first, e.second + 1)) {  // full: the next drain goes on
+      resubmit_.push_front(e);
+      break;
+    }
+    ++resubmitted_;
+  }
+  flushing_ = false;
 }
 
 void AsyncDriver::poll(CpuCtx& c) {
@@ -207,6 +350,8 @@ void AsyncDriver::reset_stats() {
   isr_runs_ = spurious_ = isr_drained_ = 0;
   masked_.reset();
   batch_.clear();
+  wd_checks_ = stalls_detected_ = timeouts_ = resets_ = resubmitted_ = reset_eio_ = stale_ = 0;
+  reset_lv_.reset();
 }
 
 void AsyncDriver::report(Stats& out, double window_s) const {
@@ -233,6 +378,16 @@ void AsyncDriver::report(Stats& out, double window_s) const {
   }
   if (p_.report_errors)
     g.add("eio", double(eio_), "count", StatKind::Counter, "requests ended with -EIO (the completion record's error byte set)");
+  if (p_.watchdog) {  // issue 11: scenarios with card faults
+    g.add("watchdog_checks", double(wd_checks_), "count", StatKind::Counter, "heartbeat reads by the card watchdog");
+    g.add("stalls_detected", double(stalls_detected_), "count", StatKind::Counter, "checks that found the firmware heartbeat unchanged");
+    g.add("request_timeouts", double(timeouts_), "count", StatKind::Counter, "checks that found a request outstanding longer than the request timeout");
+    g.add("card_resets", double(resets_), "count", StatKind::Counter, "board resets of the card by the watchdog");
+    g.add("card_reset", 100 * reset_lv_.mean(), "%", StatKind::Fraction, "time from a reset write to the recovery (rings not in use)");
+    g.add("resubmitted", double(resubmitted_), "count", StatKind::Counter, "requests sent again after a reset");
+    g.add("failed_by_reset", double(reset_eio_), "count", StatKind::Counter, "requests ended with -EIO by a reset (recovery fail, or out of tries)");
+    g.add("stale_completions", double(stale_), "count", StatKind::Counter, "completion records of an earlier incarnation dropped (epoch mismatch)");
+  }
   g.add("lock_contended", ring_lock_.acquisitions ? 100.0 * double(ring_lock_.contended) / double(ring_lock_.acquisitions) : 0, "%", StatKind::Fraction, "submits that found the ring lock held");
 }
 

@@ -31,7 +31,9 @@
 #include "model/host/host_io_if.hpp"
 #include "model/host/host_os.hpp"
 
+#include <deque>
 #include <limits>
+#include <map>
 #include <vector>
 
 namespace iosim {
@@ -41,6 +43,14 @@ enum class CardCompletion { Poll, Irq, Hybrid };
 template <> struct EnumNames<CardCompletion> {
   static constexpr std::array<std::pair<CardCompletion, const char*>, 3> table{
       {{CardCompletion::Poll, "poll"}, {CardCompletion::Irq, "irq"}, {CardCompletion::Hybrid, "hybrid"}}};
+};
+
+// What the driver does with the requests outstanding on the card when it
+// resets it (issue 11): send them again, or end them with -EIO.
+enum class CardRecovery { Resubmit, Fail };
+template <> struct EnumNames<CardRecovery> {
+  static constexpr std::array<std::pair<CardRecovery, const char*>, 2> table{
+      {{CardRecovery::Resubmit, "resubmit"}, {CardRecovery::Fail, "fail"}}};
 };
 
 struct AsyncDriverParams {
@@ -62,6 +72,27 @@ struct AsyncDriverParams {
   // (back through the run queue: NAPI). A 2.4 kernel thread sleeps in whole
   // jiffies, 10 ms at HZ=100.
   double repoll_s = 0;
+  // The card's watchdog (issue 11), on only in scenarios with card faults
+  // (the builder sets `watchdog`). Every `watchdog_period_s` a kernel timer
+  // reads the firmware's heartbeat (OMR0, a PIO read); unchanged since the
+  // last check: the firmware is stalled. It also finds the oldest request
+  // outstanding on the card; older than `request_timeout_s`: timed out. Either
+  // way it resets the card and recovers what was outstanding.
+  bool watchdog = false;
+  // mpt2sas / mpt3sas poll their controller for a fault every
+  // FAULT_POLLING_INTERVAL, 1000 ms (Linux drivers/scsi/mpt3sas/mpt3sas_base.c).
+  double watchdog_period_s = 1.0;
+  // Linux sd.c's SD_TIMEOUT, 30 * HZ: the block request timeout of a disk.
+  double request_timeout_s = 30.0;
+  CardRecovery recovery = CardRecovery::Resubmit;
+  // A request is sent at most this many times; a reset that finds it at this
+  // count ends it with -EIO. sd.c's SD_MAX_RETRIES, 5 (the midlayer retries
+  // while ++retries < allowed).
+  int tries = 5;
+  // After the reset write, the driver re-reads the heartbeat every this long
+  // until the firmware runs again (reads non-zero): one jiffy at HZ=100 (a
+  // 2.4 kernel sleeps in jiffies).
+  double reset_poll_s = 0.01;
 };
 
 class AsyncDriver : public sc_core::sc_module, public HostIoIf, public Reporter {
@@ -91,6 +122,18 @@ private:
   uint64_t reg_addr(uint32_t reg) const { return p_.bar_base + p_.regs_offset + reg; }
   uint64_t req_addr(uint32_t i, uint32_t field) const { return p_.bar_base + layout_.req_rec(i) + field; }
   uint64_t cpl_addr(uint32_t i, uint32_t field) const { return p_.bar_base + layout_.cpl_rec(i) + field; }
+  // Fills the record at P_HR with `req` under a new context (its callback
+  // field: the context, and the reset epoch in the upper 32 bits). false:
+  // the ring is full. The caller holds nothing; costs go to `cat`.
+  bool post_record(CpuCtx& c, IoRequest& req, int tries);
+  // Watchdog and recovery (issue 11).
+  void watchdog_check(CpuCtx& c);
+  void reset_card(CpuCtx& c);
+  void wait_ready(CpuCtx& c);
+  void recover(CpuCtx& c);
+  void flush_resubmits(CpuCtx& c);  // what a reset left to send again, as room frees
+  void wake_waiting(CpuCtx& c, CpuCat cat);
+  void next_check(CpuCtx& c);
 
   HostOs& os_;
   AsyncDriverParams p_;
@@ -111,6 +154,21 @@ private:
   bool napi_active_ = false, napi_again_ = false;  // NAPI_STATE_SCHED, and an interrupt taken while it was set
   uint64_t isr_runs_ = 0, spurious_ = 0, isr_drained_ = 0;
   LevelTracker masked_;             // hybrid: card interrupt masked (the poll thread owns the ring)
+  // Watchdog (issue 11): the requests outstanding on the card, by context.
+  struct Outstanding { IoRequest* req; sc_core::sc_time submitted; uint64_t seq; int tries; };
+  std::map<uint32_t, Outstanding> out_;
+  std::deque<std::pair<IoRequest*, int>> resubmit_;  // (request, tries so far), in submission order
+  uint64_t seq_ = 0;
+  uint32_t epoch_ = 0;            // resets so far: the callback field's upper half
+  bool resetting_ = false, have_hb_ = false, flushing_ = false;
+  uint32_t last_hb_ = 0;
+  Task* watchdog_ = nullptr;
+  sc_core::sc_time next_wd_;
+  LevelTracker reset_lv_;         // waveform `card_reset`: from the reset write to the recovery
+  uint64_t wd_checks_ = 0, stalls_detected_ = 0, timeouts_ = 0, resets_ = 0, resubmitted_ = 0,
+           reset_eio_ = 0, stale_ = 0;
+  int v_wd_ = -1;                 // VCD: watchdog checks so far
+  uint64_t vcd_wd_ = 0;
   int v_poll_ = -1, v_polls_ = -1, v_batch_ = -1, v_blocked_ = -1;  // VCD signal ids
   uint64_t vcd_polls_ = 0;  // never reset: the waveform counts from time 0
 };

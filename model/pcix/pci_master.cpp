@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
 #include <stdexcept>
 
 namespace iosim {
@@ -59,9 +60,33 @@ bool PciMaster::transfer(tlm::tlm_command cmd, uint64_t addr, uint64_t bytes, ui
   return ok;
 }
 
+void PciMaster::set_abort_fault(const EventFault& f, uint64_t seed) {
+  abort_fault_ = f;
+  abort_rng_ = Rng(seed, std::string(name()) + ".faults");
+}
+
+bool PciMaster::abort_hits() {
+  if (!abort_fault_.any()) return false;
+  const double now = sc_core::sc_time_stamp().to_seconds();
+  if (now >= abort_fault_.at_s) {  // once
+    abort_fault_.at_s = std::numeric_limits<double>::infinity();
+    return true;
+  }
+  return abort_fault_.probability > 0 && now >= abort_fault_.from_s && abort_rng_.uniform01() < abort_fault_.probability;
+}
+
 bool PciMaster::dma_write(uint64_t addr, uint64_t bytes, const uint8_t* data) {
+  const bool hit = bytes > 0 && abort_hits();
+  if (hit) addr |= kAbortAddressBit;
   // The target only reads from the pointer on a write.
-  return transfer(tlm::TLM_WRITE_COMMAND, addr, bytes, const_cast<uint8_t*>(data), p_.max_burst_bytes);
+  const bool ok = transfer(tlm::TLM_WRITE_COMMAND, addr, bytes, const_cast<uint8_t*>(data), p_.max_burst_bytes);
+  if (hit && ok)
+    throw std::logic_error(std::string(name()) + ": an injected master abort's address was claimed by a target");
+  if (hit) {  // (a target abort on an ordinary address would set bit 12 instead: not modelled here)
+    pci_status_ |= kStatusReceivedMasterAbort;
+    ++master_aborts_;
+  }
+  return ok;
 }
 
 bool PciMaster::dma_read(uint64_t addr, uint64_t bytes, uint8_t* data) {

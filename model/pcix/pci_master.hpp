@@ -33,6 +33,8 @@
 #include <memory>
 #include <vector>
 
+#include "model/common/rng.hpp"
+#include "model/fault/fault.hpp"
 #include "model/pcix/pci_chain.hpp"
 
 namespace iosim {
@@ -91,6 +93,21 @@ public:
 
   const PciMasterParams& params() const { return p_; }
   uint64_t errors() const { return errors_; }
+
+  // Fault injection (issue 11, pci_master_abort): a DMA write hit by `f`
+  // drives an address no target decodes — its descriptor's bit 40 set, 1 TiB
+  // up, as a corrupted descriptor would (estimate of the cause; the x342 has
+  // 4 GB of RAM and its windows below 4 GB) — so no target asserts DEVSEL#
+  // and the bus master-aborts (PcixBus::master_abort: the address phase and
+  // the 5 clocks of PCI 2.3 3.3.3.1). The transfer stops there (no data
+  // moves) and the master sets Received Master Abort in its PCI status
+  // register (bit 13, PCI_STATUS_REC_MASTER_ABORT, PCI 2.3 6.2.3).
+  void set_abort_fault(const EventFault& f, uint64_t seed);
+  static constexpr uint16_t kStatusReceivedMasterAbort = 0x2000;
+  static constexpr uint64_t kAbortAddressBit = 1ull << 40;
+  uint16_t pci_status() const { return pci_status_; }
+  void clear_pci_status(uint16_t bits) { pci_status_ = uint16_t(pci_status_ & ~bits); }  // write 1 to clear
+  uint64_t master_aborts() const { return master_aborts_; }  // received (injected or not), never reset
   uint64_t posted_stalls() const { return post_stalls_; }  // CPU found the posting buffer full
 
 private:
@@ -123,6 +140,11 @@ private:
   sc_core::sc_event post_added_, post_done_;
   bool post_watched_ = false;  // someone waits in wait_post() for the next write sent
   uint64_t errors_ = 0, post_stalls_ = 0;
+  bool abort_hits();  // the fault strikes this DMA write
+  EventFault abort_fault_;
+  Rng abort_rng_{0, ""};
+  uint16_t pci_status_ = 0;
+  uint64_t master_aborts_ = 0;
 };
 
 } // namespace iosim

@@ -28,6 +28,7 @@ class PciDma : public DmaPort {
 public:
   explicit PciDma(PciMaster& m) : m_(m) {}
   void write(uint64_t addr, uint64_t bytes) override { m_.dma_write(addr, bytes); }
+  bool try_write(uint64_t addr, uint64_t bytes) override { return m_.dma_write(addr, bytes); }
   void read(uint64_t addr, uint64_t bytes) override { m_.dma_read(addr, bytes); }
 
 private:
