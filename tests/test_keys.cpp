@@ -297,3 +297,11 @@ TEST_CASE("keys: --update-doc rewrites the blocks and keeps the prose", "[keys][
   CHECK(run_iosim({"keys", "--update-doc", f.string()}).status != 0);
   fs::remove(f);
 }
+
+TEST_CASE("keys: --markdown with a prefix lists only the keys under it", "[keys][cli]") {
+  const CmdResult md = run_iosim({"keys", "platform.disk.seek", "--markdown"});
+  REQUIRE(md.status == 0);
+  CHECK(md.out.rfind("<!-- keys platform.disk -->\n", 0) == 0);
+  CHECK(md.out.find("| `seek.a` |") != std::string::npos);
+  CHECK(md.out.find("| `rpm` |") == std::string::npos);
+}

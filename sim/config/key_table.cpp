@@ -242,10 +242,12 @@ nlohmann::ordered_json keys_json(const std::vector<const KeySpec*>& keys) {
   return out;
 }
 
-std::string section_markdown(const KeyTable& t, const std::string& section) {
+std::string section_markdown(const KeyTable& t, const std::string& section,
+                             const std::vector<const KeySpec*>* only) {
   std::string out = "| key | type | default | range | meaning | source |\n|---|---|---|---|---|---|\n";
   for (const KeySpec& k : t.keys()) {
     if (k.section != section) continue;
+    if (only && std::find(only->begin(), only->end(), &k) == only->end()) continue;
     out += fmt::format("| `{}` | {} | {} | {} | {} | {} |\n", relative(k.path, section), k.type_name(),
                        md_escape(k.default_text()), md_escape(k.range_text(true)), md_escape(k.description),
                        md_escape(k.source));
@@ -258,7 +260,7 @@ std::string keys_markdown(const KeyTable& t, const std::vector<const KeySpec*>& 
   for (const std::string& s : t.sections()) {
     if (std::none_of(keys.begin(), keys.end(), [&](const KeySpec* k) { return k->section == s; })) continue;
     out += (out.empty() ? "" : "\n") + std::string("<!-- keys ") + (s.empty() ? "top" : s) + " -->\n" +
-           section_markdown(t, s) + "<!-- /keys -->\n";
+           section_markdown(t, s, &keys) + "<!-- /keys -->\n";
   }
   return out;
 }

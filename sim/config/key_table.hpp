@@ -81,12 +81,13 @@ private:
 // A terminal table: key, type, unit, default, range, description.
 std::string keys_text(const std::vector<const KeySpec*>& keys);
 nlohmann::ordered_json keys_json(const std::vector<const KeySpec*>& keys);
-// One Markdown table per section, each between `<!-- keys SECTION -->` and
-// `<!-- /keys -->` markers (the form update_doc() keeps in a document); keys
-// are written relative to their section.
+// One Markdown table per section of `keys`, each between `<!-- keys SECTION -->`
+// and `<!-- /keys -->` markers (the form update_doc() keeps in a document);
+// keys are written relative to their section.
 std::string keys_markdown(const KeyTable& t, const std::vector<const KeySpec*>& keys);
-// The Markdown table of one section (no markers).
-std::string section_markdown(const KeyTable& t, const std::string& section);
+// The Markdown table of one section (no markers); with `only`, of those of its keys.
+std::string section_markdown(const KeyTable& t, const std::string& section,
+                             const std::vector<const KeySpec*>* only = nullptr);
 // A JSON Schema (draft 2020-12) of a scenario file: nested maps with no other
 // keys, quantities as strings with a unit pattern, choices as enums.
 nlohmann::ordered_json keys_schema(const KeyTable& t, const std::string& title);
