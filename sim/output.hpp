@@ -29,4 +29,17 @@ nlohmann::ordered_json results_json(const Scenario& sc, const RunResult& r);
 void write_results(const std::string& dir, const Scenario& sc, const RunResult& r);  // results.json + results.csv
 void print_summary(std::ostream& os, const Scenario& sc, const RunResult& r);
 
+// A statistic's value as written: rounded to 12 significant digits, which
+// drops float noise (2.6100000000000003 -> 2.61) and keeps every figure the
+// model computes; printed shortest round-trip ("{}" of fmt, nlohmann's dump).
+double clean_number(double v);
+// A results JSON as text (indent 2), every number shortest round-trip.
+std::string dump_results(const nlohmann::ordered_json& j, int indent = 2);
+// A CSV field, quoted (with "" for ") when it holds a comma, quote or newline.
+std::string csv_field(const std::string& s);
+// `iosim run --plot`: DIR/latency.dat, latency.gp, latency.png, latency.svg,
+// the latency histogram of every path in the run. False if there is none or
+// gnuplot did not draw (a warning is printed).
+bool plot_latency(const std::string& dir, const RunResult& r);
+
 } // namespace iosim
