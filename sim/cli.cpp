@@ -80,7 +80,7 @@ int do_run(const RunArgs& a) {
       save = data_path(sync ? "traces/sync_path.gtkw" : "traces/async_rings.gtkw");
       gtkw = write_save_file(save, a.vcd);
     }
-    if (a.json) std::cout << dump_results(results_json(sc, r)) << "\n";
+    if (a.json) std::cout << dump_results(results_json(sc, r), false) << "\n";
     else if (!a.quiet) {
       print_summary(std::cout, sc, r);
       if (!a.no_files) fmt::print("  results      {}/results.json, {}/results.csv\n", a.out, a.out);

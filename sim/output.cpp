@@ -80,14 +80,14 @@ nlohmann::ordered_json results_json(const Scenario& sc, const RunResult& r) {
   for (const auto& [path, type] : r.stats.groups()) g[path] = type;
   auto& s = j["stats"];
   for (const auto& [k, v] : r.stats.all())
-    s[k] = {{"value", clean_number(v.value)}, {"unit", v.unit}, {"kind", to_string(v.kind)}, {"desc", v.desc}};
+    s[k] = {{"value", v.value}, {"unit", v.unit}, {"kind", to_string(v.kind)}, {"desc", v.desc}};
   // Histograms as typed entries (one per workload: its request latencies),
   // not as flat statistics: the bins' edges, their counts, and what fell outside.
   auto& h = j["histograms"];
   h = nlohmann::ordered_json::object();
   for (const auto& [k, hs] : r.stats.histograms()) {
     std::vector<double> edges;
-    for (size_t i = 0; i <= hs.h.bins(); ++i) edges.push_back(clean_number(hs.h.edge(i)));
+    for (size_t i = 0; i <= hs.h.bins(); ++i) edges.push_back(hs.h.edge(i));
     h[k] = {{"kind", "log_histogram"}, {"unit", hs.h.unit()}, {"desc", hs.desc},
             {"bins_per_decade", hs.h.per_decade()}, {"edges", edges}, {"counts", hs.h.counts()},
             {"underflow", hs.h.underflow()}, {"overflow", hs.h.overflow()}, {"total", hs.h.total()}};
@@ -103,11 +103,12 @@ double clean_number(double v) {
   return std::strtod(fmt::format("{:.12g}", v).c_str(), nullptr);
 }
 
-std::string dump_results(const nlohmann::ordered_json& j, int indent) {
+std::string dump_results(const nlohmann::ordered_json& j, bool clean, int indent) {
   // nlohmann writes doubles with Grisu2, which is not always shortest
   // (91.97739069 comes out as 91.97739068999999): every number outside a
-  // string is written again with fmt's shortest round-trip form, keeping a
-  // floating-point number floating-point (4041.0 stays 4041.0, not 4041).
+  // string is written again with fmt's shortest round-trip form (of its
+  // clean_number with `clean`), keeping a floating-point number
+  // floating-point (4041.0 stays 4041.0, not 4041).
   const std::string in = j.dump(indent);
   std::string out;
   out.reserve(in.size());
@@ -129,7 +130,8 @@ std::string dump_results(const nlohmann::ordered_json& j, int indent) {
       if (tok.find_first_of(".eE") == std::string::npos) {
         out += tok;  // an integer: as written
       } else {
-        std::string f = fmt::format("{}", std::strtod(tok.c_str(), nullptr));
+        const double v = std::strtod(tok.c_str(), nullptr);
+        std::string f = fmt::format("{}", clean ? clean_number(v) : v);
         if (f.find_first_of(".eEn") == std::string::npos) f += ".0";
         out += f;
       }
@@ -185,7 +187,7 @@ void write_results(const std::string& dir, const Scenario& sc, const RunResult& 
   namespace fs = std::filesystem;
   fs::create_directories(dir);
   std::ofstream js(fs::path(dir) / "results.json");
-  js << dump_results(results_json(sc, r)) << "\n";
+  js << dump_results(results_json(sc, r), true) << "\n";
   std::ofstream csv(fs::path(dir) / "results.csv");
   csv << "statistic,value,unit,kind,description\n";
   for (const auto& [k, v] : r.stats.all())

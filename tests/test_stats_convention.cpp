@@ -243,3 +243,25 @@ TEST_CASE("iosim run --plot draws the latency histogram", "[stats][convention][c
   std::error_code ec;
   fs::remove_all(out, ec);
 }
+
+TEST_CASE("results.json is clean, run --json exact: the same statistics within 12 digits", "[stats][convention][cli]") {
+  namespace fs = std::filesystem;
+  const fs::path out = fs::temp_directory_path() / ("iosim_stats_exact_" + std::to_string(getpid()));
+  const auto r = itest::run_iosim({"run", std::string(IOSIM_SOURCE_DIR) + "/scenarios/platforms/x342_sync.yaml",
+                                   "--set", "run.duration=0.3s", "--out", out.string(), "--json", "--quiet"});
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  const auto exact = nlohmann::json::parse(r.out).at("stats");
+  const auto file = nlohmann::json::parse(itest::slurp((out / "results.json").string())).at("stats");
+  REQUIRE(exact.size() == file.size());
+  size_t differ = 0;
+  for (const auto& [k, v] : exact.items()) {
+    INFO(k);
+    const double a = v.at("value").get<double>(), b = file.at(k).at("value").get<double>();
+    CHECK(std::abs(a - b) <= 5e-12 * std::abs(a));
+    differ += a != b;
+  }
+  CHECK(differ > 0);  // some figures carry more than 12 digits: the file did round them
+  std::error_code ec;
+  fs::remove_all(out, ec);
+}

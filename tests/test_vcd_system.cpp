@@ -102,7 +102,7 @@ TEST_CASE("vcd system: RTL ports and system signals on one timeline, inside the 
       {"top.card.qc.clk", 1}, {"top.card.qc.h_req_push", 1}, {"top.card.qc.h_cpl_pop", 1},
       {"top.card.qc.p_hr", 13}, {"top.card.qc.req_count", 14}, {"top.card.qc.cpl_count", 14},
       {"top.host.cpu0.state", 2}, {"top.host.cpu1.state", 2}, {"top.host.aio.poll", 1},
-      {"top.host.aio.poll_rate", 16}, {"top.host.aio.batch", 16}, {"top.host.aio.ring_full_waiters", 16},
+      {"top.host.aio.polls", 16}, {"top.host.aio.batch", 16}, {"top.host.aio.ring_full_waiters", 16},
       {"top.card.fw.busy", 1}, {"top.card.fw.in_card", 16},
       {"top.pci.busy", 1}, {"top.pci.gnt_host", 1}, {"top.pci.gnt_card", 1}};
   for (int b = 0; b < 2; ++b) {
@@ -135,7 +135,7 @@ TEST_CASE("vcd system: RTL ports and system signals on one timeline, inside the 
   // Values move.
   CHECK(v.rises("top.card.qc.clk") > 1000);
   CHECK(v.rises("top.host.aio.poll") == 2);
-  CHECK(values(v, "top.host.aio.poll_rate") == std::set<int64_t>{0, 1, 2});
+  CHECK(values(v, "top.host.aio.polls") == std::set<int64_t>{0, 1, 2});
   CHECK(v.at("top.host.aio.batch", t1) > 0);
   std::set<int64_t> states;
   for (const char* c : {"top.host.cpu0.state", "top.host.cpu1.state"})
