@@ -110,7 +110,7 @@ private:
       p.worst_ratio = std::max(p.worst_ratio, ratio);
       p.worst_keep = std::min(p.worst_keep, keep);
       p.min_slack_ms = std::min(p.min_slack_ms, stat(r, "top.workload.streams.slack.min"));
-      p.iops += stat(r, "top.workload.iops") / o_.seeds;
+      p.iops += stat(r, "top.workload.io_rate") / o_.seeds;
       // Misses first; then the stack must keep up with the reads due: a
       // backlog that grows slower than the slack shrinks shows no miss in a
       // short window but would in a long one.

@@ -33,6 +33,7 @@ struct RunArgs {
   std::string scenario, out = "out", vcd, trace;
   std::vector<std::string> sets;
   bool quiet = false, json = false, no_files = false, dump_config = false;
+  bool plot = false;  // --plot: latency.png / latency.svg in --out
 };
 
 // A copy of a shipped GTKWave save file beside the VCD (out/async.vcd ->
@@ -72,6 +73,7 @@ int do_run(const RunArgs& a) {
     o.progress = !a.quiet && isatty(2);
     const RunResult r = run_scenario(sc, o);
     if (!a.no_files) write_results(a.out, sc, r);
+    const bool plotted = a.plot && plot_latency(a.out, r);
     std::string save, gtkw;  // the save file of this path (traces/README.md), and its copy beside the VCD
     if (!a.vcd.empty()) {
       // The block path's save file for every stack over it (sync, posix_aio, kaio).
@@ -79,7 +81,7 @@ int do_run(const RunArgs& a) {
       save = data_path(sync ? "traces/sync_path.gtkw" : "traces/async_rings.gtkw");
       gtkw = write_save_file(save, a.vcd);
     }
-    if (a.json) std::cout << results_json(sc, r).dump(2) << "\n";
+    if (a.json) std::cout << dump_results(results_json(sc, r), false) << "\n";
     else if (!a.quiet) {
       print_summary(std::cout, sc, r);
       if (!a.no_files) fmt::print("  results      {}/results.json, {}/results.csv\n", a.out, a.out);
@@ -88,6 +90,7 @@ int do_run(const RunArgs& a) {
       else if (!a.vcd.empty())
         fmt::print("  waveform     {} (gtkwave {} {})\n", a.vcd, a.vcd, save);
       if (!a.trace.empty()) fmt::print("  requests     {} (one CSV row per request)\n", a.trace);
+      if (plotted) fmt::print("  latency      {0}/latency.png, {0}/latency.svg (histogram of request latencies)\n", a.out);
     }
     return 0;
   }, std::cerr);
@@ -179,6 +182,7 @@ int cli_main(int argc, char* argv[]) {
   run->add_flag("--quiet,-q", ra.quiet, "No summary, no progress line");
   run->add_flag("--json", ra.json, "Print the results as JSON on stdout instead of the summary");
   run->add_flag("--no-files", ra.no_files, "Do not write results files");
+  run->add_flag("--plot", ra.plot, "Also draw the request latency histogram: latency.png and latency.svg in --out (gnuplot)");
   run->add_flag("--dump-config", ra.dump_config,
                 "Print the effective configuration as YAML (every key read: its value as written, or its "
                 "default in SI units, and its origin) and exit without simulating");

@@ -188,7 +188,7 @@ DiskValidation validate_drive(const DrivePaths& paths) {
   v.quantiles.push_back({"mean", v.mean_measured_ms, v.mean_simulated_ms});
   Stats st;
   disk->report(st, sc_core::sc_time_stamp().to_seconds());
-  v.read_hit_rate_pct = st.get(std::string(disk->name()) + ".read_hit_rate");
+  v.read_hit_rate_pct = st.get(std::string(disk->name()) + ".read_hit_ratio");
   return v;
 }
 

@@ -58,12 +58,12 @@ KeyFigures key_figures(const nlohmann::json& results) {
   const Results r(results);
   if (r.of_type("workload").size() != 1) throw std::runtime_error("results have no workload group");
   KeyFigures f;
-  f.iops = r.one("workload", "iops");
-  f.mbps = r.one("workload", "mbps");
+  f.iops = r.one("workload", "io_rate");
+  f.mbps = r.one("workload", "data_rate");
   f.lat_mean_ms = r.one("workload", "latency.mean");
   f.lat_p99_ms = r.one("workload", "latency.p99");
   f.outstanding = r.one("workload", "outstanding");
-  f.pci_util = r.one("pci_bus", "util");
+  f.pci_util = r.one("pci_bus", "busy");
   f.host_busy = r.one("host_os", "busy");
   f.requests_issued = r.one("run", "requests_issued");
   const Agg disk = r.all("disk", "busy"), queue = r.all("disk", "queue_depth");

@@ -693,7 +693,7 @@ std::vector<KeySpec> build() {
     // The bound on requests in flight of the open-loop storage workload (the
     // same ceiling as queue_depth: 10^5 requests hold ~77 MB).
     integer("max_outstanding", int64_t(W.max_outstanding), 1, 100000,
-        "storage open loop: an arrival finding this many requests in flight is dropped and counted (`dropped`; `outstanding_peak` is the most in flight), so memory stays bounded (~770 B per request in flight)",
+        "storage open loop: an arrival finding this many requests in flight is dropped and counted (`dropped`; `outstanding.max` is the most in flight), so memory stays bounded (~770 B per request in flight)",
         "4x the x342's 256 tagged commands; 1024 x 1 MiB drains from one disk in ~22 s"),
     choice("target", W.target,
         "storage: the RAID0 volume over every disk, the disks of bus 0 striped alone, or the first disk alone",

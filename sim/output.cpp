@@ -2,6 +2,7 @@
 
 #include "sim/config/units.hpp"
 #include "sim/key_figures.hpp"
+#include "sim/plot.hpp"
 #include "sim/version.hpp"
 
 #include <systemc>
@@ -9,6 +10,9 @@
 
 #include <fmt/core.h>
 #include <fmt/ostream.h>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
@@ -78,20 +82,118 @@ nlohmann::ordered_json results_json(const Scenario& sc, const RunResult& r) {
   auto& s = j["stats"];
   for (const auto& [k, v] : r.stats.all())
     s[k] = {{"value", v.value}, {"unit", v.unit}, {"kind", to_string(v.kind)}, {"desc", v.desc}};
+  // Histograms as typed entries (one per workload: its request latencies),
+  // not as flat statistics: the bins' edges, their counts, and what fell outside.
+  auto& h = j["histograms"];
+  h = nlohmann::ordered_json::object();
+  for (const auto& [k, hs] : r.stats.histograms()) {
+    std::vector<double> edges;
+    for (size_t i = 0; i <= hs.h.bins(); ++i) edges.push_back(hs.h.edge(i));
+    h[k] = {{"kind", "log_histogram"}, {"unit", hs.h.unit()}, {"desc", hs.desc},
+            {"bins_per_decade", hs.h.per_decade()}, {"edges", edges}, {"counts", hs.h.counts()},
+            {"underflow", hs.h.underflow()}, {"overflow", hs.h.overflow()}, {"total", hs.h.total()}};
+  }
   j["provenance"] = provenance_json(&sc);
   return j;
+}
+
+double clean_number(double v) {
+  // 12 significant digits: far below any model's precision, far above float
+  // noise (2.6100000000000003 -> 2.61); written back shortest round-trip.
+  if (!std::isfinite(v) || v == 0) return v;
+  return std::strtod(fmt::format("{:.12g}", v).c_str(), nullptr);
+}
+
+std::string dump_results(const nlohmann::ordered_json& j, bool clean, int indent) {
+  // nlohmann writes doubles with Grisu2, which is not always shortest
+  // (91.97739069 comes out as 91.97739068999999): every number outside a
+  // string is written again with fmt's shortest round-trip form (of its
+  // clean_number with `clean`), keeping a floating-point number
+  // floating-point (4041.0 stays 4041.0, not 4041).
+  const std::string in = j.dump(indent);
+  std::string out;
+  out.reserve(in.size());
+  bool str = false, esc = false;
+  for (size_t i = 0; i < in.size();) {
+    const char c = in[i];
+    if (str) {
+      out += c, ++i;
+      if (esc) esc = false;
+      else if (c == '\\') esc = true;
+      else if (c == '"') str = false;
+      continue;
+    }
+    if (c == '"') { str = true, out += c, ++i; continue; }
+    if (c == '-' || (c >= '0' && c <= '9')) {
+      size_t e = i + 1;
+      while (e < in.size() && std::strchr("0123456789.eE+-", in[e])) ++e;
+      const std::string tok = in.substr(i, e - i);
+      if (tok.find_first_of(".eE") == std::string::npos) {
+        out += tok;  // an integer: as written
+      } else {
+        const double v = std::strtod(tok.c_str(), nullptr);
+        std::string f = fmt::format("{}", clean ? clean_number(v) : v);
+        if (f.find_first_of(".eEn") == std::string::npos) f += ".0";
+        out += f;
+      }
+      i = e;
+      continue;
+    }
+    out += c, ++i;
+  }
+  return out;
+}
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\n") == std::string::npos) return s;
+  std::string q = "\"";
+  for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return q + "\"";
+}
+
+bool plot_latency(const std::string& dir, const RunResult& r) {
+  namespace fs = std::filesystem;
+  const auto& hs = r.stats.histograms();
+  if (hs.empty()) return false;
+  fs::create_directories(dir);
+  // latency.dat: one gnuplot data block per histogram (index i), a line per
+  // bin: lower edge, upper edge, requests, share of the histogram's requests in %.
+  std::ofstream dat(fs::path(dir) / "latency.dat");
+  std::string plots, unit;
+  int i = 0;
+  for (const auto& [name, h] : hs) {
+    unit = h.h.unit();
+    const double total = double(h.h.total());
+    dat << "# " << name << ": " << h.desc << " (" << h.h.unit() << "; below " << clean_number(h.h.lo()) << ": "
+        << h.h.underflow() << ", at or above " << clean_number(h.h.hi()) << ": " << h.h.overflow() << ")\n"
+        << "# lower upper count share_%\n";
+    for (size_t b = 0; b < h.h.bins(); ++b)
+      dat << fmt::format("{} {} {} {}\n", clean_number(h.h.edge(b)), clean_number(h.h.edge(b + 1)), h.h.counts()[b],
+                         total > 0 ? clean_number(100.0 * double(h.h.counts()[b]) / total) : 0.0);
+    dat << "\n\n";
+    plots += fmt::format("{}\"latency.dat\" index {} using (sqrt($1*$2)):4 with histeps lw 2 title \"{}\"",
+                         plots.empty() ? "plot " : ", ", i++, name);
+  }
+  dat.close();  // complete on disk before gnuplot reads it
+  if (!dat) throw std::runtime_error("cannot write " + (fs::path(dir) / "latency.dat").string());
+  const std::string body = fmt::format(
+      "set title \"request latency (issue to completion), {} bins per decade\"\n"
+      "set logscale x 10\nset format x \"%g\"\nset xlabel \"latency ({})\"\n"
+      "set ylabel \"requests (% of the window's)\"\nset grid\nset key top left\n{}\n",
+      hs.begin()->second.h.per_decade(), unit, plots);
+  return draw_plot({dir, "latency", 900, 600, "latency.dat", false}, body);
 }
 
 void write_results(const std::string& dir, const Scenario& sc, const RunResult& r) {
   namespace fs = std::filesystem;
   fs::create_directories(dir);
   std::ofstream js(fs::path(dir) / "results.json");
-  js << results_json(sc, r).dump(2) << "\n";
+  js << dump_results(results_json(sc, r), true) << "\n";
   std::ofstream csv(fs::path(dir) / "results.csv");
   csv << "statistic,value,unit,kind,description\n";
   for (const auto& [k, v] : r.stats.all())
-    csv << k << "," << fmt::format("{:.9g}", v.value) << "," << v.unit << "," << to_string(v.kind) << ",\"" << v.desc
-        << "\"\n";
+    csv << k << "," << fmt::format("{}", clean_number(v.value)) << "," << csv_field(v.unit) << "," << to_string(v.kind)
+        << "," << csv_field(v.desc) << "\n";
   if (!js || !csv) throw std::runtime_error("cannot write results in " + dir);
 }
 

@@ -346,8 +346,8 @@ StackFigures stack_figures(const nlohmann::json& r) {
   const auto& st = r.at("stats");
   StackFigures f;
   const std::string w = one_group(r, "workload"), h = one_group(r, "host_os");
-  f.iops = stat_of(st, w + ".iops");
-  f.mbps = stat_of(st, w + ".mbps");
+  f.iops = stat_of(st, w + ".io_rate");
+  f.mbps = stat_of(st, w + ".data_rate");
   f.lat_p50_ms = stat_of(st, w + ".latency.p50");
   f.lat_p99_ms = stat_of(st, w + ".latency.p99");
   // CPU-seconds per second of every host CPU, from the per-CPU accounts
@@ -359,10 +359,10 @@ StackFigures stack_figures(const nlohmann::json& r) {
   f.cpu_busy_pct = cpus.empty() ? 0 : 100 * cpu_s_per_s / double(cpus.size());
   f.cpu_us_per_io = f.iops > 0 ? 1e6 * cpu_s_per_s / f.iops : 0;
   f.cpu_us_per_mb = f.mbps > 0 ? 1e6 * cpu_s_per_s / f.mbps : 0;
-  f.irq_per_s = stat_of(st, h + ".interrupts");
-  f.ctx_per_s = stat_of(st, h + ".context_switches");
-  f.io_ctx_per_s = stat_of(st, h + ".context_switches_io");
-  f.wakeups_per_s = stat_of(st, h + ".wakeups");
+  f.irq_per_s = stat_of(st, h + ".interrupt_rate");
+  f.ctx_per_s = stat_of(st, h + ".context_switch_rate");
+  f.io_ctx_per_s = stat_of(st, h + ".io_context_switch_rate");
+  f.wakeups_per_s = stat_of(st, h + ".wakeup_rate");
   double busy = 0, queue = 0;
   const auto disks = groups_of(r, "disk");
   for (const auto& d : disks) busy += stat_of(st, d + ".busy"), queue += stat_of(st, d + ".queue_depth");
@@ -416,7 +416,7 @@ public:
     hints_.clear();
     const nlohmann::json& j =
         point_result(h.get(), fmt::format("{} at {}", spec_.label, axis_label(spec_.stack.loop, x)));
-    const double iops = stat_of(j.at("stats"), one_group(j, "workload") + ".iops");
+    const double iops = stat_of(j.at("stats"), one_group(j, "workload") + ".io_rate");
     return {iops, spec_.stack.loop == Loop::Open ? arrivals(j, x) : 0};
   }
   void hint(const std::vector<double>& xs) override { hints_ = xs; }

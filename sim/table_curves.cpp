@@ -170,8 +170,8 @@ CurvePoint curve_point(const nlohmann::json& j, double x, bool open_loop, double
   p.lat_p50_ms = workload_stat(j, "latency.p50");
   // Where the sync curve's extra I/O/s come from past the knee: the disks are
   // busy all the time, and a deeper host queue shortens each access.
-  p.seek_ms = mean_over(j, "disk", "seek_ms");
-  p.service_ms = mean_over(j, "disk", "service_ms");
+  p.seek_ms = mean_over(j, "disk", "seek_time");
+  p.service_ms = mean_over(j, "disk", "service_time");
   if (open_loop) {
     p.offered = arrived_rate(j, x);
     p.kept_up = p.k.iops >= keep_up * p.offered;

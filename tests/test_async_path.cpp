@@ -34,7 +34,7 @@ TEST_CASE("async: at low offered load the I/O rate equals the offered rate", "[a
   const double rate = 500, w = 6;
   const auto j = run_scenario_json(scenario("async_small.yaml"),
                                    {"workload.rate=500/s", "run.duration=6s", "platform.async.poll_period=20ms"});
-  const double iops = stat(j, "top.workload.iops");
+  const double iops = stat(j, "top.workload.io_rate");
   const double n = stat(j, "top.workload.completed");
   // Completions in the window ~ Poisson(rate x window): 4 sigma from the
   // count, plus what a 20 ms poll can shift across each window edge.
@@ -42,7 +42,7 @@ TEST_CASE("async: at low offered load the I/O rate equals the offered rate", "[a
   std::cout << "async offered " << rate << " IO/s: measured " << iops << " IO/s (" << n << " completions, bound +-"
             << bound << ")\n";
   CHECK(std::abs(iops - rate) <= bound);
-  CHECK(stat(j, "top.host.aio.ring_full") == 0);
+  CHECK(stat(j, "top.host.aio.ring_full_rate") == 0);
 }
 
 TEST_CASE("async: a full ring blocks the processes and every request still completes once", "[async][ring][cli]") {
@@ -52,10 +52,10 @@ TEST_CASE("async: a full ring blocks the processes and every request still compl
   INFO(r.err);
   REQUIRE(r.status == 0);
   const auto j = nlohmann::json::parse(r.out);
-  CHECK(stat(j, "top.host.aio.ring_full") > 0);
-  const double iops = stat(j, "top.workload.iops");
+  CHECK(stat(j, "top.host.aio.ring_full_rate") > 0);
+  const double iops = stat(j, "top.workload.io_rate");
   std::cout << "async ring 4, poll 100 ms, 2000 IO/s offered: " << iops << " IO/s, "
-            << stat(j, "top.host.aio.ring_full") << " full/s\n";
+            << stat(j, "top.host.aio.ring_full_rate") << " full/s\n";
   CHECK(iops <= 4 / 0.1 + 1e-9);
   CHECK(iops > 0);
   CHECK(stat(j, "run.requests_issued") == stat(j, "run.requests_completed"));
@@ -75,8 +75,8 @@ TEST_CASE("async: many ring wraps, no request lost or completed twice", "[async]
   CHECK(issued == stat(j, "run.requests_completed"));
   CHECK(stat(j, "run.requests_failed") == 0);
   std::cout << "async ring 7: " << issued << " requests, " << issued / 7 << " wraps, "
-            << stat(j, "top.workload.iops") << " IO/s\n";
+            << stat(j, "top.workload.io_rate") << " IO/s\n";
   CHECK(issued / 7 > 500);  // wraps of the 7-record rings
   // 7 jobs in the card at ~6 ms each carry ~1000 IO/s: the rings also ran full.
-  CHECK(stat(j, "top.host.aio.ring_full") > 0);
+  CHECK(stat(j, "top.host.aio.ring_full_rate") > 0);
 }

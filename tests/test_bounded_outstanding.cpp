@@ -23,7 +23,7 @@ TEST_CASE("storage open loop beyond max_outstanding drops and counts arrivals", 
   auto sets = open_loop("100000/s", "1s");  // ~250x what one disk serves
   sets.push_back("workload.max_outstanding=64");
   const nlohmann::json j = run_scenario_json(scenario("storage_disk.yaml"), sets);  // exit 0: nothing lost
-  const double peak = stat(j, "top.workload.outstanding_peak");
+  const double peak = stat(j, "top.workload.outstanding.max");
   const double dropped = stat(j, "top.workload.dropped"), issued = stat(j, "top.workload.issued");
   CHECK(peak <= 64);
   CHECK(peak == 64);  // the disk cannot keep up: the bound is reached
@@ -38,13 +38,13 @@ TEST_CASE("storage open loop beyond max_outstanding drops and counts arrivals", 
 
 TEST_CASE("storage open loop: the default bound holds and light load drops nothing", "[workload][bounded]") {
   const nlohmann::json over = run_scenario_json(scenario("storage_disk.yaml"), open_loop("100000/s", "0.5s"));
-  CHECK(stat(over, "top.workload.outstanding_peak") <= double(iosim::StorageInitiator::kDefaultMaxOutstanding));
+  CHECK(stat(over, "top.workload.outstanding.max") <= double(iosim::StorageInitiator::kDefaultMaxOutstanding));
   CHECK(stat(over, "top.workload.dropped") > 0);
   // 50/s on a disk serving ~250/s: the bound is never reached.
   const nlohmann::json light = run_scenario_json(scenario("storage_disk.yaml"), open_loop("50/s", "2s"));
   CHECK(stat(light, "top.workload.dropped") == 0);
   CHECK(stat(light, "top.workload.issued") > 0);
-  CHECK(stat(light, "top.workload.outstanding_peak") < 64);
+  CHECK(stat(light, "top.workload.outstanding.max") < 64);
 }
 
 TEST_CASE("workload.max_outstanding: out of range is a located input error", "[workload][bounded][cli]") {

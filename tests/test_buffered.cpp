@@ -21,7 +21,7 @@ double host_cpu(const nlohmann::json& j) {
   }
   return s;
 }
-double mb_per_s(const nlohmann::json& j) { return stat(j, "top.workload.mbps"); }
+double mb_per_s(const nlohmann::json& j) { return stat(j, "top.workload.data_rate"); }
 }  // namespace
 
 TEST_CASE("page cache: LRU keeps the most recently used pages", "[buffered][page_cache]") {
@@ -47,7 +47,7 @@ TEST_CASE("buffered: 64 KiB sequential reads cost > 3x the CPU per MB of direct 
   b_sets.push_back("platform.sync.io=buffered");
   const auto d = run_scenario_json(arcangeli(), d_sets);
   const auto b = run_scenario_json(arcangeli(), b_sets);
-  const double d_iops = stat(d, "top.workload.iops"), b_iops = stat(b, "top.workload.iops");
+  const double d_iops = stat(d, "top.workload.io_rate"), b_iops = stat(b, "top.workload.io_rate");
   const double d_cpu_mb = host_cpu(d) / mb_per_s(d), b_cpu_mb = host_cpu(b) / mb_per_s(b);
   std::cout << "64 KiB sequential: direct " << d_iops << " I/O/s, " << d_cpu_mb * 1e3 << " ms CPU/MB; buffered "
             << b_iops << " I/O/s, " << b_cpu_mb * 1e3 << " ms CPU/MB\n";
@@ -55,9 +55,9 @@ TEST_CASE("buffered: 64 KiB sequential reads cost > 3x the CPU per MB of direct 
   CHECK(b_iops == Approx(d_iops).epsilon(0.03));
   CHECK(b_cpu_mb > 3 * d_cpu_mb);
   // Every page missed once (sequential, no re-read) and was copied.
-  CHECK(stat(b, "top.host.sd.page_cache.page_misses") == Approx(b_iops * 16).epsilon(0.02));
-  CHECK(stat(b, "top.host.sd.page_cache.page_hits") == 0);
-  CHECK(stat(b, "top.host.sd.page_cache.copy") == Approx(mb_per_s(b)).epsilon(0.02));
+  CHECK(stat(b, "top.host.sd.page_cache.page_miss_rate") == Approx(b_iops * 16).epsilon(0.02));
+  CHECK(stat(b, "top.host.sd.page_cache.page_hit_rate") == 0);
+  CHECK(stat(b, "top.host.sd.page_cache.copy_rate") == Approx(mb_per_s(b)).epsilon(0.02));
 }
 
 // A volume of one track (292 sectors, 146 KiB) read over and over: after the
@@ -70,15 +70,15 @@ TEST_CASE("buffered: re-reading a small volume hits the cache and skips the disk
   b_sets.push_back("platform.sync.io=buffered");
   const auto b = run_scenario_json(arcangeli(), b_sets);
   const auto d = run_scenario_json(arcangeli(), d_sets);
-  const double iops = stat(b, "top.workload.iops");
+  const double iops = stat(b, "top.workload.io_rate");
   std::cout << "cached re-reads: buffered " << iops << " I/O/s (disk commands " << stat(b, "top.scsi0.disk0.ios")
-            << "), direct " << stat(d, "top.workload.iops") << " I/O/s (disk commands " << stat(d, "top.scsi0.disk0.ios") << ")\n";
+            << "), direct " << stat(d, "top.workload.io_rate") << " I/O/s (disk commands " << stat(d, "top.scsi0.disk0.ios") << ")\n";
   REQUIRE(iops > 1000);
   CHECK(stat(b, "top.scsi0.disk0.ios") == 0);
-  CHECK(stat(b, "top.host.sd.page_cache.page_misses") == 0);
-  CHECK(stat(b, "top.host.sd.page_cache.cached_reads") == Approx(iops).epsilon(0.01));
+  CHECK(stat(b, "top.host.sd.page_cache.page_miss_rate") == 0);
+  CHECK(stat(b, "top.host.sd.page_cache.cached_read_rate") == Approx(iops).epsilon(0.01));
   CHECK(stat(d, "top.scsi0.disk0.ios") > 0);
-  CHECK(iops > 2 * stat(d, "top.workload.iops"));  // no disk in the loop
+  CHECK(iops > 2 * stat(d, "top.workload.io_rate"));  // no disk in the loop
   // Nothing lost: every read issued was completed, once.
   for (const auto* j : {&b, &d}) {
     CHECK(stat(*j, "run.requests_failed") == 0);
@@ -93,8 +93,8 @@ TEST_CASE("buffered: a page cache smaller than the re-read set evicts and misses
                                                  "platform.disk.zones=1", "platform.raid0.stripe_unit=64KiB", "workload.block=4KiB",
                                                  "run.duration=1s",
                                                  "platform.sync.io=buffered", "platform.sync.page_cache=64KiB"});
-  CHECK(stat(b, "top.host.sd.page_cache.page_hits") == 0);
-  CHECK(stat(b, "top.host.sd.page_cache.evictions") > 0);
+  CHECK(stat(b, "top.host.sd.page_cache.page_hit_rate") == 0);
+  CHECK(stat(b, "top.host.sd.page_cache.eviction_rate") > 0);
   CHECK(stat(b, "top.scsi0.disk0.ios") > 0);
 }
 

@@ -63,7 +63,7 @@ TEST_CASE("capacity: streams x reads per period <= saturation I/O/s of the same 
   std::vector<std::string> sat = {"workload.block=187904B", "workload.processes=" + std::to_string(cap)};
   for (const auto& s : kSmall) sat.push_back(s);
   const auto j = run_scenario_json(kRoot + "platforms/x342_sync.yaml", sat);
-  const double sat_iops = stat(j, "top.workload.iops");
+  const double sat_iops = stat(j, "top.workload.io_rate");
   INFO("capacity " << cap << " streams x 1 read/s vs saturation " << sat_iops << " I/O/s at " << block << " B");
   CHECK(double(cap) / 1.0 <= sat_iops * 1.02);  // 2%: the two runs' own noise over a 3 s window
   std::filesystem::remove_all(out);

@@ -97,9 +97,9 @@ void check_conserved(const nlohmann::json& j) {
 TEST_CASE("card irq: one doorbell, one interrupt, one handler pass per completion", "[card][irq][cli]") {
   const auto j = run_scenario_json(kIrq, {"run.duration=1s"});
   check_conserved(j);
-  const double posted = stat(j, "top.card.fw.posted");
-  const double raised = stat(j, "top.card.fw.interrupts");
-  const double taken = stat(j, "top.host.aio.interrupts");
+  const double posted = stat(j, "top.card.fw.post_rate");
+  const double raised = stat(j, "top.card.fw.interrupt_rate");
+  const double taken = stat(j, "top.host.aio.interrupt_rate");
   std::cout << "card irq: posted " << posted << "/s, raised " << raised << "/s, taken " << taken << "/s\n";
   REQUIRE(posted > 1000);
   // Without coalescing a doorbell per completion, unless the host had not yet
@@ -107,12 +107,12 @@ TEST_CASE("card irq: one doorbell, one interrupt, one handler pass per completio
   CHECK(raised <= posted);
   CHECK(raised >= 0.95 * posted);
   CHECK(taken == Approx(raised).margin(2));  // every edge of INTA# runs the handler once (an edge at a window end may be taken after it)
-  CHECK(stat(j, "top.host.aio.spurious") == 0);
+  CHECK(stat(j, "top.host.aio.spurious_rate") == 0);
   CHECK(stat(j, "top.host.aio.completions_per_interrupt") == Approx(posted / raised).epsilon(0.02));
   // The handler runs in interrupt context: the host's irq time grows with it.
   CHECK(stat(j, "top.host.cpu0.irq") + stat(j, "top.host.cpu1.irq") > 0.5);
   // No polling thread in this mode.
-  CHECK_FALSE(j["stats"].contains("top.host.aio.polls"));
+  CHECK_FALSE(j["stats"].contains("top.host.aio.poll_rate"));
 }
 
 TEST_CASE("card irq: at low load the latency loses the polling wait", "[card][irq][latency][cli]") {
@@ -135,7 +135,7 @@ TEST_CASE("card irq: at low load the latency loses the polling wait", "[card][ir
   // times' own spread between the two runs' different interleavings).
   CHECK(std::abs((lp - li) - 50) <= 4 * 100 / std::sqrt(12.0) / std::sqrt(n) + 2);
   // Same work done.
-  CHECK(stat(irq, "top.workload.iops") == Approx(stat(poll, "top.workload.iops")).epsilon(0.05));
+  CHECK(stat(irq, "top.workload.io_rate") == Approx(stat(poll, "top.workload.io_rate")).epsilon(0.05));
 }
 
 TEST_CASE("card hybrid: fewer interrupts than irq at high load", "[card][hybrid][cli]") {
@@ -144,12 +144,12 @@ TEST_CASE("card hybrid: fewer interrupts than irq at high load", "[card][hybrid]
   const auto napi = run_scenario_json(kHybrid, {"run.duration=1s", "platform.async.hybrid.repoll=0s"});
   const auto hyb = run_scenario_json(kHybrid, {"run.duration=1s"});  // repoll 10 ms
   for (const auto* j : {&irq, &napi, &hyb}) check_conserved(*j);
-  const double i_irq = stat(irq, "top.host.aio.interrupts");
-  const double i_napi = stat(napi, "top.host.aio.interrupts");
-  const double i_hyb = stat(hyb, "top.host.aio.interrupts");
+  const double i_irq = stat(irq, "top.host.aio.interrupt_rate");
+  const double i_napi = stat(napi, "top.host.aio.interrupt_rate");
+  const double i_hyb = stat(hyb, "top.host.aio.interrupt_rate");
   std::cout << "interrupts/s at 4000 IO/s: irq " << i_irq << ", hybrid repoll 0 " << i_napi << " (polls "
-            << stat(napi, "top.host.aio.polls") << "/s), hybrid repoll 10 ms " << i_hyb << " (polls "
-            << stat(hyb, "top.host.aio.polls") << "/s, masked " << stat(hyb, "top.host.aio.irq_masked") << "%)\n";
+            << stat(napi, "top.host.aio.poll_rate") << "/s), hybrid repoll 10 ms " << i_hyb << " (polls "
+            << stat(hyb, "top.host.aio.poll_rate") << "/s, masked " << stat(hyb, "top.host.aio.irq_masked") << "%)\n";
   REQUIRE(i_irq > 1000);
   // Pure NAPI re-arms when a poll finds the ring empty: a completion that
   // lands while the poll thread runs saves an interrupt, none is added.
@@ -158,11 +158,11 @@ TEST_CASE("card hybrid: fewer interrupts than irq at high load", "[card][hybrid]
   CHECK(i_hyb < i_irq / 10);
   CHECK(stat(hyb, "top.host.aio.irq_masked") > 90);
   // What the card raised is what the host took.
-  CHECK(stat(hyb, "top.card.fw.interrupts") == Approx(i_hyb).margin(2));
+  CHECK(stat(hyb, "top.card.fw.interrupt_rate") == Approx(i_hyb).margin(2));
   // Each poll drains what a jiffy brought: ~40 completions.
-  CHECK(stat(hyb, "top.host.aio.batch_mean") > 10);
+  CHECK(stat(hyb, "top.host.aio.batch.mean") > 10);
   // Same work done by every mode.
-  CHECK(stat(hyb, "top.workload.iops") == Approx(stat(irq, "top.workload.iops")).epsilon(0.05));
+  CHECK(stat(hyb, "top.workload.io_rate") == Approx(stat(irq, "top.workload.io_rate")).epsilon(0.05));
 }
 
 TEST_CASE("card completion: every mode conserves requests through a full ring", "[card][irq][ring][cli]") {
@@ -180,7 +180,7 @@ TEST_CASE("card completion: every mode conserves requests through a full ring", 
     const auto j = run_scenario_json(kAsync, sets);
     INFO(sets[0] << (sets.size() > 3 ? " " + sets[1] : std::string()));
     check_conserved(j);
-    CHECK(stat(j, "top.host.aio.ring_full") > 0);
+    CHECK(stat(j, "top.host.aio.ring_full_rate") > 0);
     CHECK(stat(j, "top.workload.completed") > 100);
   }
 }
@@ -189,9 +189,9 @@ TEST_CASE("card completion: poll is the default and adds nothing to the results"
   const auto def = run_scenario_json(kAsync, {"run.duration=1s"});
   const auto poll = run_scenario_json(kAsync, {"run.duration=1s", "platform.async.completion=poll"});
   CHECK(def["stats"] == poll["stats"]);
-  for (const char* k : {"top.card.fw.interrupts", "top.card.fw.doorbells", "top.host.aio.interrupts"})
+  for (const char* k : {"top.card.fw.interrupt_rate", "top.card.fw.doorbell_rate", "top.host.aio.interrupt_rate"})
     CHECK_FALSE(def["stats"].contains(k));
-  CHECK(stat(def, "top.host.aio.polls") == 10);  // every 100 ms
+  CHECK(stat(def, "top.host.aio.poll_rate") == 10);  // every 100 ms
 }
 
 TEST_CASE("card irq: the card's interrupt line is a waveform signal", "[card][irq][vcd][cli]") {

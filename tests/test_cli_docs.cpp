@@ -129,12 +129,12 @@ std::string skip_reason(const std::string& line) {
 }
 
 // Shorter, same code paths: `run` with a short window (a stream period is
-// 1 s: at least that; faults.yaml keeps its own, which its fault times are
-// inside, and runs in under a second), `table` / `compare` / `explain` with
+// 1 s: at least that; the examples/faults*.yaml scenarios keep their own,
+// which their fault times are inside, and each runs in about a second), `table` / `compare` / `explain` with
 // their --quick protocol, and the saturation curves (237 points, minutes) on one row.
 std::string shorten(std::string line) {
   if (has_word(line, "run") && line.find("--dump-config") == std::string::npos &&
-      line.find("faults.yaml") == std::string::npos)
+      line.find("examples/faults") == std::string::npos)
     line += line.find("streaming/") != std::string::npos ? " --set run.duration=1s --set run.warmup=0.2s"
                                                           : " --set run.duration=0.3s --set run.warmup=0.1s";
   if ((has_word(line, "table") || has_word(line, "compare") || has_word(line, "explain")) &&

@@ -98,18 +98,18 @@ TEST_CASE("cm sched: sync driver, round on one disk, measured round time within 
           "[cm_sched][integration]") {
   const auto j = run_scenario_json(kSync, one_disk({"workload.processes=8", "platform.sync.scheduler=round"}));
   const std::string g = "top.host.sd.sched.";
-  const double rounds = stat(j, g + "rounds"), bound = stat(j, g + "round_time_bound");
-  const double mean = stat(j, g + "round_time_mean"), max = stat(j, g + "round_time_max");
+  const double rounds = stat(j, g + "round_rate"), bound = stat(j, g + "round_time_bound");
+  const double mean = stat(j, g + "round_time.mean"), max = stat(j, g + "round_time.max");
   INFO("rounds/s " << rounds << " mean " << mean << " ms max " << max << " ms bound " << bound << " ms");
   CHECK(rounds > 10);
-  CHECK(stat(j, g + "round_streams_max") <= 8);
-  CHECK(stat(j, g + "round_streams_mean") > 4);  // most streams are back in time for the next round
+  CHECK(stat(j, g + "round_streams.max") <= 8);
+  CHECK(stat(j, g + "round_streams.mean") > 4);  // most streams are back in time for the next round
   CHECK(max <= bound);
   CHECK(mean >= 0.3 * bound);  // the bound is a worst case, but of the same mechanisms
   CHECK(stat(j, g + "startup_latency_bound") == Approx(2 * bound));
   CHECK(stat(j, g + "buffer_per_stream") == Approx(2.0 * 65536).epsilon(0.01));
   // Each round serves its streams once: requests per second = rounds x streams per round.
-  CHECK(stat(j, "top.workload.iops") == Approx(rounds * stat(j, g + "round_streams_mean")).epsilon(0.05));
+  CHECK(stat(j, "top.workload.io_rate") == Approx(rounds * stat(j, g + "round_streams.mean")).epsilon(0.05));
 }
 
 TEST_CASE("cm sched: sync driver, gss with one stream per group buffers 1 + 1/g blocks and rounds stay bounded",
@@ -117,8 +117,8 @@ TEST_CASE("cm sched: sync driver, gss with one stream per group buffers 1 + 1/g 
   const auto j = run_scenario_json(
       kSync, one_disk({"workload.processes=8", "platform.sync.scheduler=gss", "platform.sync.gss_groups=8"}));
   const std::string g = "top.host.sd.sched.";
-  CHECK(stat(j, g + "rounds") > 10);
-  CHECK(stat(j, g + "round_time_max") <= stat(j, g + "round_time_bound"));
+  CHECK(stat(j, g + "round_rate") > 10);
+  CHECK(stat(j, g + "round_time.max") <= stat(j, g + "round_time_bound"));
   CHECK(stat(j, g + "buffer_per_stream") == Approx((1 + 1.0 / 8) * 65536).epsilon(0.01));
 }
 
@@ -133,10 +133,10 @@ TEST_CASE("cm sched: card firmware, round and gss over one disk, bounded rounds,
     const std::string g = "top.card.fw.sched.";
     CHECK(stat(j, g + "policy") == double(std::string(policy) == "round" ? 2 : std::string(policy) == "gss" ? 4
                                           : std::string(policy) == "scan_edf"                  ? 3 : 0));
-    CHECK(stat(j, "top.workload.iops") > 100);  // 120/s offered, one disk serves it
+    CHECK(stat(j, "top.workload.io_rate") > 100);  // 120/s offered, one disk serves it
     if (std::string(policy) == "round" || std::string(policy) == "gss") {
-      CHECK(stat(j, g + "rounds") > 10);
-      CHECK(stat(j, g + "round_time_max") <= stat(j, g + "round_time_bound"));
+      CHECK(stat(j, g + "round_rate") > 10);
+      CHECK(stat(j, g + "round_time.max") <= stat(j, g + "round_time_bound"));
     }
   }
 }
@@ -148,7 +148,7 @@ TEST_CASE("cm sched: the sync driver's policies on the whole array, every reques
     INFO(policy);
     const auto j = run_scenario_json(kSync, {"workload.processes=64", std::string("platform.sync.scheduler=") + policy,
                                              "run.duration=1s"});
-    CHECK(stat(j, "top.workload.iops") > 1000);
+    CHECK(stat(j, "top.workload.io_rate") > 1000);
   }
 }
 

@@ -18,7 +18,7 @@ void check_conserved(const nlohmann::json& j) {
   CHECK(stat(j, "run.requests_issued") > 0);
   CHECK(stat(j, "run.requests_completed") == stat(j, "run.requests_issued"));
 }
-double hba_interrupts(const nlohmann::json& j) { return stat(j, "top.hba0.interrupts") + stat(j, "top.hba1.interrupts"); }
+double hba_interrupts(const nlohmann::json& j) { return stat(j, "top.hba0.interrupt_rate") + stat(j, "top.hba1.interrupt_rate"); }
 }  // namespace
 
 TEST_CASE("coalescing: the HBA's count k divides interrupts/s by ~k", "[hba][coalescing][cli]") {
@@ -40,7 +40,7 @@ TEST_CASE("coalescing: the HBA's count k divides interrupts/s by ~k", "[hba][coa
     CHECK(stat(j, "top.host.sd.replies_per_interrupt") >= k);
     CHECK(stat(j, "top.host.sd.replies_per_interrupt") <= k + 0.5);
     CHECK(i1 / ik == Approx(k).epsilon(0.1));
-    CHECK(stat(j, "top.host.sd.interrupts") == Approx(ik).margin(2));  // raised vs taken: an edge may straddle a window end
+    CHECK(stat(j, "top.host.sd.interrupt_rate") == Approx(ik).margin(2));  // raised vs taken: an edge may straddle a window end
   }
 }
 
@@ -65,22 +65,22 @@ TEST_CASE("coalescing: the shipped scenario cuts the sync path's interrupts", "[
   const auto j = run_scenario_json(kCoalesce, {"run.duration=1s"});
   check_conserved(j);
   CHECK(hba_interrupts(j) < hba_interrupts(base) / 2.5);
-  CHECK(stat(j, "top.workload.iops") == Approx(stat(base, "top.workload.iops")).epsilon(0.05));
+  CHECK(stat(j, "top.workload.io_rate") == Approx(stat(base, "top.workload.io_rate")).epsilon(0.05));
 }
 
 TEST_CASE("coalescing: the card's count k divides interrupts/s by ~k", "[card][coalescing][cli]") {
   const auto base = run_scenario_json(kIrq, {"run.duration=1s"});
-  const double i1 = stat(base, "top.card.fw.interrupts");
+  const double i1 = stat(base, "top.card.fw.interrupt_rate");
   REQUIRE(i1 > 1000);
   for (int k : {2, 4, 8}) {
     const auto j = run_scenario_json(kIrq, {"run.duration=1s", "platform.async.irq.coalesce_count=" + std::to_string(k),
                                             "platform.async.irq.coalesce_timeout=100ms"});
     check_conserved(j);
-    const double ik = stat(j, "top.card.fw.interrupts");
+    const double ik = stat(j, "top.card.fw.interrupt_rate");
     std::cout << "card coalesce " << k << ": " << ik << " interrupts/s (off: " << i1 << "), "
               << stat(j, "top.host.aio.completions_per_interrupt") << " completions per handler pass\n";
     CHECK(i1 / ik == Approx(k).epsilon(0.1));
-    CHECK(stat(j, "top.host.aio.interrupts") == Approx(ik).margin(2));
+    CHECK(stat(j, "top.host.aio.interrupt_rate") == Approx(ik).margin(2));
     CHECK(stat(j, "top.host.aio.completions_per_interrupt") >= k);
   }
 }
@@ -112,16 +112,16 @@ TEST_CASE("sync hybrid: the poll threads take fewer interrupts than the ISR at h
                                               "platform.sync.hybrid.repoll=10ms"});
   for (const auto* j : {&irq, &napi, &tick}) check_conserved(*j);
   const double i0 = hba_interrupts(irq), i1 = hba_interrupts(napi), i2 = hba_interrupts(tick);
-  std::cout << "sync interrupts/s: irq " << i0 << ", hybrid " << i1 << " (" << stat(napi, "top.host.sd.polls")
-            << " polls/s), hybrid repoll 10 ms " << i2 << " (" << stat(tick, "top.host.sd.polls") << " polls/s, "
-            << stat(tick, "top.workload.iops") << " IO/s vs " << stat(irq, "top.workload.iops") << ")\n";
+  std::cout << "sync interrupts/s: irq " << i0 << ", hybrid " << i1 << " (" << stat(napi, "top.host.sd.poll_rate")
+            << " polls/s), hybrid repoll 10 ms " << i2 << " (" << stat(tick, "top.host.sd.poll_rate") << " polls/s, "
+            << stat(tick, "top.workload.io_rate") << " IO/s vs " << stat(irq, "top.workload.io_rate") << ")\n";
   CHECK(i1 <= i0);
   CHECK(i2 < i0 / 10);
   CHECK(stat(tick, "top.host.sd.replies_per_poll") > 5);
   // The interrupts the chips raised are the ones the driver took.
-  CHECK(stat(tick, "top.host.sd.interrupts") == Approx(i2).margin(2));
+  CHECK(stat(tick, "top.host.sd.interrupt_rate") == Approx(i2).margin(2));
   // Default irq: no poll statistics.
-  CHECK_FALSE(irq["stats"].contains("top.host.sd.polls"));
+  CHECK_FALSE(irq["stats"].contains("top.host.sd.poll_rate"));
 }
 
 TEST_CASE("coalescing and completion keys: misuse is an input error", "[coalescing][loader][cli]") {

@@ -16,7 +16,7 @@ TEST_CASE("diskspecs: the Cheetah 9LP example runs on the drive file's mechanics
   const auto j = run_scenario_json(kExample, {"workload.queue_depth=1", "platform.disk.scheduler=fcfs"});
   CHECK(stat(j, "top.workload.failed") == 0);
   REQUIRE(stat(j, "top.scsi0.disk0.ios") > 200);
-  CHECK(stat(j, "top.scsi0.disk0.rotation_ms") == Approx(0.5 * 60e3 / 10045).epsilon(0.10));
+  CHECK(stat(j, "top.scsi0.disk0.rotation_time") == Approx(0.5 * 60e3 / 10045).epsilon(0.10));
 }
 
 TEST_CASE("diskspecs: a missing drive file is a located error", "[disk][cli]") {

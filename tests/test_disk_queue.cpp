@@ -91,8 +91,8 @@ TEST_CASE("15000 rpm disk: random 4 KiB reads at depth 1 match the closed form",
   Stats st;
   disk.report(st, run_s);
   CHECK(st.get("disk.queue_depth") == Approx(1.0).epsilon(0.01));
-  CHECK(st.get("disk.read_hit_rate") < 1.0);
-  CHECK(st.get("disk.rotation_ms") == Approx(2.0).epsilon(0.1));
+  CHECK(st.get("disk.read_hit_ratio") < 1.0);
+  CHECK(st.get("disk.rotation_time") == Approx(2.0).epsilon(0.1));
 }
 
 TEST_CASE("SPTF at depth 32 beats FCFS at depth 1 on an Atlas 10K with 8 KB random reads", "[disk][queue]") {

@@ -31,12 +31,12 @@ TEST_CASE("kaio: never below sync at equal outstanding requests", "[kaio][stacks
     const std::string s = std::to_string(n);
     INFO("outstanding " << n);
     const auto sync = run_scenario_json(shipped(kSync), with({"workload.processes=" + s}));
-    const double base = stat(sync, "top.workload.iops");
+    const double base = stat(sync, "top.workload.io_rate");
     // One process per request (as sync), and one process keeping n in flight.
     const auto procs = run_scenario_json(shipped(kKaio), with({"workload.processes=" + s}));
     const auto depth = run_scenario_json(shipped(kKaio), with({"workload.processes=1", "workload.iodepth=" + s}));
-    CHECK(stat(procs, "top.workload.iops") >= base);
-    CHECK(stat(depth, "top.workload.iops") >= base);
+    CHECK(stat(procs, "top.workload.io_rate") >= base);
+    CHECK(stat(depth, "top.workload.io_rate") >= base);
     CHECK(stat(depth, "top.workload.outstanding") == Approx(n).epsilon(0.01));
     // One process instead of n: no switch between issuers, fewer scheduler passes.
     CHECK(switch_us_per_io(depth) < switch_us_per_io(sync));
@@ -47,12 +47,12 @@ TEST_CASE("kaio: never below sync at equal outstanding requests", "[kaio][stacks
 TEST_CASE("kaio: nr_events bounds what is in flight and EAGAIN from io_submit makes the caller wait", "[kaio][stacks][cli]") {
   const auto small = run_scenario_json(shipped(kKaio), with({"workload.processes=16", "platform.kaio.nr_events=4"}));
   const auto big = run_scenario_json(shipped(kKaio), with({"workload.processes=16"}));
-  CHECK(stat(small, "top.host.kaio.eagain") > 0);
+  CHECK(stat(small, "top.host.kaio.eagain_rate") > 0);
   CHECK(stat(small, "top.host.kaio.in_flight") <= 4);
-  CHECK(stat(big, "top.host.kaio.eagain") == 0);
-  CHECK(stat(small, "top.workload.iops") < 0.7 * stat(big, "top.workload.iops"));
+  CHECK(stat(big, "top.host.kaio.eagain_rate") == 0);
+  CHECK(stat(small, "top.workload.io_rate") < 0.7 * stat(big, "top.workload.io_rate"));
   const auto sync4 = run_scenario_json(shipped(kSync), with({"workload.processes=4"}));
-  CHECK(stat(small, "top.workload.iops") == Approx(stat(sync4, "top.workload.iops")).epsilon(0.05));
+  CHECK(stat(small, "top.workload.io_rate") == Approx(stat(sync4, "top.workload.io_rate")).epsilon(0.05));
   check_accounting(small);
 }
 
@@ -65,13 +65,13 @@ TEST_CASE("kaio: reaper threads serve the open-loop program and min_nr with a ti
     return with(v);
   };
   const auto one = run_scenario_json(shipped(kKaio), sets({}));
-  CHECK(stat(one, "top.workload.iops") == Approx(2000).epsilon(0.08));
+  CHECK(stat(one, "top.workload.io_rate") == Approx(2000).epsilon(0.08));
   CHECK(stat(one, "top.host.kaio.events_per_call") >= 1);
   check_accounting(one);
   const auto batched = run_scenario_json(shipped(kKaio), sets({"platform.kaio.min_nr=8", "platform.kaio.timeout=5ms"}));
-  CHECK(stat(batched, "top.workload.iops") == Approx(2000).epsilon(0.08));
+  CHECK(stat(batched, "top.workload.io_rate") == Approx(2000).epsilon(0.08));
   CHECK(stat(batched, "top.host.kaio.events_per_call") > 4);
-  CHECK(stat(batched, "top.host.kaio.getevents") < 0.3 * stat(one, "top.host.kaio.getevents"));
+  CHECK(stat(batched, "top.host.kaio.getevents_rate") < 0.3 * stat(one, "top.host.kaio.getevents_rate"));
   CHECK(stat(batched, "top.workload.latency.mean") > stat(one, "top.workload.latency.mean"));  // events wait for the batch
   CHECK(cpu_us_per_io(batched) < cpu_us_per_io(one));
   check_accounting(batched);

@@ -49,7 +49,7 @@ TEST_CASE("nvme QD1 interrupt: latency = device path + host CPU path (+ link, bo
   conserved(j);
   const double piece = 4096.0 / 7 / (2.4e9 / 7);          // shipped: 7 channels of 2400/7 MB/s, spread over all 7
   const double device = t_command + t_read + piece + t_complete;
-  const double iops = stat(j, "top.workload.iops");
+  const double iops = stat(j, "top.workload.io_rate");
   const double host = cpu_cores_pct(j) / 100 / iops;      // CPU seconds per read (all of it on the read's path)
   const double link = read_latency + 4096 / 3.938e9 + 1e-6;  // SQE fetch + a 4 kB DMA + CQE/MSI/doorbells (< 1 us)
   const double lat = lat_us(j) * 1e-6;
@@ -57,7 +57,7 @@ TEST_CASE("nvme QD1 interrupt: latency = device path + host CPU path (+ link, bo
             << host * 1e6 << " us (+ link <= " << link * 1e6 << " us)\n";
   CHECK(lat >= device + host - 0.2e-6);  // ticks (off the path) are the only CPU time not in the latency
   CHECK(lat <= device + host + link);
-  CHECK(stat(j, "top.host.nvme.interrupts") == Approx(iops).epsilon(0.01));  // one MSI-X per completion
+  CHECK(stat(j, "top.host.nvme.interrupt_rate") == Approx(iops).epsilon(0.01));  // one MSI-X per completion
 }
 
 TEST_CASE("nvme QD1: poll beats interrupt on latency at a whole core, hybrid between them on CPU", "[nvme][cli]") {
@@ -70,11 +70,11 @@ TEST_CASE("nvme QD1: poll beats interrupt on latency at a whole core, hybrid bet
   CHECK(lat_us(poll) < lat_us(irq) - 0.5);
   // The polling process never leaves its CPU: one core busy (+ timer ticks on the others).
   CHECK(cp == Approx(100).margin(1.5));
-  CHECK(stat(poll, "top.host.nvme.interrupts") == 0);
-  CHECK(stat(poll, "top.host.nvme.spin_us") > 1);
+  CHECK(stat(poll, "top.host.nvme.interrupt_rate") == 0);
+  CHECK(stat(poll, "top.host.nvme.spin_per_poll") > 1);
   // Hybrid sleeps half the mean completion time first: less CPU than polling,
   // more than interrupts (it still spins the rest), latency no worse than interrupts.
-  CHECK(stat(hyb, "top.host.nvme.hybrid_sleep_us") > 0);
+  CHECK(stat(hyb, "top.host.nvme.hybrid_sleep") > 0);
   CHECK(ch < cp - 10);
   CHECK(ch > ci);
   CHECK(lat_us(hyb) < lat_us(irq));
@@ -85,22 +85,22 @@ TEST_CASE("nvme QD1: poll beats interrupt on latency at a whole core, hybrid bet
 TEST_CASE("nvme QD32: IOPS bounded by the dies and channels, and near that bound", "[nvme][cli]") {
   const auto qd1 = run_nvme("interrupt", 1), qd32 = run_nvme("interrupt", 32);
   conserved(qd32);
-  const double bound = stat(qd32, "top.nvme.iops_bound");
+  const double bound = stat(qd32, "top.nvme.io_rate_bound");
   CHECK(bound == Approx(2.4e9 / 4096).epsilon(1e-6));  // 7 channels x 2400/7 MB/s, 4 kB reads
-  const double iops = stat(qd32, "top.workload.iops");
+  const double iops = stat(qd32, "top.workload.io_rate");
   std::cout << "nvme QD32 interrupt: " << iops << " IOPS of a " << bound << " bound; QD1 "
-            << stat(qd1, "top.workload.iops") << "\n";
+            << stat(qd1, "top.workload.io_rate") << "\n";
   CHECK(iops <= bound);
   CHECK(iops > 0.8 * bound);
-  CHECK(iops > 3 * stat(qd1, "top.workload.iops"));
+  CHECK(iops > 3 * stat(qd1, "top.workload.io_rate"));
   CHECK(stat(qd32, "top.nvme.channel_busy") > 80);
   // Fewer channels per read, more reads at once: a bound from the same formula.
   const auto narrow = run_nvme("interrupt", 32, {"platform.nvme.stripe_channels=1", "platform.nvme.channels=2",
                                                  "platform.nvme.dies_per_channel=1"});
-  const double b2 = stat(narrow, "top.nvme.iops_bound");
+  const double b2 = stat(narrow, "top.nvme.io_rate_bound");
   CHECK(b2 < bound);
-  CHECK(stat(narrow, "top.workload.iops") <= b2);
-  CHECK(stat(narrow, "top.workload.iops") > 0.8 * b2);
+  CHECK(stat(narrow, "top.workload.io_rate") <= b2);
+  CHECK(stat(narrow, "top.workload.io_rate") > 0.8 * b2);
 }
 
 // More polling processes than CPUs: each keeps its CPU until the tick, the

@@ -185,9 +185,9 @@ void sustained(const std::string& preset) {
   // The bus report agrees with what the master saw.
   Stats st;
   bus.report(st, t_r.to_seconds());
-  CHECK(st.get("bus.MBps") == Approx(rd).epsilon(1e-9));
-  CHECK(st.get("bus.util") > 0);
-  CHECK(st.get("bus.util") <= 100.0 + 1e-9);
+  CHECK(st.get("bus.data_rate") == Approx(rd).epsilon(1e-9));
+  CHECK(st.get("bus.busy") > 0);
+  CHECK(st.get("bus.busy") <= 100.0 + 1e-9);
 }
 
 } // namespace

@@ -32,18 +32,18 @@ TEST_CASE("posix_aio: T threads give the I/O/s of sync with T processes with mor
     INFO("T = " << t);
     const auto s = run_scenario_json(shipped(kSync), with({"workload.processes=" + n}));
     const auto p = run_scenario_json(shipped(kPosix), with({"workload.processes=" + n, "platform.posix_aio.threads=" + n}));
-    CHECK(stat(p, "top.workload.iops") == Approx(stat(s, "top.workload.iops")).epsilon(0.03));
+    CHECK(stat(p, "top.workload.io_rate") == Approx(stat(s, "top.workload.io_rate")).epsilon(0.03));
     CHECK(stat(p, "top.workload.outstanding") == Approx(t).epsilon(0.01));
     // Per I/O: the bottom half wakes the worker, the idle worker is signalled
     // for the next aio_read, the worker wakes the caller in aio_suspend:
     // three tasks made runnable where sync wakes one process.
-    const double iops = stat(p, "top.workload.iops");
-    CHECK((stat(p, "top.host.paio.wakeups") + stat(p, "top.workload.wakeups")) / iops > 2.5);
-    CHECK(stat(p, "top.workload.wakeups") / iops == Approx(1).epsilon(0.05));
+    const double iops = stat(p, "top.workload.io_rate");
+    CHECK((stat(p, "top.host.paio.wakeup_rate") + stat(p, "top.workload.wakeup_rate")) / iops > 2.5);
+    CHECK(stat(p, "top.workload.wakeup_rate") / iops == Approx(1).epsilon(0.05));
     // HostOs's own count of scheduler passes and switches, per I/O.
     CHECK(switch_us_per_io(p) > 2 * switch_us_per_io(s));
     CHECK(cpu_us_per_io(p) > cpu_us_per_io(s));
-    CHECK(stat(p, "top.host.paio.threads_max") <= t);
+    CHECK(stat(p, "top.host.paio.threads.max") <= t);
     check_accounting(p);
   }
 }
@@ -51,9 +51,9 @@ TEST_CASE("posix_aio: T threads give the I/O/s of sync with T processes with mor
 TEST_CASE("posix_aio: aio_threads bounds the reads in flight and the run list holds the rest", "[posix_aio][stacks][cli]") {
   const auto few = run_scenario_json(shipped(kPosix), with({"workload.processes=32", "platform.posix_aio.threads=4"}));
   const auto sync4 = run_scenario_json(shipped(kSync), with({"workload.processes=4"}));
-  CHECK(stat(few, "top.host.paio.threads_max") == 4);
+  CHECK(stat(few, "top.host.paio.threads.max") == 4);
   CHECK(stat(few, "top.host.paio.runlist_depth") > 20);  // 32 outstanding, 4 being read
-  CHECK(stat(few, "top.workload.iops") == Approx(stat(sync4, "top.workload.iops")).epsilon(0.05));
+  CHECK(stat(few, "top.workload.io_rate") == Approx(stat(sync4, "top.workload.io_rate")).epsilon(0.05));
   check_accounting(few);
 }
 
@@ -63,20 +63,20 @@ TEST_CASE("posix_aio: one request per descriptor at a time (glibc) and more desc
   // them one after another, as one blocking process would.
   const auto one_fd = run_scenario_json(shipped(kPosix), with({"workload.processes=1", "workload.iodepth=8"}));
   const auto sync1 = run_scenario_json(shipped(kSync), with({"workload.processes=1"}));
-  CHECK(stat(one_fd, "top.host.paio.fd_waits") > 0.5 * stat(one_fd, "top.workload.iops"));
-  CHECK(stat(one_fd, "top.host.paio.threads_max") == 1);
-  CHECK(stat(one_fd, "top.workload.iops") == Approx(stat(sync1, "top.workload.iops")).epsilon(0.05));
+  CHECK(stat(one_fd, "top.host.paio.fd_wait_rate") > 0.5 * stat(one_fd, "top.workload.io_rate"));
+  CHECK(stat(one_fd, "top.host.paio.threads.max") == 1);
+  CHECK(stat(one_fd, "top.workload.io_rate") == Approx(stat(sync1, "top.workload.io_rate")).epsilon(0.05));
   // The same 8 over 8 descriptors: 8 at once, as 8 processes.
   const auto eight = run_scenario_json(shipped(kPosix), with({"workload.processes=1", "workload.iodepth=8",
                                                               "platform.posix_aio.fds_per_process=8"}));
   const auto sync8 = run_scenario_json(shipped(kSync), with({"workload.processes=8"}));
-  CHECK(stat(eight, "top.host.paio.fd_waits") == 0);
-  CHECK(stat(eight, "top.workload.iops") == Approx(stat(sync8, "top.workload.iops")).epsilon(0.05));
-  CHECK(stat(eight, "top.workload.iops") > 3 * stat(one_fd, "top.workload.iops"));
+  CHECK(stat(eight, "top.host.paio.fd_wait_rate") == 0);
+  CHECK(stat(eight, "top.workload.io_rate") == Approx(stat(sync8, "top.workload.io_rate")).epsilon(0.05));
+  CHECK(stat(eight, "top.workload.io_rate") > 3 * stat(one_fd, "top.workload.io_rate"));
   // lio_listio of the free slots: the same reads, fewer calls.
   const auto batch = run_scenario_json(shipped(kPosix), with({"workload.processes=1", "workload.iodepth=8",
                                                               "platform.posix_aio.fds_per_process=8", "workload.batch=true"}));
-  CHECK(stat(batch, "top.workload.iops") == Approx(stat(eight, "top.workload.iops")).epsilon(0.05));
+  CHECK(stat(batch, "top.workload.io_rate") == Approx(stat(eight, "top.workload.io_rate")).epsilon(0.05));
   check_accounting(batch);
 }
 
@@ -90,8 +90,8 @@ TEST_CASE("posix_aio: notification by signal and by thread cost more CPU per I/O
   const auto none = run_scenario_json(shipped(kPosix), sets("none"));
   const auto sig = run_scenario_json(shipped(kPosix), sets("signal"));
   const auto thr = run_scenario_json(shipped(kPosix), sets("thread"));
-  CHECK(stat(sig, "top.host.paio.signals") == Approx(stat(sig, "top.workload.iops")).epsilon(0.02));
-  CHECK(stat(thr, "top.host.paio.notify_threads") == Approx(stat(thr, "top.workload.iops")).epsilon(0.02));
+  CHECK(stat(sig, "top.host.paio.signal_rate") == Approx(stat(sig, "top.workload.io_rate")).epsilon(0.02));
+  CHECK(stat(thr, "top.host.paio.notify_thread_rate") == Approx(stat(thr, "top.workload.io_rate")).epsilon(0.02));
   // Signal: kill + handler, 1.2 + 2.4 us at 1.26 GHz with the syscall; thread:
   // a pthread_create, a switch to it, the callback, its exit (~40 us).
   CHECK(cpu_us_per_io(sig) > cpu_us_per_io(none) + 2);
@@ -106,13 +106,13 @@ TEST_CASE("posix_aio: the open-loop test program runs on it (keeping up with eno
                                       "workload.iodepth=null"};
   const auto eight = run_scenario_json(shipped(kPosix), with(open));
   const auto sync8 = run_scenario_json(shipped(kSync), with({"workload.processes=8"}));
-  CHECK(stat(eight, "top.workload.iops") == Approx(stat(sync8, "top.workload.iops")).epsilon(0.05));
-  CHECK(stat(eight, "top.host.paio.fd_waits") > 500);
+  CHECK(stat(eight, "top.workload.io_rate") == Approx(stat(sync8, "top.workload.io_rate")).epsilon(0.05));
+  CHECK(stat(eight, "top.host.paio.fd_wait_rate") > 500);
   auto more = open;
   more.push_back("platform.posix_aio.fds_per_process=16");
   const auto j = run_scenario_json(shipped(kPosix), with(more));
-  CHECK(stat(j, "top.workload.iops") == Approx(2000).epsilon(0.08));
-  CHECK(stat(j, "top.host.paio.threads_max") <= 66);
+  CHECK(stat(j, "top.workload.io_rate") == Approx(2000).epsilon(0.08));
+  CHECK(stat(j, "top.host.paio.threads.max") <= 66);
   check_accounting(j);
 }
 
@@ -136,7 +136,7 @@ TEST_CASE("posix_aio: idle threads exit after aio_idle_time and are created agai
   CHECK(stat(churn, "top.host.paio.threads_exited") > 20);
   CHECK(stat(churn, "top.host.paio.threads") < stat(keep, "top.host.paio.threads"));
   CHECK(cpu_us_per_io(churn) > cpu_us_per_io(keep));
-  CHECK(stat(churn, "top.workload.iops") == Approx(500).epsilon(0.1));
+  CHECK(stat(churn, "top.workload.io_rate") == Approx(500).epsilon(0.1));
   check_accounting(churn);
 }
 

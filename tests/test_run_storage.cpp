@@ -15,7 +15,7 @@ TEST_CASE("storage: scenarios/examples/storage_raid0.yaml runs", "[storage][cli]
   const auto j = run_scenario_json(std::string(IOSIM_SOURCE_DIR) + "/scenarios/examples/storage_raid0.yaml",
                                    {"run.duration=0.3s", "run.warmup=0.1s"});
   CHECK(j["io_path"] == "storage");
-  CHECK(stat(j, "top.workload.iops") > 1000);  // 64 outstanding over 20 disks
+  CHECK(stat(j, "top.workload.io_rate") > 1000);  // 64 outstanding over 20 disks
   CHECK(stat(j, "top.workload.failed") == 0);
   CHECK(stat(j, "run.requests_issued") == stat(j, "run.requests_completed"));
 }
@@ -24,7 +24,7 @@ TEST_CASE("storage: one disk, random 4 KiB reads at depth 1 is the disk's closed
           "[storage][disk][cli]") {
   const std::string file = scenario("storage_disk.yaml");
   const auto j = run_scenario_json(file);
-  const double iops = stat(j, "top.workload.iops");
+  const double iops = stat(j, "top.workload.io_rate");
 
   // Closed form for the same drive: mean seek between uniform random
   // positions + half a revolution + command overhead + media transfer.

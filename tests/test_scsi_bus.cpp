@@ -278,7 +278,7 @@ TEST_CASE("U320 streaming point", "[.scsi_point]") {
   Stats st;
   bus.report(st, window);
   std::printf("POINT n=%d mbps=%.2f busy=%.2f efficiency=%.2f arb_wait_us=%.2f\n", n,
-              st.get("bus.mbps"), st.get("bus.busy"), st.get("bus.efficiency"), st.get("bus.arb_wait_us"));
+              st.get("bus.data_rate"), st.get("bus.busy"), st.get("bus.efficiency"), st.get("bus.arb_wait"));
 }
 
 TEST_CASE("U320 bus throughput rises with targets, then saturates near 234-240 MB/s", "[scsi]") {

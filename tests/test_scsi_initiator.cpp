@@ -114,6 +114,6 @@ TEST_CASE("scsi initiator: limits, FIFO per target, exactly-once completion", "[
   }
   Stats st;
   init.report(st, 1.0);
-  CHECK(st.get("init.t0.outstanding_max") == 4);
-  CHECK(st.get("init.t2.outstanding_max") == 2);
+  CHECK(st.get("init.t0.outstanding.max") == 4);
+  CHECK(st.get("init.t2.outstanding.max") == 2);
 }

@@ -72,11 +72,11 @@ TEST_CASE("SPTF keeps up with FCFS on sequential reads with read-ahead", "[disk]
       return run_scenario_json(file, s);
     };
     const nlohmann::json fcfs = with("fcfs"), sptf = with("sptf");
-    const double f = stat(fcfs, "top.workload.iops"), s = stat(sptf, "top.workload.iops");
+    const double f = stat(fcfs, "top.workload.io_rate"), s = stat(sptf, "top.workload.io_rate");
     INFO("depth " << depth << ": FCFS " << f << " I/O/s, SPTF " << s << " I/O/s");
     // The stream is served from the read-ahead (else this test measures nothing).
-    CHECK(stat(fcfs, "top.scsi0.disk0.read_hit_rate") > 90);
-    CHECK(stat(sptf, "top.scsi0.disk0.read_hit_rate") > 90);
+    CHECK(stat(fcfs, "top.scsi0.disk0.read_hit_ratio") > 90);
+    CHECK(stat(sptf, "top.scsi0.disk0.read_hit_ratio") > 90);
     // "Within a few %" (issue 11): SPTF at least 97% of FCFS.
     CHECK(s >= 0.97 * f);
   }

@@ -27,10 +27,10 @@ inline std::vector<std::string> with_short_run(std::vector<std::string> sets) {
 // Host CPU time per completed I/O, and the part of it spent in schedule()
 // passes and context switches (HostOs's false computation), in us (2 CPUs).
 inline double cpu_us_per_io(const nlohmann::json& j) {
-  return stat(j, "top.host.busy") / 100 * 2 / stat(j, "top.workload.iops") * 1e6;
+  return stat(j, "top.host.busy") / 100 * 2 / stat(j, "top.workload.io_rate") * 1e6;
 }
 inline double switch_us_per_io(const nlohmann::json& j) {
-  return stat(j, "top.host.false_computation") / 100 * 2 / stat(j, "top.workload.iops") * 1e6;
+  return stat(j, "top.host.false_computation") / 100 * 2 / stat(j, "top.workload.io_rate") * 1e6;
 }
 
 // Per CPU, user + system + irq + idle = the window; every request completed.

@@ -15,8 +15,8 @@ using namespace iosim;
 TEST_CASE("stats: groups keep one type, statistics carry unit, kind and description", "[stats]") {
   Stats s;
   s.group("top.scsi0.disk0", "disk").add("busy", 90, "%", StatKind::Fraction, "time serving a command");
-  s.group("top.scsi0.disk1", "disk").add("busy", 80, "%", StatKind::Fraction, "");
-  s.group("top.scsi0.bus", "scsi_bus").add("busy", 10, "%", StatKind::Fraction, "");
+  s.group("top.scsi0.disk1", "disk").add("busy", 80, "%", StatKind::Fraction, "time serving a command");
+  s.group("top.scsi0.bus", "scsi_bus").add("busy", 10, "%", StatKind::Fraction, "arbitration through disconnect");
   CHECK(s.groups_of("disk") == std::vector<std::string>{"top.scsi0.disk0", "top.scsi0.disk1"});
   CHECK(s.stat("top.scsi0.disk0.busy").kind == StatKind::Fraction);
   CHECK(s.stat("top.scsi0.disk0.busy").desc == "time serving a command");
@@ -31,7 +31,7 @@ TEST_CASE("key figures: disks are the groups of type disk, whatever their names"
   j["groups"] = {{"top.workload", "workload"}, {"run", "run"},          {"top.scsi0.disk0", "scsi_bus"},
                  {"top.d", "disk"},            {"top.e", "disk"},        {"top.hba0", "lsi53c1030"}};
   auto put = [&](const char* k, double v) { j["stats"][k] = {{"value", v}, {"unit", ""}}; };
-  for (const char* k : {"iops", "mbps", "latency.mean", "latency.p99", "outstanding"})
+  for (const char* k : {"io_rate", "data_rate", "latency.mean", "latency.p99", "outstanding"})
     put((std::string("top.workload.") + k).c_str(), 1);
   put("run.requests_issued", 7);
   put("top.scsi0.disk0.busy", 5);

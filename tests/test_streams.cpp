@@ -122,7 +122,7 @@ TEST_CASE("streams: requests conserved, reads due match the schedule", "[streams
 TEST_CASE("streams: a sync pool of P processes holds at most P reads in flight", "[streams][cli]") {
   const auto one = run_streams("sync", {"workload.streams.count=1000", "workload.streams.pool=1"});
   CHECK(stat(one, "top.workload.outstanding") <= 1.0 + 1e-9);
-  CHECK(stat(one, "top.workload.iops") < 1000.0 / 5);
+  CHECK(stat(one, "top.workload.io_rate") < 1000.0 / 5);
   CHECK(ss(one, "misses") > 0);
   CHECK(stat(one, "run.requests_issued") == stat(one, "run.requests_completed"));
   const auto many = run_streams("sync", {"workload.streams.count=1000", "workload.streams.pool=16"});
@@ -140,7 +140,7 @@ TEST_CASE("streams: Little's law on stream requests", "[streams][cli]") {
     const auto j = run_streams(path, {"workload.streams.count=800"});
     INFO(path);
     const double l = stat(j, "top.workload.outstanding");
-    const double lambda = stat(j, "top.workload.iops");
+    const double lambda = stat(j, "top.workload.io_rate");
     const double w = stat(j, "top.workload.latency.mean") / 1e3;
     CHECK(l > 1);
     CHECK(l == Approx(lambda * w).epsilon(0.03));
@@ -158,8 +158,8 @@ TEST_CASE("streams: same seed gives the same bytes, another seed other draws", "
   s2.push_back("run.seed=2");
   const CmdResult c = run_scenario_raw(kMpeg1, s2);
   REQUIRE(c.status == 0);
-  CHECK(nlohmann::json::parse(a.out)["stats"]["top.workload.mbps"] !=
-        nlohmann::json::parse(c.out)["stats"]["top.workload.mbps"]);
+  CHECK(nlohmann::json::parse(a.out)["stats"]["top.workload.data_rate"] !=
+        nlohmann::json::parse(c.out)["stats"]["top.workload.data_rate"]);
 }
 
 namespace {

@@ -49,7 +49,7 @@ TEST_CASE("sync: a lone request's latency is the sum of host, HBA, bus and disk 
   const double bus = (stat(j, "top.scsi0.bus.busy") + stat(j, "top.scsi0.bus.phase.bus_free")) / 100 * w;
   const double disk_cmds = stat(j, "top.scsi0.disk0.ios");
   // Drive time without its bus connections (those are in `bus` already).
-  const double disk_only = (stat(j, "top.scsi0.disk0.service_ms") - stat(j, "top.scsi0.disk0.bus_ms")) * 1e-3;
+  const double disk_only = (stat(j, "top.scsi0.disk0.service_time") - stat(j, "top.scsi0.disk0.bus_time")) * 1e-3;
   const double disk = disk_only * disk_cmds;
 
   const double lat = stat(j, "top.workload.latency.mean") * 1e-3;
@@ -85,7 +85,7 @@ TEST_CASE("sync: more processes never lower I/O/s below the 1-process figure", "
   for (int p : {1, 4, 16, 64}) {
     const auto j = run_scenario_json(scenario("sync_small.yaml"), {"workload.processes=" + std::to_string(p),
                                                                    "run.duration=0.5s"});
-    r.emplace_back(p, stat(j, "top.workload.iops"));
+    r.emplace_back(p, stat(j, "top.workload.io_rate"));
     std::cout << "sync " << p << " processes: " << r.back().second << " IO/s\n";
   }
   for (size_t i = 1; i < r.size(); ++i) {

@@ -222,7 +222,7 @@ TEST_CASE("vcd system: the waveform integrates to the reported figures, the filt
     }
   }
   CHECK(100 * mean_over(v, "top.card.fw.busy", t0, t1) == Approx(stat("top.card.fw.busy")).margin(0.01));
-  CHECK(100 * mean_over(v, "top.pci.busy", t0, t1) == Approx(stat("top.pci.util")).margin(0.01));
+  CHECK(100 * mean_over(v, "top.pci.busy", t0, t1) == Approx(stat("top.pci.busy")).margin(0.01));
   CHECK(100 * mean_over(v, "top.scsi0.bus.busy", t0, t1) == Approx(stat("top.scsi0.bus.busy")).margin(0.01));
   CHECK(100 * mean_over(v, "top.scsi1.bus.busy", t0, t1) == Approx(stat("top.scsi1.bus.busy")).margin(0.01));
   CHECK(100 * mean_over(v, "top.scsi0.disk0.busy", t0, t1) == Approx(stat("top.scsi0.disk0.busy")).margin(0.01));
@@ -253,7 +253,7 @@ TEST_CASE("vcd system: tracing changes no result, and the trace repeats byte for
     return j.dump(2);
   };
   const std::string ja = simulated(slurp(a));
-  CHECK(ja.find("top.workload.iops") != std::string::npos);
+  CHECK(ja.find("top.workload.io_rate") != std::string::npos);
   CHECK(ja == simulated(slurp(b)));
   const std::string w1 = slurp(v1);
   CHECK(w1.size() > 50000);

@@ -389,14 +389,14 @@ void Firmware::report(Stats& out, double window_s) const {
   const std::string n = name();
   StatGroup g = out.group(n, "firmware");
   g.add("busy", 100 * busy_.mean(), "%", StatKind::Fraction, "embedded CPU busy");
-  g.add("taken", double(taken_) / window_s, "1/s", StatKind::Rate, "request records taken from the ring");
-  g.add("posted", double(posted_) / window_s, "1/s", StatKind::Rate, "completion records posted");
-  g.add("scsi_commands", double(commands_issued_) / window_s, "1/s", StatKind::Rate, "");
+  g.add("take_rate", double(taken_) / window_s, "1/s", StatKind::Rate, "request records taken from the ring");
+  g.add("post_rate", double(posted_) / window_s, "1/s", StatKind::Rate, "completion records posted");
+  g.add("scsi_command_rate", double(commands_issued_) / window_s, "1/s", StatKind::Rate, "SCSI commands started on the card's buses per second");
   g.add("in_card", in_card_.mean(), "count", StatKind::Level, "requests taken but not yet posted");
   if (p_.irq) {  // the card completing by interrupt (issue 8); the paper's polling adds nothing
     const uint64_t raised = mem_.irq_raised();
-    g.add("doorbells", double(doorbells_) / window_s, "1/s", StatKind::Rate, "outbound doorbell rings (completion batches announced)");
-    g.add("interrupts", double(raised) / window_s, "1/s", StatKind::Rate, "INTA# edges raised to the host (doorbell set and not masked)");
+    g.add("doorbell_rate", double(doorbells_) / window_s, "1/s", StatKind::Rate, "outbound doorbell rings (completion batches announced)");
+    g.add("interrupt_rate", double(raised) / window_s, "1/s", StatKind::Rate, "INTA# edges raised to the host (doorbell set and not masked)");
     g.add("posted_per_interrupt", raised ? double(posted_) / double(raised) : 0, "count", StatKind::Distribution, "completions posted per interrupt raised");
     g.add("irq_asserted", 100 * mem_.irq_asserted_fraction(), "%", StatKind::Fraction, "time INTA# is asserted");
   }

@@ -253,10 +253,10 @@ void QueueController::report(Stats& out, double window_s) const {
     g.add(std::string(op[i]) + "_refused", double(refused_[i]), "count", StatKind::Counter,
           "operations refused (ring full on push, empty on pop)");
   }
-  g.add("req_occupancy_mean", req_occ_.mean(), "records", StatKind::Level, "time-weighted valid requests");
-  g.add("req_occupancy_max", req_occ_.max(), "records", StatKind::Level, "");
-  g.add("cpl_occupancy_mean", cpl_occ_.mean(), "records", StatKind::Level, "time-weighted valid completions");
-  g.add("cpl_occupancy_max", cpl_occ_.max(), "records", StatKind::Level, "");
+  g.add("req_occupancy", req_occ_.mean(), "count", StatKind::Level, "time-weighted valid requests");
+  g.add("req_occupancy.max", req_occ_.max(), "count", StatKind::Level, "most valid requests at once");
+  g.add("cpl_occupancy", cpl_occ_.mean(), "count", StatKind::Level, "time-weighted valid completions");
+  g.add("cpl_occupancy.max", cpl_occ_.max(), "count", StatKind::Level, "most valid completions at once");
 }
 
 } // namespace iosim

@@ -56,7 +56,7 @@ double CmDiskBound::round_s(uint32_t n, uint64_t bytes, uint32_t groups) const {
 void report_io_sched(Stats& out, const std::string& path, const IoSchedParams& p,
                      const std::vector<const RoundLog*>& logs, const CmDiskBound& b, double window_s) {
   StatGroup g = out.group(path, "io_sched");
-  g.add("policy", double(p.kind), "count", StatKind::Setting,
+  g.add("policy", double(p.kind), "1", StatKind::Setting,
         "0 elevator, 1 fifo, 2 round, 3 scan_edf, 4 gss (model/common/io_sched.hpp)");
   RoundLog all;
   bool logged = false;
@@ -68,13 +68,13 @@ void report_io_sched(Stats& out, const std::string& path, const IoSchedParams& p
   if (!logged) return;  // fifo: no rounds, no sweeps
   const bool rounds = p.kind == IoSchedKind::Round || p.kind == IoSchedKind::Gss;
   const std::string what = rounds ? "rounds" : "sweeps (head wraps)";
-  g.add("rounds", double(all.rounds) / window_s, "1/s", StatKind::Rate, what + " completed, all disks");
-  g.add("round_streams_mean", all.rounds ? double(all.requests) / double(all.rounds) : 0, "count", StatKind::Distribution,
+  g.add("round_rate", double(all.rounds) / window_s, "1/s", StatKind::Rate, what + " completed, all disks");
+  g.add("round_streams.mean", all.rounds ? double(all.requests) / double(all.rounds) : 0, "count", StatKind::Distribution,
         rounds ? "requests (one per stream) per round" : "requests per sweep");
-  g.add("round_streams_max", all.max_streams, "count", StatKind::Distribution, "");
-  g.add("round_time_mean", 1e3 * all.mean_s(), "ms", StatKind::Distribution,
+  g.add("round_streams.max", all.max_streams, "count", StatKind::Distribution, "most streams served in one round");
+  g.add("round_time.mean", 1e3 * all.mean_s(), "ms", StatKind::Distribution,
         rounds ? "round start to its last completion" : "sweep start to the next sweep's start");
-  g.add("round_time_max", 1e3 * all.max_s, "ms", StatKind::Distribution, "");
+  g.add("round_time.max", 1e3 * all.max_s, "ms", StatKind::Distribution, "longest round");
   if (!rounds) return;
   const uint32_t groups = p.kind == IoSchedKind::Gss ? std::max<uint32_t>(1, p.gss_groups) : 1;
   const uint64_t bytes = all.requests ? all.bytes / all.requests : 0;

@@ -456,16 +456,16 @@ void Disk::report(Stats& out, double window_s) const {
   const double ops = media_ops_ ? double(media_ops_) : 1.0;
   StatGroup g = out.group(n, "disk");
   g.add("ios", double(ios_), "count", StatKind::Counter, "commands completed");
-  g.add("iops", window_s > 0 ? double(ios_) / window_s : 0, "1/s", StatKind::Rate, "commands completed per second");
+  g.add("io_rate", window_s > 0 ? double(ios_) / window_s : 0, "1/s", StatKind::Rate, "commands completed per second");
   g.add("busy", busy_.mean() * 100, "%", StatKind::Fraction, "time serving a command or writing back");
   const double cmds = ios_ ? double(ios_) : 1.0;
-  g.add("service_ms", busy_.mean() * window_s / cmds * 1e3, "ms", StatKind::Distribution, "busy time per command (bus connections included)");
-  g.add("bus_ms", link_s_ / cmds * 1e3, "ms", StatKind::Distribution, "time per command in the bus connections it starts (data, status)");
+  g.add("service_time", busy_.mean() * window_s / cmds * 1e3, "ms", StatKind::Distribution, "busy time per command (bus connections included)");
+  g.add("bus_time", link_s_ / cmds * 1e3, "ms", StatKind::Distribution, "time per command in the bus connections it starts (data, status)");
   g.add("queue_depth", depth_.mean(), "count", StatKind::Level, "mean commands in the drive (queued + in service)");
-  g.add("seek_ms", seek_s_ / ops * 1e3, "ms", StatKind::Distribution, "mean seek per media access");
-  g.add("rotation_ms", rotate_s_ / ops * 1e3, "ms", StatKind::Distribution, "mean rotational latency per media access");
-  g.add("transfer_ms", transfer_s_ / ops * 1e3, "ms", StatKind::Distribution, "mean media transfer per media access");
-  g.add("read_hit_rate", reads_ ? 100.0 * double(read_hits_) / double(reads_) : 0, "%", StatKind::Fraction, "reads served from the buffer");
+  g.add("seek_time", seek_s_ / ops * 1e3, "ms", StatKind::Distribution, "mean seek per media access");
+  g.add("rotation_time", rotate_s_ / ops * 1e3, "ms", StatKind::Distribution, "mean rotational latency per media access");
+  g.add("transfer_time", transfer_s_ / ops * 1e3, "ms", StatKind::Distribution, "mean media transfer per media access");
+  g.add("read_hit_ratio", reads_ ? 100.0 * double(read_hits_) / double(reads_) : 0, "%", StatKind::Fraction, "reads served from the buffer");
   g.add("queue_overflows", double(overflows_), "count", StatKind::Counter, "commands beyond the tagged queue limit");
   if (!faults_.any()) return;  // only drives with faults injected report them
   g.add("media_errors", double(media_errors_), "count", StatKind::Counter, "media reads that met an unreadable sector");

@@ -249,8 +249,8 @@ void Lsi53c1030::reset_stats() {
 void Lsi53c1030::report(Stats& out, double window_s) const {
   const std::string n = name();
   StatGroup g = out.group(n, "lsi53c1030");
-  g.add("requests", double(requests_) / window_s, "1/s", StatKind::Rate, "request frames processed");
-  g.add("interrupts", double(interrupts_) / window_s, "1/s", StatKind::Rate, "interrupts raised");
+  g.add("request_rate", double(requests_) / window_s, "1/s", StatKind::Rate, "request frames processed");
+  g.add("interrupt_rate", double(interrupts_) / window_s, "1/s", StatKind::Rate, "interrupts raised");
   g.add("iop_busy", 100 * iop_busy_.mean(), "%", StatKind::Fraction, "I/O processor busy fetching and starting commands");
   g.add("reply_busy", 100 * reply_busy_.mean(), "%", StatKind::Fraction, "moving read data to the host and posting replies");
   g.add("outstanding", outstanding_.mean(), "count", StatKind::Level, "mean commands inside the chip");

@@ -357,19 +357,19 @@ void AsyncDriver::reset_stats() {
 void AsyncDriver::report(Stats& out, double window_s) const {
   const std::string name_ = name();
   StatGroup g = out.group(name_, "async_driver");
-  g.add("submitted", double(submitted_) / window_s, "1/s", StatKind::Rate, "records put on the request ring");
-  g.add("ring_full", double(full_) / window_s, "1/s", StatKind::Rate, "submits that found the request ring full");
+  g.add("submit_rate", double(submitted_) / window_s, "1/s", StatKind::Rate, "records put on the request ring");
+  g.add("ring_full_rate", double(full_) / window_s, "1/s", StatKind::Rate, "submits that found the request ring full");
   if (p_.completion != CardCompletion::Irq) {
-    g.add("polls", double(polls_) / window_s, "1/s", StatKind::Rate, "polling thread wake-ups");
-    g.add("batch_mean", batch_.mean(), "count", StatKind::Distribution, "completions drained per wake-up");
-    g.add("batch_max", batch_.max(), "count", StatKind::Distribution, "");
+    g.add("poll_rate", double(polls_) / window_s, "1/s", StatKind::Rate, "polling thread wake-ups");
+    g.add("batch.mean", batch_.mean(), "count", StatKind::Distribution, "completions drained per wake-up");
+    g.add("batch.max", batch_.max(), "count", StatKind::Distribution, "most completions drained at once");
   }
   if (p_.completion != CardCompletion::Poll) {  // issue 8; the paper's polling adds nothing
-    g.add("interrupts", double(isr_runs_) / window_s, "1/s", StatKind::Rate, "card interrupts taken (handler entries)");
-    g.add("spurious", double(spurious_) / window_s, "1/s", StatKind::Rate, "interrupts that found the doorbell clear");
+    g.add("interrupt_rate", double(isr_runs_) / window_s, "1/s", StatKind::Rate, "card interrupts taken (handler entries)");
+    g.add("spurious_rate", double(spurious_) / window_s, "1/s", StatKind::Rate, "interrupts that found the doorbell clear");
     if (p_.completion == CardCompletion::Irq) {
       g.add("completions_per_interrupt", batch_.mean(), "count", StatKind::Distribution, "completions drained per handler pass");
-      g.add("batch_max", batch_.max(), "count", StatKind::Distribution, "");
+      g.add("batch.max", batch_.max(), "count", StatKind::Distribution, "most completions drained at once");
     } else {
       g.add("completions_per_interrupt", isr_runs_ ? double(drained_) / double(isr_runs_) : 0, "count",
             StatKind::Distribution, "completions drained per interrupt taken (by the polls it started)");

@@ -401,17 +401,17 @@ void HostOs::report(Stats& out, double window_s) const {
   g.add("false_idle", 100 * false_idle_s() / (window_s * p_.cpus), "%", StatKind::Fraction, "CPU idle while every process is blocked on I/O");
   // Rates over the window (issue 8, `iosim compare`); counted where the
   // costs are charged, so they explain the CPU time above.
-  g.add("interrupts", double(counts_.interrupts) / window_s, "1/s", StatKind::Rate,
+  g.add("interrupt_rate", double(counts_.interrupts) / window_s, "1/s", StatKind::Rate,
         "device interrupts taken (IRQ lines raised; timer ticks and timer wakeups not included)");
-  g.add("context_switches", double(counts_.ctx_switches) / window_s, "1/s", StatKind::Rate,
+  g.add("context_switch_rate", double(counts_.ctx_switches) / window_s, "1/s", StatKind::Rate,
         "context switches (a CPU switching to a task other than the one it ran last)");
-  g.add("wakeups", double(counts_.wakeups) / window_s, "1/s", StatKind::Rate,
+  g.add("wakeup_rate", double(counts_.wakeups) / window_s, "1/s", StatKind::Rate,
         "tasks made runnable (a blocked or sleeping task woken)");
-  g.add("context_switches_io", double(counts_.io_ctx_switches) / window_s, "1/s", StatKind::Rate,
+  g.add("io_context_switch_rate", double(counts_.io_ctx_switches) / window_s, "1/s", StatKind::Rate,
         "context switches to a task woken from an I/O wait (the blocking read's)");
-  g.add("wakeups_io", double(counts_.io_wakeups) / window_s, "1/s", StatKind::Rate,
+  g.add("io_wakeup_rate", double(counts_.io_wakeups) / window_s, "1/s", StatKind::Rate,
         "wakeups of a task blocked on I/O");
-  g.add("timer_ticks", double(counts_.ticks) / window_s, "1/s", StatKind::Rate, "timer interrupts, all CPUs (HZ x CPUs)");
+  g.add("timer_tick_rate", double(counts_.ticks) / window_s, "1/s", StatKind::Rate, "timer interrupts, all CPUs (HZ x CPUs)");
 }
 
 } // namespace iosim

@@ -180,15 +180,15 @@ void KernelAio::reset_stats() {
 
 void KernelAio::report(Stats& out, double window_s) const {
   StatGroup g = out.group(name(), "kernel_aio");
-  g.add("submitted", double(submitted_) / window_s, "1/s", StatKind::Rate, "iocbs queued by io_submit");
-  g.add("eagain", double(eagain_) / window_s, "1/s", StatKind::Rate, "io_submit refused: nr_events in flight or unreaped");
+  g.add("submit_rate", double(submitted_) / window_s, "1/s", StatKind::Rate, "iocbs queued by io_submit");
+  g.add("eagain_rate", double(eagain_) / window_s, "1/s", StatKind::Rate, "io_submit refused: nr_events in flight or unreaped");
   g.add("in_flight", active_level_.mean(), "count", StatKind::Level, "requests submitted and not yet reaped");
   g.add("ring_depth", ring_level_.mean(), "count", StatKind::Level, "completed events not yet reaped");
-  g.add("getevents", double(calls_) / window_s, "1/s", StatKind::Rate, "io_getevents calls that returned events");
+  g.add("getevents_rate", double(calls_) / window_s, "1/s", StatKind::Rate, "io_getevents calls that returned events");
   g.add("events_per_call", per_call_.count() ? per_call_.mean() : 0, "count", StatKind::Distribution, "events per io_getevents");
-  g.add("wakeups", double(wakeups_) / window_s, "1/s", StatKind::Rate,
+  g.add("wakeup_rate", double(wakeups_) / window_s, "1/s", StatKind::Rate,
         "tasks this stack made runnable (reapers, callers waiting for room): each a switch onto it");
-  if (p_.timeout_s > 0) g.add("timeouts", double(timeouts_) / window_s, "1/s", StatKind::Rate, "io_getevents calls ended by their timeout");
+  if (p_.timeout_s > 0) g.add("timeout_rate", double(timeouts_) / window_s, "1/s", StatKind::Rate, "io_getevents calls ended by their timeout");
   if (p_.report_errors) g.add("eio", double(eio_), "count", StatKind::Counter, "requests completed with an error (io_event res -EIO)");
 }
 

@@ -256,18 +256,18 @@ void PosixAio::reset_stats() {
 
 void PosixAio::report(Stats& out, double window_s) const {
   StatGroup g = out.group(name(), "posix_aio");
-  g.add("submitted", double(submitted_) / window_s, "1/s", StatKind::Rate, "requests enqueued (aio_read, lio_listio)");
+  g.add("submit_rate", double(submitted_) / window_s, "1/s", StatKind::Rate, "requests enqueued (aio_read, lio_listio)");
   g.add("threads", threads_level_.mean(), "count", StatKind::Level, "helper threads alive (mean)");
-  g.add("threads_max", double(threads_max_), "count", StatKind::Distribution, "helper threads alive (most)");
+  g.add("threads.max", double(threads_max_), "count", StatKind::Level, "helper threads alive (most)");
   g.add("threads_created", double(created_), "count", StatKind::Counter, "pthread_create of helper threads");
   g.add("threads_exited", double(exited_), "count", StatKind::Counter, "helper threads that exited (idle for aio_idle_time)");
   g.add("runlist_depth", runlist_level_.mean(), "count", StatKind::Level, "requests waiting for a thread");
-  g.add("fd_waits", double(fd_waits_) / window_s, "1/s", StatKind::Rate, "requests queued behind a busy descriptor (one request per descriptor at a time)");
-  g.add("wakeups", double(wakeups_) / window_s, "1/s", StatKind::Rate,
+  g.add("fd_wait_rate", double(fd_waits_) / window_s, "1/s", StatKind::Rate, "requests queued behind a busy descriptor (one request per descriptor at a time)");
+  g.add("wakeup_rate", double(wakeups_) / window_s, "1/s", StatKind::Rate,
         "tasks this stack made runnable (workers woken by the bottom half or signalled, threads started): each a switch onto it");
-  g.add("mutex_spin", 1e6 * mutex_.spin_s / window_s, "us/s", StatKind::Rate, "CPU time waiting for __aio_requests_mutex");
-  if (p_.notify == AioNotify::Signal) g.add("signals", double(signals_) / window_s, "1/s", StatKind::Rate, "SIGEV_SIGNAL notifications");
-  if (p_.notify == AioNotify::Thread) g.add("notify_threads", double(notify_threads_) / window_s, "1/s", StatKind::Rate, "SIGEV_THREAD threads started");
+  g.add("mutex_spin", 100 * mutex_.spin_s / window_s, "%", StatKind::Fraction, "CPU time waiting for __aio_requests_mutex, in % of one CPU");
+  if (p_.notify == AioNotify::Signal) g.add("signal_rate", double(signals_) / window_s, "1/s", StatKind::Rate, "SIGEV_SIGNAL notifications");
+  if (p_.notify == AioNotify::Thread) g.add("notify_thread_rate", double(notify_threads_) / window_s, "1/s", StatKind::Rate, "SIGEV_THREAD threads started");
   if (p_.report_errors) g.add("eio", double(eio_), "count", StatKind::Counter, "requests ended with an error (pread returned -EIO)");
 }
 

@@ -559,21 +559,21 @@ void SyncDriver::report(Stats& out, double window_s) const {
   StatGroup g = out.group(name_, "sync_driver");
   g.add("elevator_depth", q / n, "count", StatKind::Level, "mean per disk");
   g.add("device_depth", act / n, "count", StatKind::Level, "mean per disk");
-  g.add("interrupts", double(isr_runs_) / window_s, "1/s", StatKind::Rate, "ISR runs");
-  g.add("io_request_lock_spin", 1e6 * io_request_lock_.spin_s / window_s, "us/s", StatKind::Rate, "CPU time spinning on io_request_lock");
-  g.add("replies_per_interrupt", isr_runs_ ? double(replies_) / double(isr_runs_) : 0, "count", StatKind::Distribution, "");
+  g.add("interrupt_rate", double(isr_runs_) / window_s, "1/s", StatKind::Rate, "ISR runs");
+  g.add("io_request_lock_spin", 100 * io_request_lock_.spin_s / window_s, "%", StatKind::Fraction, "CPU time spinning on io_request_lock, in % of one CPU");
+  g.add("replies_per_interrupt", isr_runs_ ? double(replies_) / double(isr_runs_) : 0, "count", StatKind::Distribution, "replies handled per ISR run (mean)");
   if (p_.completion == SyncCompletion::Hybrid) {  // issue 8; irq (the default) adds nothing
-    g.add("polls", double(polls_) / window_s, "1/s", StatKind::Rate, "reply FIFO polls by the poll threads");
-    g.add("replies_per_poll", polls_ ? double(poll_replies_) / double(polls_) : 0, "count", StatKind::Distribution, "");
+    g.add("poll_rate", double(polls_) / window_s, "1/s", StatKind::Rate, "reply FIFO polls by the poll threads");
+    g.add("replies_per_poll", polls_ ? double(poll_replies_) / double(polls_) : 0, "count", StatKind::Distribution, "replies found per reply FIFO poll (mean)");
   }
   if (p_.io == SyncIo::Buffered) {  // issue 8; direct (the default) adds nothing
     StatGroup pc = out.group(name_ + ".page_cache", "page_cache");
-    pc.add("page_hits", double(page_hits_) / window_s, "1/s", StatKind::Rate, "4 KiB pages found by find_get_page");
-    pc.add("page_misses", double(page_misses_) / window_s, "1/s", StatKind::Rate, "pages allocated, added to the cache and read from disk");
-    pc.add("cached_reads", double(cached_reads_) / window_s, "1/s", StatKind::Rate, "reads served wholly from the cache (no disk I/O)");
-    pc.add("evictions", double(evictions_) / window_s, "1/s", StatKind::Rate, "least recently used pages dropped");
-    pc.add("copy", double(copied_bytes_) / window_s / 1e6, "MB/s", StatKind::Rate, "copy_to_user, on the reading CPUs");
-    pc.add("resident", double(cache_.resident()) * double(PageCache::kPageBytes) / 1048576.0, "MiB", StatKind::Level, "at the end of the window");
+    pc.add("page_hit_rate", double(page_hits_) / window_s, "1/s", StatKind::Rate, "4 KiB pages found by find_get_page");
+    pc.add("page_miss_rate", double(page_misses_) / window_s, "1/s", StatKind::Rate, "pages allocated, added to the cache and read from disk");
+    pc.add("cached_read_rate", double(cached_reads_) / window_s, "1/s", StatKind::Rate, "reads served wholly from the cache (no disk I/O)");
+    pc.add("eviction_rate", double(evictions_) / window_s, "1/s", StatKind::Rate, "least recently used pages dropped");
+    pc.add("copy_rate", double(copied_bytes_) / window_s / 1e6, "MB/s", StatKind::Rate, "copy_to_user, on the reading CPUs");
+    pc.add("resident", double(cache_.resident()) * double(PageCache::kPageBytes), "B", StatKind::Level, "at the end of the window");
   }
   if (p_.report_errors) {
     g.add("eio", double(eio_), "count", StatKind::Counter, "requests ended with -EIO (a piece failed after the mid-layer's retries)");

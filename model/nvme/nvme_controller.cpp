@@ -154,19 +154,19 @@ void NvmeController::reset_stats() {
 void NvmeController::report(Stats& out, double window_s) const {
   StatGroup g = out.group(name(), "nvme_controller");
   g.add("commands", double(commands_), "count", StatKind::Counter, "commands fetched in the window");
-  g.add("iops", double(completions_) / window_s, "1/s", StatKind::Rate, "completions posted per second");
-  g.add("msix", double(msis_) / window_s, "1/s", StatKind::Rate, "MSI-X messages sent");
+  g.add("io_rate", double(completions_) / window_s, "1/s", StatKind::Rate, "completions posted per second");
+  g.add("msix_rate", double(msis_) / window_s, "1/s", StatKind::Rate, "MSI-X messages sent");
   g.add("sqes_per_fetch", fetches_ ? double(commands_) / double(fetches_) : 0, "count", StatKind::Distribution,
         "SQEs per fetch DMA");
-  g.add("inflight", inflight_.mean(), "count", StatKind::Level, "commands between fetch and CQE (mean)");
+  g.add("in_flight", inflight_.mean(), "count", StatKind::Level, "commands between fetch and CQE (mean)");
   g.add("channel_busy", 100 * chan_busy_s_ / (window_s * p_.channels), "%", StatKind::Fraction,
         "media channels transferring (planned at fetch), mean over channels");
   g.add("die_busy", 100 * die_busy_s_ / (window_s * p_.channels * p_.dies_per_channel), "%", StatKind::Fraction,
         "dies reading or holding a piece (planned at fetch), mean over dies");
-  g.add("media_wait_us", commands_ ? 1e6 * media_wait_s_ / double(commands_) : 0, "us", StatKind::Distribution,
+  g.add("media_wait", commands_ ? 1e6 * media_wait_s_ / double(commands_) : 0, "us", StatKind::Distribution,
         "per command: waiting for busy dies and channels (summed over its pieces)");
   g.add("cq_full_waits", double(cq_full_waits_), "count", StatKind::Counter, "CQE held back: the host's CQ was full");
-  g.add("iops_bound", p_.iops_bound(4096), "1/s", StatKind::Setting, "4 kB read ceiling of dies and channels");
+  g.add("io_rate_bound", p_.iops_bound(4096), "1/s", StatKind::Setting, "4 kB read ceiling of dies and channels");
 }
 
 } // namespace iosim

@@ -199,19 +199,19 @@ void NvmeDriver::reset_stats() {
 
 void NvmeDriver::report(Stats& out, double window_s) const {
   StatGroup g = out.group(name(), "nvme_driver");
-  g.add("completion", double(int(p_.completion)), "", StatKind::Setting, "0 interrupt, 1 poll, 2 hybrid");
+  g.add("completion", double(int(p_.completion)), "1", StatKind::Setting, "0 interrupt, 1 poll, 2 hybrid");
   g.add("submitted", double(submitted_), "count", StatKind::Counter, "commands queued in the window");
-  g.add("doorbells", double(doorbells_) / window_s, "1/s", StatKind::Rate, "SQ tail and CQ head doorbell writes (PIO)");
-  g.add("interrupts", double(interrupts_) / window_s, "1/s", StatKind::Rate, "nvme_irq runs");
+  g.add("doorbell_rate", double(doorbells_) / window_s, "1/s", StatKind::Rate, "SQ tail and CQ head doorbell writes (PIO)");
+  g.add("interrupt_rate", double(interrupts_) / window_s, "1/s", StatKind::Rate, "nvme_irq runs");
   g.add("cqes_per_interrupt", interrupts_ ? double(irq_cqes_) / double(interrupts_) : 0, "count",
-        StatKind::Distribution, "");
+        StatKind::Distribution, "completion queue entries reaped per interrupt (mean)");
   g.add("empty_interrupts", double(empty_irqs_), "count", StatKind::Counter, "interrupts that found no new CQE");
-  g.add("polls", double(polls_) / window_s, "1/s", StatKind::Rate, "blk_poll calls (one per polled read)");
-  g.add("spin_us", polls_ ? 1e6 * spin_s_ / double(polls_) : 0, "us", StatKind::Distribution,
+  g.add("poll_rate", double(polls_) / window_s, "1/s", StatKind::Rate, "blk_poll calls (one per polled read)");
+  g.add("spin_per_poll", polls_ ? 1e6 * spin_s_ / double(polls_) : 0, "us", StatKind::Distribution,
         "per polled read: CPU time spinning for the CQE");
   g.add("spin", 100 * spin_s_ / window_s, "%", StatKind::Fraction, "CPU time spinning, in % of one CPU");
-  g.add("hybrid_sleeps", double(sleeps_) / window_s, "1/s", StatKind::Rate, "hybrid-mode sleeps before polling");
-  g.add("hybrid_sleep_us", sleeps_ ? 1e6 * sleep_s_ / double(sleeps_) : 0, "us", StatKind::Distribution,
+  g.add("hybrid_sleep_rate", double(sleeps_) / window_s, "1/s", StatKind::Rate, "hybrid-mode sleeps before polling");
+  g.add("hybrid_sleep", sleeps_ ? 1e6 * sleep_s_ / double(sleeps_) : 0, "us", StatKind::Distribution,
         "mean sleep asked for (half the last window's mean completion time)");
   g.add("hybrid_slept_past", sleeps_ ? 100 * double(slept_past_) / double(sleeps_) : 0, "%", StatKind::Fraction,
         "hybrid sleeps that ended after the CQE had arrived (no spin left)");

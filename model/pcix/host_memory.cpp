@@ -147,9 +147,9 @@ void HostMemory::report(Stats& out, double window_s) const {
   const std::string b = name();
   const Totals t = seen();
   out.group(b, "host_memory")
-      .add("dma_write_MBps", window_s > 0 ? double(t.w) / window_s / 1e6 : 0, "MB/s", StatKind::Rate, "DMA into host RAM")
-      .add("dma_read_MBps", window_s > 0 ? double(t.r) / window_s / 1e6 : 0, "MB/s", StatKind::Rate, "DMA from host RAM")
-      .add("write_stall_us", t.stall_s * 1e6, "us", StatKind::Counter,
+      .add("dma_write_rate", window_s > 0 ? double(t.w) / window_s / 1e6 : 0, "MB/s", StatKind::Rate, "DMA into host RAM")
+      .add("dma_read_rate", window_s > 0 ? double(t.r) / window_s / 1e6 : 0, "MB/s", StatKind::Rate, "DMA from host RAM")
+      .add("write_stall", t.stall_s * 1e6, "us", StatKind::Counter,
            "total time DMA writes waited for posted-write buffer space");
 }
 

@@ -769,19 +769,19 @@ void PcixBus::report(Stats& out, double window_s) const {
     const std::string mn = b + "." + (i < master_names_.size() && !master_names_[i].empty() ? master_names_[i]
                                                                                            : "m" + std::to_string(i));
     StatGroup g = out.group(mn, "pci_master");
-    g.add("bytes", double(s.bytes), "B", StatKind::Counter, "bytes moved by this master");
+    g.add("data", double(s.bytes), "B", StatKind::Counter, "bytes moved by this master");
     g.add("transactions", double(s.transactions), "count", StatKind::Counter, "bus transactions (4 KB pieces)");
     g.add("splits", double(s.splits), "count", StatKind::Counter, "PCI-X split reads");
     g.add("retries", double(s.retries), "count", StatKind::Counter, "PCI delayed-read retries");
     g.add("errors", double(s.errors), "count", StatKind::Counter, "master / target aborts");
-    g.add("arb_wait_us", s.arbitrations ? 1e6 * s.arb_wait_s / double(s.arbitrations) : 0, "us", StatKind::Distribution, "mean wait from bus request to FRAME#");
-    g.add("MBps", window_s > 0 ? double(s.bytes) / window_s / 1e6 : 0, "MB/s", StatKind::Rate, "achieved");
+    g.add("arb_wait", s.arbitrations ? 1e6 * s.arb_wait_s / double(s.arbitrations) : 0, "us", StatKind::Distribution, "mean wait from bus request to FRAME#");
+    g.add("data_rate", window_s > 0 ? double(s.bytes) / window_s / 1e6 : 0, "MB/s", StatKind::Rate, "achieved");
     bytes += s.bytes;
   }
   StatGroup g = out.group(b, "pci_bus");
-  g.add("util", window_s > 0 ? 100.0 * busy_s_ / window_s : 0, "%", StatKind::Fraction, "busy fraction of bus clocks");
-  g.add("MBps", window_s > 0 ? double(bytes) / window_s / 1e6 : 0, "MB/s", StatKind::Rate, "achieved, all masters");
-  g.add("peak_MBps", p_.peak_bytes_per_s() / 1e6, "MB/s", StatKind::Setting, "width x clock");
+  g.add("busy", window_s > 0 ? 100.0 * busy_s_ / window_s : 0, "%", StatKind::Fraction, "busy fraction of bus clocks");
+  g.add("data_rate", window_s > 0 ? double(bytes) / window_s / 1e6 : 0, "MB/s", StatKind::Rate, "achieved, all masters");
+  g.add("peak_data_rate", p_.peak_bytes_per_s() / 1e6, "MB/s", StatKind::Setting, "width x clock");
 }
 
 } // namespace iosim

@@ -100,7 +100,7 @@ void Raid0Volume::report(Stats& out, double window_s) const {
   g.add("requests", double(requests_), "count", StatKind::Counter, "parent requests submitted");
   g.add("requests_split", double(split_), "count", StatKind::Counter, "parents that crossed a stripe boundary");
   g.add("pieces", double(pieces_issued_), "count", StatKind::Counter, "member requests issued");
-  g.add("pieces_per_request", requests_ ? double(pieces_issued_) / double(requests_) : 0.0, "1", StatKind::Distribution, "mean member requests per parent");
+  g.add("pieces_per_request", requests_ ? double(pieces_issued_) / double(requests_) : 0.0, "count", StatKind::Distribution, "mean member requests per parent");
   g.add("errors", double(errors_), "count", StatKind::Counter, "parents or pieces completed with an error");
 }
 

@@ -411,13 +411,13 @@ void ScsiBus::report(Stats& out, double window_s) const {
   for (int ph = kArbitration; ph < kPhases; ++ph) busy += phase_s_[ph];
   const double w = window_s > 0 ? window_s : 1;
   StatGroup g = out.group(n, "scsi_bus");
-  g.add("mbps", double(data_bytes_) / w / 1e6, "MB/s", StatKind::Rate, "data moved over the bus");
+  g.add("data_rate", double(data_bytes_) / w / 1e6, "MB/s", StatKind::Rate, "data moved over the bus");
   g.add("busy", 100.0 * busy / w, "%", StatKind::Fraction, "arbitration through disconnect");
   g.add("efficiency", busy > 0 ? 100.0 * phase_s_[kData] / busy : 0.0, "%", StatKind::Fraction, "data transfer share of busy time");
   g.add("commands", double(commands_), "count", StatKind::Counter, "commands sent (selection + command IU)");
   g.add("completions", double(completions_), "count", StatKind::Counter, "status delivered");
   g.add("connections", double(connections_), "count", StatKind::Counter, "arbitrations won");
-  g.add("arb_wait_us", arb_waits_.mean() * 1e6, "us", StatKind::Distribution, "request to winning arbitration, mean");
+  g.add("arb_wait", arb_waits_.mean() * 1e6, "us", StatKind::Distribution, "request to winning arbitration, mean");
   for (int ph = 0; ph < kPhases; ++ph)
     g.add(std::string("phase.") + kPhaseNames[ph], 100.0 * phase_s_[ph] / w, "%", StatKind::Fraction, "share of the window");
 }

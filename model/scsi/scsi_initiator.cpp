@@ -163,10 +163,10 @@ void ScsiInitiator::report(Stats& out, double window_s) const {
     if (!views_[id] && !addressed_[id]) continue;  // targets this port was wired to or sent to
     const std::string t = n + ".t" + std::to_string(id);
     StatGroup g = out.group(t, "scsi_port_target");
-    g.add("queued_mean", queued_lvl_[id].mean(), "count", StatKind::Level, "commands waiting in the port");
-    g.add("queued_max", queued_lvl_[id].max(), "count", StatKind::Level, "");
-    g.add("outstanding_mean", outstanding_lvl_[id].mean(), "count", StatKind::Level, "commands at the target");
-    g.add("outstanding_max", outstanding_lvl_[id].max(), "count", StatKind::Level, "");
+    g.add("queued", queued_lvl_[id].mean(), "count", StatKind::Level, "commands waiting in the port (time-weighted mean)");
+    g.add("queued.max", queued_lvl_[id].max(), "count", StatKind::Level, "most commands waiting in the port at once");
+    g.add("outstanding", outstanding_lvl_[id].mean(), "count", StatKind::Level, "commands at the target (time-weighted mean)");
+    g.add("outstanding.max", outstanding_lvl_[id].max(), "count", StatKind::Level, "most commands at the target at once");
   }
 }
 

@@ -9,6 +9,8 @@
 #include "model/common/enum_names.hpp"
 
 #include <systemc>
+#include <array>
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -32,17 +34,90 @@ template <> struct EnumNames<StatKind> {
 
 struct Stat {
   double value = 0;
-  std::string unit;  // "1/s", "ms", "MB/s", "%", "count", ...
+  std::string unit;  // one of kStatUnits
   StatKind kind = StatKind::Counter;
   std::string desc;
 };
+
+// The one convention every statistic follows (model/stats/README.md,
+// "Convention"); StatGroup::add enforces it, so a run of every shipped
+// scenario (tests/test_stats_convention.cpp) catches any offender:
+//  - a name is snake_case segments joined by '.' (`latency.p99`, `phase.data`),
+//    with no unit in it (no `_us`, `_ms`, `_pct`, `mbps`, `bytes`, `iops`, ...);
+//  - a statistic of a quantity is a segment of its own (`queued.max`,
+//    `batch.mean`), never a suffix (`queued_max`); a level without one is its
+//    time-weighted mean;
+//  - the unit is one of kStatUnits and fits the kind (below);
+//  - a rate (per second over the window) is named `..._rate`, and only a rate
+//    or a setting of one is: `interrupts` (count) vs `interrupt_rate` (1/s);
+//  - the description is not empty.
+// The units, and the kinds each may go with:
+//   count  events or things (counter, level, distribution, setting)
+//   1      a dimensionless code or index (setting)
+//   B      bytes (counter, level, distribution, setting)
+//   1/s    events per second (rate, setting)
+//   MB/s   10^6 bytes per second (rate, setting)
+//   s ms us  time: s for whole runs, ms for request latencies and disk
+//          mechanics, us for bus, controller and per-call CPU times
+//          (counter: time accumulated; distribution; setting)
+//   %      a share of time or of events (fraction; setting)
+inline constexpr std::array<const char*, 9> kStatUnits{"count", "1", "B", "1/s", "MB/s", "s", "ms", "us", "%"};
+
+// Why a statistic breaks the convention, or "" if it follows it.
+std::string stat_convention_error(const std::string& name, const std::string& unit, StatKind kind,
+                                  const std::string& desc);
+
+// Natural order of names: digit runs compare as numbers, so t2 < t10 and
+// disk2 < disk10 (results.json, results.csv and every reader list in it).
+struct NaturalLess {
+  bool operator()(const std::string& a, const std::string& b) const;
+};
+
+// A log-binned histogram (request latencies): `per_decade` bins per decade
+// from `lo` up to `hi` (in `unit`), bin i covering [lo 10^(i/per_decade),
+// lo 10^((i+1)/per_decade)); values below lo count as underflow, at or above
+// hi as overflow, so nothing is lost.
+class Histogram {
+public:
+  Histogram(double lo, double hi, int per_decade, std::string unit);
+  void add(double v);
+  void clear();
+  size_t bins() const { return counts_.size(); }
+  double edge(size_t i) const;  // lower edge of bin i; edge(bins()) = hi
+  const std::vector<uint64_t>& counts() const { return counts_; }
+  uint64_t underflow() const { return under_; }
+  uint64_t overflow() const { return over_; }
+  uint64_t total() const;
+  double lo() const { return lo_; }
+  double hi() const { return hi_; }
+  int per_decade() const { return per_decade_; }
+  const std::string& unit() const { return unit_; }
+
+private:
+  double lo_, hi_;
+  int per_decade_;
+  std::string unit_;
+  std::vector<uint64_t> counts_;
+  uint64_t under_ = 0, over_ = 0;
+};
+
+struct HistogramStat {
+  Histogram h;
+  std::string desc;
+};
+
+using StatMap = std::map<std::string, Stat, NaturalLess>;
 
 class Stats;
 
 // One module's statistics: out.group(name(), "disk").add("busy", ...).
 class StatGroup {
 public:
+  // Throws std::invalid_argument naming the statistic if it breaks the
+  // convention (stat_convention_error).
   StatGroup& add(const std::string& stat, double value, std::string unit, StatKind kind, std::string desc);
+  // A histogram under this group ("latency": top.workload.latency), same naming rules.
+  StatGroup& histogram(const std::string& name, const Histogram& h, std::string desc);
   const std::string& path() const { return path_; }
 
 private:
@@ -60,14 +135,16 @@ public:
   bool has(const std::string& name) const { return map_.count(name) != 0; }
   double get(const std::string& name) const;  // throws std::out_of_range naming the key
   const Stat& stat(const std::string& name) const;  // idem
-  const std::map<std::string, Stat>& all() const { return map_; }
-  const std::map<std::string, std::string>& groups() const { return groups_; }  // path -> type
+  const StatMap& all() const { return map_; }
+  const std::map<std::string, std::string, NaturalLess>& groups() const { return groups_; }  // path -> type
   std::vector<std::string> groups_of(const std::string& type) const;  // paths, in name order
+  const std::map<std::string, HistogramStat, NaturalLess>& histograms() const { return hists_; }
 
 private:
   friend class StatGroup;
-  std::map<std::string, Stat> map_;
-  std::map<std::string, std::string> groups_;
+  StatMap map_;
+  std::map<std::string, std::string, NaturalLess> groups_;
+  std::map<std::string, HistogramStat, NaturalLess> hists_;
 };
 
 // Time-weighted level (queue depth, busy flag): integrates value x dt in

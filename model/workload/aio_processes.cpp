@@ -117,7 +117,7 @@ void AioProcesses::reset_stats() {
 void AioProcesses::report(Stats& out, double window_s) const {
   IoTally::report(out, window_s);
   StatGroup g = out.group(name(), "workload");
-  g.add("wakeups", double(wakeups_) / window_s, "1/s", StatKind::Rate, "processes woken from their wait for completions");
+  g.add("wakeup_rate", double(wakeups_) / window_s, "1/s", StatKind::Rate, "processes woken from their wait for completions");
   g.add("per_wait", collected_.count() ? collected_.mean() : 0, "count", StatKind::Distribution,
         "completions collected per return from the wait");
 }

@@ -63,7 +63,7 @@ void StorageInitiator::report(Stats& out, double window_s) const {
   StatGroup g = out.group(sc_module::name(), "workload");
   g.add("dropped", double(dropped_), "count", StatKind::Counter,
         "open-loop arrivals dropped at workload.max_outstanding requests in flight");
-  g.add("outstanding_peak", double(peak_), "count", StatKind::Level, "most requests in flight at once");
+  g.add("outstanding.max", double(peak_), "count", StatKind::Level, "most requests in flight at once");
 }
 
 } // namespace iosim

@@ -389,30 +389,30 @@ void StreamClients::report(Stats& out, double window_s) const {
   g.add("count", double(p_.count), "count", StatKind::Setting, "stream slots (with arrivals: the most admitted at once)");
   g.add("period", T * 1e3, "ms", StatKind::Setting, "one block per stream per period");
   g.add("block", double(p_.block_bytes), "B", StatKind::Setting, "mean block per read (bitrate x period, whole sectors)");
-  g.add("buffer", double(b), "periods", StatKind::Setting, "client buffer: read k due at the end of period k + b - 1");
+  g.add("buffer", double(b), "count", StatKind::Setting, "client buffer, in periods: read k due at the end of period k + b - 1");
   g.add("active", active, "count", StatKind::Level, "mean streams playing in the window");
   g.add("reads_due", double(due), "count", StatKind::Counter, "reads whose deadline falls in the window");
   g.add("misses", double(missed), "count", StatKind::Counter,
         "reads due in the window not delivered by their deadline (late, in flight or not yet issued)");
   g.add("miss_ratio", due ? 100.0 * double(missed) / double(due) : 0, "%", StatKind::Fraction, "misses / reads_due");
   g.add("streams_missing", double(streams_missing), "count", StatKind::Counter, "streams with at least one miss");
-  g.add("worst_stream", double(worst_slot), "index", StatKind::Setting, "the stream (slot) with the most misses");
+  g.add("worst_stream", double(worst_slot), "1", StatKind::Setting, "index of the stream (slot) with the most misses");
   g.add("worst_stream_misses", double(worst), "count", StatKind::Counter, "its misses");
   g.add("first_miss_at", std::isinf(first_miss) ? -1 : first_miss, "s", StatKind::Setting,
         "deadline of the first missed read, from the start of the run (-1: none)");
   g.add("slack.min", slack.count() ? slack.quantile(0) * 1e3 : 0, "ms", StatKind::Distribution,
         "deadline - completion over the reads due (negative: late; not back: deadline - window end)");
-  g.add("slack.p1", slack.quantile(0.01) * 1e3, "ms", StatKind::Distribution, "");
-  g.add("slack.p50", slack.quantile(0.50) * 1e3, "ms", StatKind::Distribution, "");
-  g.add("buffer.mean", occupancy.mean(), "periods", StatKind::Distribution,
+  g.add("slack.p1", slack.quantile(0.01) * 1e3, "ms", StatKind::Distribution, "slack, 1st percentile (nearest rank)");
+  g.add("slack.p50", slack.quantile(0.50) * 1e3, "ms", StatKind::Distribution, "slack, median (nearest rank)");
+  g.add("buffer.mean", occupancy.mean(), "count", StatKind::Distribution,
         "blocks held by the client when one is due (over the reads due)");
-  g.add("buffer.min", occ_min, "periods", StatKind::Distribution, "0: the client ran dry");
+  g.add("buffer.min", occ_min, "count", StatKind::Distribution, "least client buffer, in periods (0: the client ran dry)");
   g.add("startup.mean", startup.mean() * 1e3, "ms", StatKind::Distribution,
         "stream start to its first block delivered (every stream started in the run, warm-up included)");
-  g.add("startup.max", startup.max() * 1e3, "ms", StatKind::Distribution, "");
+  g.add("startup.max", startup.max() * 1e3, "ms", StatKind::Distribution, "longest start-up");
   g.add("rejected", double(rejected), "count", StatKind::Counter, "arrivals in the window turned away (every slot busy)");
-  g.add("host_cpu_per_stream", active > 0 ? 100.0 * host_busy_s / window_s / active : 0, "% of a CPU",
-        StatKind::Level, "host CPU busy (user + system + interrupt, all CPUs) / mean streams playing");
+  g.add("host_cpu_per_stream", active > 0 ? 100.0 * host_busy_s / window_s / active : 0, "%",
+        StatKind::Fraction, "host CPU busy (user + system + interrupt, all CPUs) / mean streams playing");
 }
 
 } // namespace iosim
