@@ -4,6 +4,7 @@
 // (real QueueController and CardMemory, the host over the BAR, fake disks)
 // hands commands to a disk in the policy's order, at most tags_per_disk at a
 // time; with fifo it hands them over as taken, as the paper's card did.
+#include "tests/test_card_util.hpp"
 #include "tests/test_harness.hpp"
 
 #include "model/card/card_memory.hpp"
@@ -76,20 +77,8 @@ struct CardBench : TestBase {
   }
   // A record as AsyncDriver writes it: fields, then status valid last.
   void post(uint64_t lba, uint64_t deadline_ns, uint32_t stream) {
-    const ring::Layout& l = mem.layout();
-    uint8_t rec[ring::req::kBytes] = {};
-    rec[ring::req::kCommand] = ring::kCmdRead;
-    ring::put<uint64_t>(rec, ring::req::kLbn, lba);
-    ring::put<uint32_t>(rec, ring::req::kSize, 8 * kSectorBytes);
-    ring::put<uint64_t>(rec, ring::req::kBuffer, 0x4000'0000 + lba * kSectorBytes);
-    ring::put<uint64_t>(rec, ring::req::kCallback, 100 + hr);
-    ring::put<uint64_t>(rec, ring::req::kDeadline, deadline_ns);
-    ring::put<uint32_t>(rec, ring::req::kStream, stream);
-    REQUIRE(host.write_bytes(l.req_rec(hr) + ring::req::kCommand, rec + ring::req::kCommand,
-                             ring::req::kBytes - ring::req::kCommand) == tlm::TLM_OK_RESPONSE);
-    const uint8_t valid = ring::kValid;
-    REQUIRE(host.write_bytes(l.req_rec(hr) + ring::req::kStatus, &valid, 1) == tlm::TLM_OK_RESPONSE);
-    hr = (hr + 1) % l.depth;
+    post_request(host, mem.layout(), hr,
+                 {ring::kCmdRead, lba, 8 * kSectorBytes, 0x4000'0000 + lba * kSectorBytes, 100 + hr, deadline_ns, stream});
   }
   std::vector<uint64_t> lbas() const {
     std::vector<uint64_t> v;

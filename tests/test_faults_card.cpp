@@ -6,6 +6,7 @@
 // detects a stall and resets the card, requests are sent again or failed, a
 // lost update is caught by the request timeout, a master abort ends its
 // request with -EIO, and the ledger proves every request ended exactly once.
+#include "tests/test_card_util.hpp"
 #include "tests/test_harness.hpp"
 #include "tests/test_stack_util.hpp"
 
@@ -57,18 +58,7 @@ struct CardBench : TestBase {
   }
   uint32_t hr = 0;
   void post(uint64_t lba, uint64_t callback) {
-    const ring::Layout& l = mem.layout();
-    uint8_t rec[ring::req::kBytes] = {};
-    rec[ring::req::kCommand] = ring::kCmdRead;
-    ring::put<uint64_t>(rec, ring::req::kLbn, lba);
-    ring::put<uint32_t>(rec, ring::req::kSize, 4096);
-    ring::put<uint64_t>(rec, ring::req::kBuffer, 0x1000'0000);
-    ring::put<uint64_t>(rec, ring::req::kCallback, callback);
-    REQUIRE(host.write_bytes(l.req_rec(hr) + ring::req::kCommand, rec + ring::req::kCommand,
-                             ring::req::kBytes - ring::req::kCommand) == tlm::TLM_OK_RESPONSE);
-    const uint8_t valid = ring::kValid;
-    REQUIRE(host.write_bytes(l.req_rec(hr) + ring::req::kStatus, &valid, 1) == tlm::TLM_OK_RESPONSE);
-    hr = (hr + 1) % l.depth;
+    post_request(host, mem.layout(), hr, {ring::kCmdRead, lba, 4096, 0x1000'0000, callback});
   }
   uint32_t heartbeat() { return host.read_as<uint32_t>(mem.layout().regs_base() + ring::mu::kOmr0); }
   void reset() {

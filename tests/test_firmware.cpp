@@ -3,6 +3,7 @@
 // (TlmHost), fake RAID0 members (FakeBlockDevice) and a fake DMA engine
 // (FakeDma). Checks what it takes, how RAID0 splits it, what it DMAs where and
 // when, what it posts, and that its cycle costs (FirmwareParams) show in time.
+#include "tests/test_card_util.hpp"
 #include "tests/test_harness.hpp"
 
 #include "model/card/card_memory.hpp"
@@ -68,18 +69,8 @@ struct FirmwareBench : TestBase {
   uint32_t hr = 0, hc = 0;  // the host's P_HR and P_HC
   // Fields first, status valid last; returns when the status write was issued (ps).
   uint64_t post(IoOp op, uint64_t lba, uint32_t bytes, uint64_t buffer, uint64_t callback) {
-    const ring::Layout& l = mem.layout();
-    uint8_t rec[ring::req::kBytes] = {};
-    rec[ring::req::kCommand] = op == IoOp::Read ? ring::kCmdRead : ring::kCmdWrite;
-    ring::put<uint64_t>(rec, ring::req::kLbn, lba);
-    ring::put<uint32_t>(rec, ring::req::kSize, bytes);
-    ring::put<uint64_t>(rec, ring::req::kBuffer, buffer);
-    ring::put<uint64_t>(rec, ring::req::kCallback, callback);
-    REQUIRE(host.write_bytes(l.req_rec(hr) + ring::req::kCommand, rec + ring::req::kCommand,
-                             ring::req::kBytes - ring::req::kCommand) == tlm::TLM_OK_RESPONSE);
-    const uint8_t valid = ring::kValid;
-    REQUIRE(host.write_bytes(l.req_rec(hr) + ring::req::kStatus, &valid, 1) == tlm::TLM_OK_RESPONSE);
-    hr = (hr + 1) % l.depth;
+    post_request(host, mem.layout(), hr,
+                 {op == IoOp::Read ? ring::kCmdRead : ring::kCmdWrite, lba, bytes, buffer, callback});
     return ps(host.log.back().start);
   }
   struct Cpl { uint8_t status, command; uint64_t lbn, callback; };
