@@ -3,17 +3,25 @@
 # UndefinedBehaviorSanitizer in ./build-san, runs the whole CTest suite there,
 # then fuzzes the scenario loader for a fixed time (libFuzzer, seeded with every
 # shipped scenario). Suppressions and the reasons for them:
-# tests/sanitizers/README.md. Usage: scripts/sanitize.sh [fuzz seconds, default 60]
+# tests/sanitizers/README.md.
+# Usage: scripts/sanitize.sh [fuzz seconds, default 60] [ctest arguments, e.g. --output-junit FILE]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 fuzz_s="${1:-60}"
+shift || true
 here="$(pwd)"
 scripts/install-deps.sh
-# clang (with its sanitizer and libFuzzer runtimes): only this job needs it.
-if ! command -v clang++ >/dev/null; then
+# clang and its sanitizer + libFuzzer runtimes (libclang-rt-dev: only a
+# Recommends of clang, so not pulled in by --no-install-recommends): only this
+# job needs them.
+missing=()
+for p in clang libclang-rt-dev; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends clang
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 cmake -S . -B build-san -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=None -DCMAKE_CXX_FLAGS=-O1 \
       -DIOSIM_SANITIZE=ON -DIOSIM_FUZZ=ON >/dev/null
@@ -22,7 +30,7 @@ cmake --build build-san -j "$(nproc)"
 export ASAN_OPTIONS="detect_leaks=1:detect_stack_use_after_return=0:abort_on_error=1:strict_string_checks=1"
 export LSAN_OPTIONS="suppressions=$here/tests/sanitizers/lsan.supp:print_suppressions=0"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
-(cd build-san && ctest --output-on-failure -j "$(nproc)")
+(cd build-san && ctest --output-on-failure -j "$(nproc)" "$@")
 
 # Fuzz: a fresh corpus directory each run (seeds copied in), so a run is
 # repeatable from the seeds; a crash leaves its input as build-san/fuzz/crash-*.

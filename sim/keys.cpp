@@ -21,7 +21,6 @@ using config::KeyType;
 
 namespace {
 
-constexpr int64_t kMinInt = std::numeric_limits<int64_t>::min();
 constexpr int64_t kMaxInt = std::numeric_limits<int64_t>::max();
 
 // --- entry builders (relative keys; section() completes the paths) -------------
