@@ -200,20 +200,20 @@ TEST_CASE("docs: every command example in README.md and scenarios/README.md name
   }
 }
 
-TEST_CASE("docs: the run, disk-validate and --help examples run", "[cli][docs]") {
+TEST_CASE("docs: the run, disk-validate and --help examples run", "[cli][docs][e2e]") {
   run_doc_examples([](const std::string& l) { return !expensive(l); }, 20);
 }
 
 // One test per subcommand: each runs several searches (a few CPU-minutes
 // together), so each gets CTest's timeout of its own.
-TEST_CASE("docs: the table examples run (--quick)", "[cli][docs][slow]") {
+TEST_CASE("docs: the table examples run (--quick)", "[cli][docs][e2e]") {
   run_doc_examples([](const std::string& l) { return has_word(l, "table"); }, 2);
 }
 
-TEST_CASE("docs: the compare examples run (--quick)", "[cli][docs][slow]") {
+TEST_CASE("docs: the compare examples run (--quick)", "[cli][docs][e2e]") {
   run_doc_examples([](const std::string& l) { return has_word(l, "compare"); }, 1);
 }
 
-TEST_CASE("docs: the explain examples run (--quick)", "[cli][docs][slow]") {
+TEST_CASE("docs: the explain examples run (--quick)", "[cli][docs][e2e]") {
   run_doc_examples([](const std::string& l) { return has_word(l, "explain"); }, 1);
 }

@@ -129,7 +129,7 @@ TEST_CASE("merge: a 2-parameter sweep with seeds run by GNU parallel and by a sh
   fs::remove_all(d);
 }
 
-TEST_CASE("merge: a table's row jobs give the local table.csv and the cold-start table.json", "[table][merge]") {
+TEST_CASE("merge: a table's row jobs give the local table.csv and the cold-start table.json", "[table][merge][e2e]") {
   // Two rows, so the local run's warm start (1024 kB hands 256 kB its start)
   // is exercised; the jobs run each row cold.
   const fs::path d = scratch("merge_table");

@@ -43,7 +43,7 @@ TEST_CASE("docs: README.md's sweep and merge examples are in scenarios/README.md
   CHECK(n >= 3);
 }
 
-TEST_CASE("docs: every sweep / merge / --emit-jobs example in scenarios/README.md runs", "[sweep][docs][merge]") {
+TEST_CASE("docs: every sweep / merge / --emit-jobs example in scenarios/README.md runs", "[sweep][docs][merge][e2e]") {
   const auto block = example_block();
   REQUIRE(block.size() >= 5);
   // Run from the source folder, as the docs do (scenario paths, the paper's

@@ -228,7 +228,7 @@ TEST_CASE("sweep: a row per value, CSV and JSON of the same shape", "[table][swe
   fs::remove_all(out);
 }
 
-TEST_CASE("table: warm starts give the cold table, from fewer points", "[table]") {
+TEST_CASE("table: warm starts give the cold table, from fewer points", "[table][e2e]") {
   // 64 kB hands 4 kB its sync start (the last step that gained >= 15%) and
   // its async start (the highest rate kept up before bisecting). The premise
   // (sim/saturation.hpp) holds for this model; a change that breaks it shows

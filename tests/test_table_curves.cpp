@@ -146,7 +146,7 @@ TEST_CASE("curves: async points are the grow grid, the bisections and evenly spa
 
 TEST_CASE("table --curves: search and extra points each run once with the chosen one flagged and the table "
           "unchanged: the same bytes at any -j and through --emit-jobs and merge",
-          "[table][curves]") {
+          "[table][curves][e2e]") {
   // 256 kB, quick, half-second windows: few and short points. -j 1 runs no
   // speculative point, so every child run is a curve point.
   const fs::path plain = scratch("plain"), one = scratch("j1"), two = scratch("j2"), jobs = scratch("jobs");
@@ -256,7 +256,7 @@ TEST_CASE("table --curves: search and extra points each run once with the chosen
   for (const auto& d : {plain, one, two, jobs}) fs::remove_all(d);
 }
 
-TEST_CASE("table --curves: warm and cold starts give the same curves", "[table][curves]") {
+TEST_CASE("table --curves: warm and cold starts give the same curves", "[table][curves][e2e]") {
   // 64 kB hands 4 kB its warm starts: the 4 kB searches skip their first
   // points, which its curves run anyway (sim/table_curves.hpp).
   const fs::path warm = scratch("warm"), cold = scratch("cold");
