@@ -5,7 +5,8 @@
 // per-CPU accounting; an idle SQ thread sleeps and is woken by
 // io_uring_enter(SQ_WAKEUP); with IOPOLL no interrupt is taken; a CQ smaller
 // than what completes at once overflows and is flushed; every request ends
-// once; the keys are checked together.
+// once; a media error reaches the caller as -EIO; the keys are checked
+// together.
 #include "tests/test_stack_util.hpp"
 
 using namespace iosim::itest;
@@ -130,6 +131,25 @@ TEST_CASE("uring: a CQ too small overflows, and the backlog is flushed, nothing 
   const auto b = run_scenario_json(shipped(kUring), with(big));
   CHECK(stat(b, "top.host.uring.cq_overflows") == 0);
   CHECK(stat(b, "top.host.uring.flush_syscall_rate") == 0);
+}
+
+TEST_CASE("uring: a MEDIUM ERROR reaches the caller as -EIO, by interrupt or polled", "[uring][faults][cli]") {
+  for (const char* poll : {"false", "true"}) {
+    INFO("sqpoll + iopoll " << poll);
+    const auto j = run_scenario_json(write_x342_scenario(
+        "uring", std::string("eio") + poll,
+        std::string("platform:\n  io_path: uring\n  uring:\n    sqpoll: ") + poll + "\n    iopoll: " + poll +
+            "\n  scsi:\n    buses: 1\n    disks_per_bus: 2\n"
+            "run:\n  warmup: 0.1s\n  duration: 0.6s\n"
+            "workload:\n  kind: closed\n  processes: 8\n"
+            "faults:\n  - kind: media_error\n    target: scsi0.disk1\n    probability: 1\n    retries: 1\n"));
+    const double eio = stat(j, "top.host.sd.eio");
+    CHECK(eio > 5);
+    CHECK(stat(j, "top.workload.failed") == Approx(eio).margin(8));
+    CHECK(stat(j, "top.host.uring.eio") == Approx(eio).margin(8));
+    CHECK(stat(j, "run.requests_issued") == stat(j, "run.requests_completed"));
+    if (std::string(poll) == "true") CHECK(stat(j, "top.host.interrupt_rate") == 0);
+  }
 }
 
 TEST_CASE("uring: keys located and checked together", "[uring][cli][errors]") {
