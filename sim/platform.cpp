@@ -103,6 +103,7 @@ Platform::Platform(sc_module_name name, const Scenario& sc, RequestLedger& ledge
     if (p.io_path == IoPath::Sync) build_sync(sc, ledger);
     else if (p.io_path == IoPath::PosixAio) build_posix_aio(sc, ledger);
     else if (p.io_path == IoPath::Kaio) build_kaio(sc, ledger);
+    else if (p.io_path == IoPath::Uring) build_uring(sc, ledger);
     else build_async(sc, ledger);
   }
   reporters_.push_back(&pci_);
@@ -234,6 +235,24 @@ void Platform::build_kaio(const Scenario& sc, RequestLedger& ledger) {
   sync_drv_->done.bind(*kaio_);
   reporters_.push_back(kaio_.get());
   bind_aio_workload(sc, ledger, *kaio_);
+}
+
+// io_uring-style rings (top.host.uring, issue 8): SQEs into the sync
+// driver's block layer (by io_uring_enter or the SQ thread), CQEs from its
+// bottom half or, with IOPOLL, from the SQ thread's polls of the HBAs.
+void Platform::build_uring(const Scenario& sc, RequestLedger& ledger) {
+  build_block_path(sc);
+  IoUringParams up = sc.platform.uring;
+  up.report_errors = !sc.faults.empty();
+  {
+    ChildScope in_host(*os_);
+    uring_.reset(new IoUring("uring", *os_, up));
+  }
+  uring_->sd.bind(*sync_drv_);
+  uring_->blk.bind(*sync_drv_);
+  sync_drv_->done.bind(*uring_);
+  reporters_.push_back(uring_.get());
+  bind_aio_workload(sc, ledger, *uring_);
 }
 
 void Platform::build_async(const Scenario& sc, RequestLedger& ledger) {
@@ -401,6 +420,7 @@ void Platform::start() {
   if (nvme_wl_) nvme_wl_->start();
   if (sync_wl_) sync_wl_->start();
   if (kaio_) kaio_->start();
+  if (uring_) uring_->start();
   if (aio_wl_) aio_wl_->start();
   if (async_wl_) {
     if (async_drv_) async_drv_->start();

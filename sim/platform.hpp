@@ -8,6 +8,7 @@
 #include "model/common/ledger.hpp"
 #include "model/hba/mpt_frames.hpp"
 #include "model/host/async_driver.hpp"
+#include "model/host/io_uring.hpp"
 #include "model/host/kernel_aio.hpp"
 #include "model/host/posix_aio.hpp"
 #include "model/host/sync_driver.hpp"
@@ -63,6 +64,7 @@ private:
   void build_block_path(const Scenario& sc);  // SyncDriver + frames + HBAs: sync, posix_aio, kaio
   void build_posix_aio(const Scenario& sc, RequestLedger& ledger);
   void build_kaio(const Scenario& sc, RequestLedger& ledger);
+  void build_uring(const Scenario& sc, RequestLedger& ledger);
   template <class Stack> void bind_aio_workload(const Scenario& sc, RequestLedger& ledger, Stack& stack);
   void build_nvme(const Scenario& sc, RequestLedger& ledger);
 
@@ -98,6 +100,7 @@ private:
   // posix_aio, kaio (over the sync path's block layer), their closed-loop workload
   std::unique_ptr<PosixAio> posix_aio_;
   std::unique_ptr<KernelAio> kaio_;
+  std::unique_ptr<IoUring> uring_;  // uring (issue 8)
   std::unique_ptr<AioProcesses> aio_wl_;
   // streams (either host path)
   std::unique_ptr<StreamClients> stream_wl_;

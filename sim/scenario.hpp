@@ -11,6 +11,7 @@
 #include "model/nvme/nvme_params.hpp"
 #include "model/host/async_driver.hpp"
 #include "model/host/host_params.hpp"
+#include "model/host/io_uring.hpp"
 #include "model/host/kernel_aio.hpp"
 #include "model/host/posix_aio.hpp"
 #include "model/host/sync_driver.hpp"
@@ -33,10 +34,11 @@ namespace iosim {
 // or the paper's card with its rings; POSIX AIO in a library (a pool of
 // threads doing blocking reads) or kernel AIO (io_submit / io_getevents),
 // both over the sync stack's block layer and HBAs.
-enum class IoPath { Sync, Async, PosixAio, Kaio };
+enum class IoPath { Sync, Async, PosixAio, Kaio, Uring };
 template <> struct EnumNames<IoPath> {
-  static constexpr std::array<std::pair<IoPath, const char*>, 4> table{
-      {{IoPath::Sync, "sync"}, {IoPath::Async, "async"}, {IoPath::PosixAio, "posix_aio"}, {IoPath::Kaio, "kaio"}}};
+  static constexpr std::array<std::pair<IoPath, const char*>, 5> table{
+      {{IoPath::Sync, "sync"}, {IoPath::Async, "async"}, {IoPath::PosixAio, "posix_aio"}, {IoPath::Kaio, "kaio"},
+       {IoPath::Uring, "uring"}}};
 };
 // closed: N blocking processes; open: a rate (Poisson); storage: no host model;
 // streams: streaming clients with periods and deadlines (either host path).
@@ -84,6 +86,8 @@ struct PlatformConfig {
   // posix_aio / kaio paths (over the sync path's block layer and HBAs)
   PosixAioParams posix_aio;
   KernelAioParams kaio;
+  // uring path (issue 8: io_uring-style rings over the same block layer)
+  IoUringParams uring;
   // NVMe platform (platform.device: nvme): the SSD, its link and the driver.
   PlatformDevice device = PlatformDevice::Scsi;
   NvmeParams nvme;

@@ -257,6 +257,24 @@ void load_kaio(const Reader& r, KernelAioParams& k) {
   c.read("getevents_per_event", k.getevents_per_event);
 }
 
+// platform.uring (model/host/io_uring.hpp), read as kaio is.
+void load_uring(const Reader& r, IoUringParams& u) {
+  r.read("sq_entries", u.sq_entries);
+  r.read("cq_entries", u.cq_entries);
+  r.read("sqpoll", u.sqpoll);
+  r.read("sq_thread_idle", u.sq_thread_idle_s);
+  r.read("iopoll", u.iopoll);
+  r.read("poll_gap", u.poll_gap_s);
+  const Reader c = r.section("cost");
+  c.read("sqe", u.sqe_cycles);
+  c.read("cqe", u.cqe_cycles);
+  c.read("submit_per_sqe", u.submit_per_sqe);
+  c.read("complete", u.complete_cycles);
+  c.read("wait", u.wait_cycles);
+  c.read("overflow", u.overflow_cycles);
+  c.read("flush_per_cqe", u.flush_per_cqe);
+}
+
 // platform.nvme (platform.device: nvme; model/nvme/README.md has every key's
 // source). Read only on an nvme platform, or when the section is there (to
 // report it as out of place): other scenarios' configurations stay as they were.
@@ -491,9 +509,9 @@ void check_aio_stacks(const Reader& root, const Scenario& sc) {
   const Reader w = root.section("workload");
   const auto& pf = sc.platform;
   const auto& wl = sc.workload;
-  const bool aio_stack = pf.io_path == IoPath::PosixAio || pf.io_path == IoPath::Kaio;
+  const bool aio_stack = pf.io_path == IoPath::PosixAio || pf.io_path == IoPath::Kaio || pf.io_path == IoPath::Uring;
   const std::string path = to_string(pf.io_path);
-  for (const char* sec : {"posix_aio", "kaio"})
+  for (const char* sec : {"posix_aio", "kaio", "uring"})
     if (p.has(sec) && path != sec)
       p.fail(sec, std::string("only with platform.io_path: ") + sec + " (the path is '" + path + "')",
              std::string("set platform.io_path: ") + sec + ", or remove the " + sec + " section");
@@ -503,9 +521,9 @@ void check_aio_stacks(const Reader& root, const Scenario& sc) {
            "set workload.kind: open or closed (or platform.io_path: sync or async for streams)");
   for (const char* key : {"iodepth", "batch"})
     if (w.has(key) && !(aio_stack && wl.kind == WorkloadKind::Closed))
-      w.fail(key, std::string("only for the closed workload on the posix_aio or kaio path (each process keeps "
+      w.fail(key, std::string("only for the closed workload on the posix_aio, kaio or uring path (each process keeps "
                               "iodepth requests outstanding; a sync process has one)"),
-             "set platform.io_path: posix_aio or kaio with workload.kind: closed, or remove it");
+             "set platform.io_path: posix_aio, kaio or uring with workload.kind: closed, or remove it");
   if (pf.io_path == IoPath::Kaio) {
     const Reader k = p.section("kaio");
     const auto& kp = pf.kaio;
@@ -523,6 +541,30 @@ void check_aio_stacks(const Reader& root, const Scenario& sc) {
                         "workload's processes never wait for theirs",
              "set reapers: 1 or more, or workload.kind: closed");
   }
+}
+
+// platform.uring (issue 8): what the io_uring-style stack runs with.
+void check_uring(const Reader& root, const Scenario& sc) {
+  const auto& pf = sc.platform;
+  if (pf.io_path != IoPath::Uring) return;
+  const Reader p = root.section("platform");
+  const Reader u = p.section("uring");
+  const auto& up = pf.uring;
+  if (sc.workload.kind == WorkloadKind::Open)
+    root.section("workload").fail("kind", "the uring path runs the closed workload (processes x iodepth, each reaping "
+                                          "its own CQEs): the open workload's processes never reap theirs",
+                                  "set workload.kind: closed");
+  if (up.cq_entries > 0 && up.cq_size() < up.sq_size())
+    u.fail("cq_entries", "smaller than sq_entries (" + std::to_string(up.sq_size()) +
+                             "): io_uring_setup refuses a CQ smaller than the SQ (EINVAL)");
+  if (up.iopoll && !up.sqpoll)
+    u.fail("iopoll", "IOPOLL without SQPOLL makes the waiting process poll inside io_uring_enter, and the closed "
+                     "workload's wait sleeps: here the SQ thread does the polling",
+           "set platform.uring.sqpoll: true, or iopoll: false");
+  if (up.iopoll && pf.sync.completion != SyncCompletion::Irq)
+    p.section("sync").fail("completion", "with platform.uring.iopoll the HBAs' reply interrupts are masked and "
+                                         "polled by the SQ thread: the driver's hybrid poll threads would compete",
+                           "set platform.sync.completion: irq, or uring.iopoll: false");
 }
 
 void check_scenario(const Reader& root, Scenario& sc, const SyntheticDiskSpec& g) {
@@ -623,8 +665,9 @@ void check_scenario(const Reader& root, Scenario& sc, const SyntheticDiskSpec& g
                "run.duration of several periods");
   }
   check_aio_stacks(root, sc);
+  check_uring(root, sc);
   // Each host path runs one kind of test program (BRIEF.md); streams run on either.
-  const bool aio_stack = pf.io_path == IoPath::PosixAio || pf.io_path == IoPath::Kaio;
+  const bool aio_stack = pf.io_path == IoPath::PosixAio || pf.io_path == IoPath::Kaio || pf.io_path == IoPath::Uring;
   if (!aio_stack && sc.workload.kind != WorkloadKind::Storage && sc.workload.kind != WorkloadKind::Streams) {
     const WorkloadKind need = pf.io_path == IoPath::Sync ? WorkloadKind::Closed : WorkloadKind::Open;
     if (sc.workload.kind != need)
@@ -885,6 +928,7 @@ Scenario load_scenario_tree(config::ConfigTree tree, const std::string& path) {
   load_async(p.section("async"), sc.platform);
   if (sc.platform.io_path == IoPath::PosixAio || p.has("posix_aio")) load_posix_aio(p.section("posix_aio"), sc.platform.posix_aio);
   if (sc.platform.io_path == IoPath::Kaio || p.has("kaio")) load_kaio(p.section("kaio"), sc.platform.kaio);
+  if (sc.platform.io_path == IoPath::Uring || p.has("uring")) load_uring(p.section("uring"), sc.platform.uring);
   load_workload(root.section("workload"), sc.workload);
   load_run(root.section("run"), sc.run);
   sc.faults = load_faults(root, sc.platform);

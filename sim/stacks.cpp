@@ -90,6 +90,29 @@ const std::vector<Stack>& stacks() {
        "kaio",
        {"platform.io_path=kaio", "workload.kind=closed", "platform.sync.scheduler=elevator"},
        Loop::Closed},
+      // io_uring-style rings (issue 8; model/host/io_uring.hpp), closed loop
+      // as kaio: N processes, one read each, sharing one ring.
+      {"uring",
+       "io_uring-style rings: SQEs written and CQEs reaped in user space, io_uring_enter per submission, CQEs "
+       "posted from the HBA interrupt's bottom half (x342_uring.yaml)",
+       "uring",
+       {"platform.io_path=uring", "workload.kind=closed", "platform.sync.scheduler=elevator",
+        "platform.uring.sqpoll=false", "platform.uring.iopoll=false"},
+       Loop::Closed},
+      {"uring_sqpoll",
+       "io_uring with SQPOLL: a kernel thread polls the SQ and submits (no syscall per submission; it occupies a "
+       "CPU while it polls)",
+       "uring",
+       {"platform.io_path=uring", "workload.kind=closed", "platform.sync.scheduler=elevator",
+        "platform.uring.sqpoll=true", "platform.uring.iopoll=false"},
+       Loop::Closed},
+      {"uring_sqpoll_iopoll",
+       "io_uring with SQPOLL and IOPOLL: the SQ thread also polls the HBAs' reply FIFOs, their interrupts masked "
+       "(a what-if: the 2.4 Fusion-MPT driver has no poll hook)",
+       "uring",
+       {"platform.io_path=uring", "workload.kind=closed", "platform.sync.scheduler=elevator",
+        "platform.uring.sqpoll=true", "platform.uring.iopoll=true", "platform.sync.completion=irq"},
+       Loop::Closed},
   };
   return s;
 }

@@ -249,6 +249,17 @@ void SyncDriver::hybrid_poll(CpuCtx& c, int ai) {
   os_.block(c, false);
 }
 
+// IOPOLL (issue 8): the reply interrupt masked (a posted write to
+// HostInterruptMask, as hybrid's ISR does), then polls by the caller.
+void SyncDriver::poll_claim(CpuCtx& c, int ai) {
+  const uint32_t mask = mpt::kReplyIntMask;
+  c.pio_write(adapters_[size_t(ai)].reg_base + mpt::kIntMask, &mask, 4);
+}
+
+uint64_t SyncDriver::poll(CpuCtx& c, int ai) {  // the poller counts its polls (IoUring's stats)
+  return service(c, ai, uint64_t(p_.budget), CpuCat::System);
+}
+
 uint64_t SyncDriver::service(CpuCtx& c, int ai, uint64_t budget, CpuCat cat) {
   Adapter& a = adapters_[size_t(ai)];
   uint64_t n = 0;

@@ -28,6 +28,7 @@
 //        SyncDriver --done--> workload (IoDoneIf).
 #include "model/common/io_pool.hpp"
 #include "model/common/io_sched.hpp"
+#include "model/host/block_poll_if.hpp"
 #include "model/hba/lsi53c1030.hpp"
 #include "model/host/host_io_if.hpp"
 #include "model/common/cm_bounds.hpp"
@@ -112,7 +113,7 @@ struct SyncDriverParams {
 
 struct DiskRoute { int adapter; int target; };
 
-class SyncDriver : public sc_core::sc_module, public HostIoIf, public Reporter {
+class SyncDriver : public sc_core::sc_module, public HostIoIf, public BlockPollIf, public Reporter {
 public:
   sc_core::sc_port<IoDoneIf> done;      // completions, to the workload
   sc_core::sc_port<MptFrameIf> frames;  // the request frame pool in host memory
@@ -128,6 +129,12 @@ public:
   void wait_for_slot(CpuCtx& c, Burst retry) override;  // never needed: throws
   // The adapter's interrupt handler.
   void isr(CpuCtx& c, int adapter);
+  // BlockPollIf (issue 8, io_uring IOPOLL): an outside poller takes an
+  // adapter's replies through the ISR's reply loop and bottom half (at most
+  // `budget` per poll), its reply interrupt masked for good.
+  int poll_queues() const override { return int(adapters_.size()); }
+  void poll_claim(CpuCtx& c, int adapter) override;
+  uint64_t poll(CpuCtx& c, int adapter) override;
 
   void reset_stats() override;
   void report(Stats& out, double window_s) const override;
