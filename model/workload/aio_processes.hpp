@@ -1,6 +1,6 @@
 #pragma once
 // A closed-loop test program for the asynchronous stacks (POSIX AIO, kernel
-// AIO): N processes, each keeping `iodepth` random reads outstanding. A
+// AIO, io_uring): N processes, each keeping `iodepth` random reads outstanding. A
 // process submits (aio_read / io_submit one at a time, or all at once with
 // lio_listio / io_submit of n iocbs when `batch`), waits for any of its
 // requests to complete (aio_suspend / io_getevents(1, iodepth)), collects
@@ -10,8 +10,9 @@
 //
 // The wait: a process with nothing completed blocks; the first completion
 // (io_done, in whatever context the stack delivers it: a POSIX AIO worker or
-// notification thread, kaio's aio_complete or a reaper) wakes it, paying the
-// wakeup; completions that arrive while it runs are collected at its next wait.
+// notification thread, kaio's aio_complete or a reaper, io_uring's CQ post)
+// wakes it, paying the wakeup; completions that arrive while it runs are
+// collected at its next wait.
 // A kernel context full (EAGAIN) makes it wait for room (HostIoIf::wait_for_slot).
 //
 // Links: `stack` (HostIoIf: one request per call) and `aio` (AioIf: batches,
