@@ -222,7 +222,7 @@ TEST_CASE("firmware timeout: a bus reset that restarts the drive: the retried co
   CHECK(tb.fw_stat("scsi_gave_up") == 0);
 }
 
-TEST_CASE("firmware timeout: an answered ABORT TASK ends the escalation; the command is sent again",
+TEST_CASE("firmware timeout: an answered ABORT TASK ends the escalation, the command is sent again",
           "[faults][fw_timeout][firmware]") {
   Bench tb(timer_params());
   tb.scsi.answer_abort = true;
