@@ -430,3 +430,20 @@ TEST_CASE("LSI HBA master abort: loader errors located, with 'did you mean'", "[
   CHECK_THAT(err("hba_range", "sync", "hba2"), Contains("hba1"));
   CHECK_THAT(err("hba_async", "async", "hba0"), Contains("target `card`"));
 }
+
+TEST_CASE("firmware timeout: the recovery is in the waveform beside the bus's RST", "[faults][fw_timeout][cli][vcd]") {
+  const std::string s = write_scenario("fwto_vcd", hang_scenario("    recover_on_reset: true\n", "2s"));
+  const std::string vcd = s + ".vcd";
+  const CmdResult r = iosim::itest::run_iosim({"run", s, "--vcd", vcd, "--no-files", "-q"});
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  const std::string text = iosim::itest::slurp(vcd);
+  // $var wire 2 <id> recovery [1:0] $end, in scope top.card.fw; the bus's rst.
+  const size_t at = text.find(" recovery [1:0] $end");
+  REQUIRE(at != std::string::npos);
+  CHECK(text.find(" rst $end") != std::string::npos);
+  const size_t id_end = text.rfind(' ', at - 1);
+  const std::string id = text.substr(text.rfind(' ', id_end - 1) + 1, id_end - text.rfind(' ', id_end - 1) - 1);
+  // Each step of the escalation: abort (b1), target reset (b10), bus reset (b11), idle (b0).
+  for (const char* v : {"b1 ", "b10 ", "b11 "}) CHECK(text.find("\n" + std::string(v) + id + "\n") != std::string::npos);
+}
