@@ -481,6 +481,21 @@ std::vector<KeySpec> build() {
     q(Kind::Time, "firmware.edf_quantum", P.firmware.sched.edf_quantum_s, Bounds::non_negative(),
         "scan_edf: deadline quantum",
         "a choice"),
+    // The firmware's own SCSI command timeout (issue 11; model/card/README.md,
+    // "Command timeouts"): read only with a disk_hang on the async path or
+    // when written, so other results keep their keys.
+    q(Kind::Time, "firmware.scsi_timeout", P.firmware.scsi_timeout_s, Bounds::positive(),
+        "a SCSI command the card started that is outstanding this long is aborted (ABORT TASK), then its target reset, then its bus; read only with a disk_hang on the async path, or when written",
+        "estimate (the paper's firmware is custom)").with_constraint("(`scsi_retries` + 1) x (`scsi_timeout` + 2 `tm_timeout`) < `platform.async.watchdog.request_timeout` when the watchdog runs"),
+    q(Kind::Time, "firmware.tm_timeout", P.firmware.tm_timeout_s, Bounds::positive(),
+        "how long the firmware waits for a target's answer to ABORT TASK or TARGET RESET before the next step",
+        "estimate"),
+    integer("firmware.scsi_retries", P.firmware.scsi_retries, 0, 100,
+        "times a SCSI command ended by the firmware's abort or reset is sent again; then its request completes with an error (-EIO at the host)",
+        "estimate"),
+    q(Kind::Cycles, "firmware.tm", P.firmware.tm_cycles, Bounds::non_negative(),
+        "build one task management request for a SCSI controller",
+        "estimate (as `firmware.issue`)"),
   });
   // The async driver's watchdog (issue 11): read only in scenarios with a
   // card fault or when the section is written, so other results keep their keys.
@@ -814,7 +829,7 @@ std::vector<KeySpec> build() {
         "the fault (see below)",
         "a choice").as_required(),
     string("target", "",
-        "the disk, by its place under `top`: `scsi<b>.disk<i>` (`top.scsi1.disk3` also accepted); must exist on the platform (`scsi.buses` x `scsi.disks_per_bus`). Card faults (firmware_stall, lost_ring_update, pci_master_abort): `card` (async path only; the LSI HBA side is not modelled)",
+        "the disk, by its place under `top`: `scsi<b>.disk<i>` (`top.scsi1.disk3` also accepted); must exist on the platform (`scsi.buses` x `scsi.disks_per_bus`). Card faults (firmware_stall, lost_ring_update, pci_master_abort): `card` (async path only); pci_master_abort also `hba<b>`, the LSI 53C1030 of bus b (sync, posix_aio, kaio)",
         "a choice").without_default().as_required(),
     q(Kind::Time, "at", F.at_s, Bounds::non_negative(),
         "disk_failure, disk_hang, firmware_stall (required): the drive fails / its firmware hangs / the card's CPU hangs then; media_error: errors from then on; lost_ring_update, pci_master_abort: from then on (with `probability`), or once at the first event from then on (without)",

@@ -168,6 +168,15 @@ void Platform::build_block_path(const Scenario& sc) {
     Lsi53c1030Params hp = p.hba;
     hp.reply_frames_base = p.hba.reply_frames_base + uint64_t(b) * 0x10000;  // each chip its own reply frames
     hp.report_errors = !sc.faults.empty();
+    for (const FaultConfig& f : sc.faults)  // issue 11: a master abort on this chip's DMA (model/hba/README.md)
+      if (f.kind == FaultKind::PciMasterAbort && f.target == n) {
+        EventFault e;
+        e.probability = f.probability;
+        if (f.probability > 0) e.from_s = f.at_s;
+        else e.at_s = f.at_s;
+        hba_dma_master_.back()->set_abort_fault(e, sc.run.seed);
+        hp.report_master_aborts = true;
+      }
     hba_.emplace_back(new Lsi53c1030(n.c_str(), hp));
     Lsi53c1030& hba = *hba_.back();
     hba.dma.bind(*hba_dma_.back());
@@ -274,6 +283,7 @@ void Platform::build_async(const Scenario& sc, RequestLedger& ledger) {
     CardFaults& cf = cp.firmware.faults;
     if (f.kind == FaultKind::FirmwareStall) cf.stalls.push_back({f.at_s, f.duration_s});
     if (f.kind != FaultKind::LostRingUpdate && f.kind != FaultKind::PciMasterAbort) continue;
+    if (f.target != "card") continue;  // (an LSI HBA's: build_block_path)
     EventFault& e = f.kind == FaultKind::LostRingUpdate ? cf.lost_update : cf.master_abort;
     e.probability = f.probability;
     if (f.probability > 0) e.from_s = f.at_s;

@@ -746,14 +746,43 @@ void check_scenario(const Reader& root, Scenario& sc, const SyntheticDiskSpec& g
                      fmt_time(rc.vcd_begin_s) + ", run.vcd.from)");
 }
 
+// A PCI master abort on an LSI 53C1030's DMA (issue 11; model/hba/README.md,
+// "Faults"): target hba<b>, the chip of SCSI bus b, on the stacks that have
+// one (sync, posix_aio, kaio).
+FaultConfig load_hba_fault(const Reader& f, FaultConfig c, const std::string& t, const PlatformConfig& p,
+                           const std::vector<FaultConfig>& before) {
+  std::vector<std::string> hbas{"card"};
+  for (int b = 0; b < p.buses; ++b) hbas.push_back("hba" + std::to_string(b));
+  const auto it = std::find(hbas.begin() + 1, hbas.end(), t);
+  if (it == hbas.end())
+    f.fail("target", "a pci_master_abort strikes the card's DMA (`card`, async path) or an LSI HBA's (`hba0` .. `hba" +
+                         std::to_string(p.buses - 1) + "`, one per SCSI bus; sync, posix_aio, kaio): no '" + t + "'",
+           config::suggestion_hint(t, hbas));
+  if (p.io_path == IoPath::Async)
+    f.fail("target", "the LSI HBAs are on the sync, posix_aio and kaio paths (platform.io_path is async: the card's "
+                     "DMA is target `card`)");
+  c.target = t;
+  c.bus = int(it - hbas.begin()) - 1;
+  for (size_t k = 0; k < before.size(); ++k)
+    if (before[k].kind == c.kind && before[k].target == t)
+      f.fail("target", "a second pci_master_abort on " + t + " (faults[" + std::to_string(k) +
+                           "] already has one): put its keys in one entry");
+  f.read("probability", c.probability);
+  if (c.probability == 0 && !f.has("at"))
+    f.fail("kind", "a pci_master_abort needs `probability` (per DMA write) or `at` (once, at the first one from then on)");
+  f.read("at", c.at_s);
+  return c;
+}
+
 // A card fault (issue 11): target "card" (model/card/README.md, "Faults").
 FaultConfig load_card_fault(const Reader& f, FaultConfig c, const PlatformConfig& p,
                             const std::vector<FaultConfig>& before) {
   std::string t = f.get<std::string>("target");
   if (t.rfind("top.", 0) == 0) t = t.substr(4);
+  if (c.kind == FaultKind::PciMasterAbort && t != "card")  // issue 11: or an LSI HBA's DMA (load_hba_fault)
+    return load_hba_fault(f, c, t, p, before);
   if (t != "card")
-    f.fail("target", "a " + std::string(to_string(c.kind)) + " strikes the paper's card: target `card`" +
-                         (t.rfind("hba", 0) == 0 ? " (the LSI HBA's DMA master abort is not modelled)" : ""),
+    f.fail("target", "a " + std::string(to_string(c.kind)) + " strikes the paper's card: target `card`",
            config::suggestion_hint(t, {"card"}));
   if (p.io_path != IoPath::Async)
     f.fail("target", "the card is on the async path only (platform.io_path: async, here " +
@@ -766,7 +795,7 @@ FaultConfig load_card_fault(const Reader& f, FaultConfig c, const PlatformConfig
     return c;
   }
   for (size_t k = 0; k < before.size(); ++k)
-    if (before[k].kind == c.kind)
+    if (before[k].kind == c.kind && before[k].target == "card")
       f.fail("kind", "a second " + std::string(to_string(c.kind)) + " (faults[" + std::to_string(k) +
                          "] already has one): put its keys in one entry");
   f.read("probability", c.probability);
@@ -849,7 +878,7 @@ void load_fault_timing(const Reader& p, Scenario& sc) {
 // without card faults keep their keys.
 void load_card_watchdog(const Reader& async, Scenario& sc) {
   bool card = false;
-  for (const FaultConfig& f : sc.faults) card = card || is_card_fault(f.kind);
+  for (const FaultConfig& f : sc.faults) card = card || (is_card_fault(f.kind) && f.target == "card");
   if (!card && !async.has("watchdog")) return;
   const Reader w = async.section("watchdog");
   auto& a = sc.platform.async;
@@ -868,6 +897,46 @@ void load_card_watchdog(const Reader& async, Scenario& sc) {
                          ", platform.async.firmware.poll_interval): its heartbeat advances once per pass");
 }
 
+// The card firmware's SCSI command timeout (issue 11; platform.async.firmware
+// scsi_timeout, tm_timeout, scsi_retries, tm): read with a disk_hang on the
+// async path or when one of them is written, so other results keep their
+// keys. After load_card_watchdog: the card must give up on a command before
+// the host's watchdog gives up on its request.
+void load_firmware_timeout(const Reader& async, Scenario& sc) {
+  const Reader f = async.section("firmware");
+  bool hang = false;
+  for (const FaultConfig& c : sc.faults) hang = hang || c.kind == FaultKind::DiskHang;
+  const bool card = sc.platform.io_path == IoPath::Async && sc.workload.kind != WorkloadKind::Storage;
+  bool written = false;
+  for (const char* k : {"scsi_timeout", "tm_timeout", "scsi_retries", "tm"}) written = written || f.has(k);
+  if (!(card && hang) && !written) return;
+  auto& w = sc.platform.firmware;
+  w.scsi_timer = card;
+  f.read("scsi_timeout", w.scsi_timeout_s);
+  f.read("tm_timeout", w.tm_timeout_s);
+  f.read("scsi_retries", w.scsi_retries);
+  f.read("tm", w.tm_cycles);
+  if (!w.scsi_timer || !sc.platform.async.watchdog) return;
+  // The longest the card keeps a request whose command never answers: per
+  // attempt the timeout, two unanswered task management waits and the bus
+  // reset (RST hold + reset-to-selection), for every attempt.
+  const ScsiBusParams& b = sc.platform.scsi;
+  const double round = w.scsi_timeout_s + 2 * w.tm_timeout_s + b.reset_hold_s + b.reset_to_selection_s;
+  const double worst = double(w.scsi_retries + 1) * round;
+  if (worst < sc.platform.async.request_timeout_s) return;
+  const std::string why =
+      "the card gives up on a command that never answers only after " + fmt_time(worst) + " ((scsi_retries " +
+      std::to_string(w.scsi_retries) + " + 1) x (scsi_timeout " + fmt_time(w.scsi_timeout_s) + " + 2 x tm_timeout " +
+      fmt_time(w.tm_timeout_s) + " + bus reset " + fmt_time(b.reset_hold_s + b.reset_to_selection_s) +
+      ")), not before the host watchdog's request_timeout (" + fmt_time(sc.platform.async.request_timeout_s) +
+      ") resets the card";
+  const std::string hint = "shorten platform.async.firmware.scsi_timeout or scsi_retries, or lengthen "
+                           "platform.async.watchdog.request_timeout";
+  for (const char* k : {"scsi_timeout", "scsi_retries", "tm_timeout"})
+    if (f.has(k)) f.fail(k, why, hint);
+  async.section("watchdog").fail("request_timeout", why, hint);
+}
+
 // After finish() (a misspelt key is reported before what it causes) and
 // check_scenario (the disk's capacity is known good).
 void check_faults(const Reader& root, const Scenario& sc) {
@@ -876,6 +945,9 @@ void check_faults(const Reader& root, const Scenario& sc) {
   for (size_t i = 0; i < sc.faults.size(); ++i) {
     const FaultConfig& c = sc.faults[i];
     if (is_card_fault(c.kind)) {
+      if (c.target != "card" && sc.workload.kind == WorkloadKind::Storage)
+        items[i].fail("target", "workload.kind: storage has no LSI HBA (its disks are driven directly): no " + c.target,
+                      "run a host workload (open, closed or streams) on platform.io_path sync, posix_aio or kaio");
       if (c.at_s > sc.run.warmup_s + sc.run.duration_s)
         items[i].fail("at", "after the measured window ends (" + fmt_time(sc.run.warmup_s + sc.run.duration_s) +
                                 "): the fault would never be seen");
@@ -892,15 +964,14 @@ void check_faults(const Reader& root, const Scenario& sc) {
                               "): the fault would never be seen");
     // A drive that never answers again needs a stack that times commands out
     // (issue 11: the sync driver's error handler, shared by sync, posix_aio
-    // and kaio); elsewhere its commands would never end.
-    const bool timed = sc.workload.kind != WorkloadKind::Storage && sc.platform.io_path != IoPath::Async;
-    if (c.kind == FaultKind::DiskHang && !timed && c.duration_s == std::numeric_limits<double>::infinity())
+    // and kaio; the card firmware's, platform.async.firmware.scsi_timeout);
+    // the storage-only workload has none, so its commands would never end.
+    if (c.kind == FaultKind::DiskHang && sc.workload.kind == WorkloadKind::Storage &&
+        c.duration_s == std::numeric_limits<double>::infinity())
       items[i].fail("kind",
-                    "a disk_hang without `duration` never ends, and this stack (" +
-                        std::string(sc.workload.kind == WorkloadKind::Storage ? "workload.kind: storage"
-                                                                              : "platform.io_path: async") +
-                        ") has no command timeout to recover from it",
-                    "give it a duration, or use platform.io_path sync, posix_aio or kaio");
+                    "a disk_hang without `duration` never ends, and this stack (workload.kind: storage) has no "
+                    "command timeout to recover from it",
+                    "give it a duration, or run a host workload (open, closed or streams)");
   }
 }
 
@@ -934,6 +1005,7 @@ Scenario load_scenario_tree(config::ConfigTree tree, const std::string& path) {
   sc.faults = load_faults(root, sc.platform);
   load_fault_timing(p, sc);
   load_card_watchdog(p.section("async"), sc);
+  load_firmware_timeout(p.section("async"), sc);
   root.finish();  // unknown keys first: they may be why a check below fails
   check_scenario(root, sc, geometry);
   check_faults(root, sc);

@@ -54,6 +54,13 @@ Firmware::Firmware(sc_module_name name, const FirmwareParams& p, CardMemory& mem
     // The heartbeat runs from power-on (OMR0 counts loop passes).
     mem_.heartbeat_run(1, sc_time(p_.poll_interval_s, SC_SEC));
   }
+  if (p_.scsi_timer) {  // issue 11: the SCSI command timeout; off, nothing of it exists
+    if (!(p_.scsi_timeout_s > 0) || !(p_.tm_timeout_s > 0) || p_.scsi_retries < 0)
+      throw std::invalid_argument("firmware scsi_timeout and tm_timeout must be > 0, scsi_retries >= 0");
+    timers_.resize(64);  // grows by doubling while more commands are out; never shrinks
+    recovery_lv_.trace(this->name(), "recovery", 2);
+    SC_THREAD(recovery_thread);
+  }
 }
 
 // --- faults (issue 11) -------------------------------------------------------
@@ -111,6 +118,7 @@ void Firmware::reset_method() {
   }
   in_card_.add(-in_card_.level());
   jobs_ = 0;
+  timer_count_ = 0;  // the old incarnation's commands are timed no more (a recovery in progress stops: escalate)
   boot_ev_.notify(sc_time(p_.restart_s, SC_SEC));
 }
 
@@ -136,6 +144,148 @@ bool Firmware::lost_update_hits() {
     return true;
   }
   return lost_.probability > 0 && now >= lost_.from_s && fault_rng_.uniform01() < lost_.probability;
+}
+
+// --- SCSI command timeouts (issue 11) ----------------------------------------
+// Every command the firmware hands to a SCSI controller gets a deadline
+// (scsi_timeout); one timer, on the oldest deadline, wakes the recovery
+// thread (one SC_THREAD per firmware, never one per command). A timed-out
+// command goes through an escalation like Linux 2.4's error handler, in
+// firmware: ABORT TASK; if the target does not answer within tm_timeout,
+// TARGET RESET; if that gets no answer either, a reset of that bus (RST: every
+// command on the bus comes back, the bus holds selections for its
+// reset-to-selection time). Each command an abort or reset ended is sent
+// again: one that has timed out, or sat at the drive being reset, while it
+// has retries left (scsi_retries); one a bus reset swept from another drive
+// always; one with none left fails, and its request completes through the
+// completion ring with an error (the host driver's -EIO). A command that
+// completes while its escalation waits is done with: the next step is not
+// taken. Replies the target sends after an abort or reset for the commands it
+// ended are void at the bus (ScsiTarget::holds), so nothing arrives twice.
+void Firmware::submit_command(IoRequest& cmd) {
+  ++commands_issued_;
+  if (p_.scsi_timer) {
+    FwTag& t = cmd.ext<FwTag>();
+    t.serial = ++serial_;
+    t.armed = 1;
+    t.back = 0;
+    if (timer_count_ == timers_.size()) {  // full: unroll into a ring twice as large
+      std::vector<Timer> bigger(timers_.size() * 2);
+      for (size_t i = 0; i < timer_count_; ++i) bigger[i] = timers_[(timer_head_ + i) % timers_.size()];
+      timers_.swap(bigger);
+      timer_head_ = 0;
+    }
+    const sc_time timeout(p_.scsi_timeout_s, SC_SEC);
+    timers_[(timer_head_ + timer_count_) % timers_.size()] = Timer{sc_time_stamp() + timeout, &cmd, t.serial};
+    if (++timer_count_ == 1) timer_ev_.notify(timeout);
+  }
+  members[int(cmd.ext<MemberIndex>().member)]->submit(cmd);
+}
+
+// An entry whose command has completed, is back from its controller (the
+// run loop's now), or was sent again (a new serial).
+bool Firmware::timer_stale(const Timer& t) {
+  const FwTag& g = t.cmd->ext<FwTag>();
+  return !g.armed || g.back || g.serial != t.serial;
+}
+
+void Firmware::pop_stale_timers() {
+  while (timer_count_ && timer_stale(timers_[timer_head_])) {
+    timer_head_ = (timer_head_ + 1) % timers_.size();
+    --timer_count_;
+  }
+}
+
+bool Firmware::retry_command(IoRequest& c) {
+  const int did = scsi::host_byte(c.status);
+  if (did != scsi::kDidAbort && did != scsi::kDidReset) return false;  // the target's own status: as before
+  // Only a command that has timed out (or sat at the drive being reset:
+  // on_done) spends its retries: one a bus reset swept from another drive is
+  // sent again for free (it did nothing wrong), so a healthy drive's
+  // commands never fail of a neighbour's hang; a hung drive's command fails
+  // after scsi_retries + 1 resets.
+  FwTag& t = c.ext<FwTag>();
+  if (t.timed_out) {
+    if (t.retries >= p_.scsi_retries) {
+      ++gave_up_;
+      c.status = scsi::host_status(scsi::kDidTimeOut);
+      return false;
+    }
+    ++t.retries;
+  }
+  ++scsi_retries_;
+  c.status = 0;
+  spend(p_.issue_cycles);
+  sync();
+  submit_command(c);
+  return true;
+}
+
+void Firmware::recovery_thread() {
+  for (;;) {
+    wait(timer_ev_);
+    for (;;) {
+      while (halted()) wait(resume_ev_);  // a hung CPU runs no timer handler either
+      pop_stale_timers();
+      if (!timer_count_) break;
+      const Timer t = timers_[timer_head_];
+      if (t.deadline > sc_time_stamp()) {
+        timer_ev_.notify(t.deadline - sc_time_stamp());
+        break;
+      }
+      timer_head_ = (timer_head_ + 1) % timers_.size();
+      --timer_count_;
+      FwTag& g = t.cmd->ext<FwTag>();
+      g.armed = 0;
+      g.timed_out = 1;
+      ++timeouts_;
+      escalate(*t.cmd);
+      recovery_lv_.set(0);
+    }
+  }
+}
+
+void Firmware::escalate(IoRequest& c) {
+  const uint32_t m = c.ext<MemberIndex>().member;
+  if (m >= member_bus_.size() || member_bus_[m] < 0 || member_bus_[m] >= buses.size())
+    throw std::logic_error(std::string(name()) + ": no task management port for RAID0 member " + std::to_string(m));
+  ScsiTaskMgmtIf& tm = *buses[member_bus_[m]];
+  const uint32_t serial = c.ext<FwTag>().serial, gen = gen_;
+  const int target = c.target;
+  // Still this firmware's problem: not back from the controller (a command
+  // back is the run loop's: it may already be sent again or released), and
+  // no board reset since (the new incarnation knows nothing of it).
+  auto open = [&] {
+    const FwTag& g = c.ext<FwTag>();
+    return gen == gen_ && g.serial == serial && !g.back;
+  };
+  // Build one task management request (the CPU's cycles, spent on this
+  // thread: a few microseconds against seconds of timeouts, not taken from
+  // the run loop) and hand it over if the command is still out.
+  auto step = [&](int level, uint64_t& count) {
+    recovery_lv_.set(level);
+    wait(sc_time(p_.tm_cycles / p_.cpu_hz, SC_SEC));
+    if (!open()) return false;
+    ++count;
+    return true;
+  };
+  if (!step(1, aborts_) || tm.abort_task(c)) return;  // answered: it comes back aborted (or had completed)
+  wait(sc_time(p_.tm_timeout_s, SC_SEC));  // no answer: waited for one
+  if (!open() || !step(2, target_resets_)) return;
+  esc_bus_ = member_bus_[m];  // what the resets sweep from this drive is hung too (on_done)
+  esc_target_ = target;
+  bool reset = tm.reset_target(target);  // answered: every command at the drive came back
+  if (!reset) {
+    wait(sc_time(p_.tm_timeout_s, SC_SEC));
+    reset = open() && step(3, bus_resets_);
+    if (reset) tm.reset_bus();  // every command on the bus comes back
+  }
+  // What the controller still holds for the drive, never sent, ends with
+  // the reset too: the whole drive's commands go round together (else each
+  // batch the controller sends next would time out on its own, one
+  // escalation per batch).
+  if (reset) tm.drop_queued(target, scsi::host_status(scsi::kDidReset));
+  esc_bus_ = esc_target_ = -1;
 }
 
 // Firmware time accrues step by step (each step rounded to the time
@@ -181,7 +331,7 @@ void Firmware::take_request() {
   j.ext<RingCallback>().value = ring::get<uint64_t>(r, ring::req::kCallback);
   j.deadline = sc_time(double(ring::get<uint64_t>(r, ring::req::kDeadline)), SC_NS);  // 0 = none
   j.origin = ring::get<uint32_t>(r, ring::req::kStream);
-  if (p_.faults.any()) j.ext<Incarnation>().gen = gen_;
+  if (p_.faults.any()) j.ext<FwTag>().gen = gen_;
   spend(p_.take_cycles);
   sync();
   qc_.card_pop_request();  // status := invalid, P_SR++ (in the controller)
@@ -198,14 +348,28 @@ void Firmware::take_request() {
   split_request(j, map_, commands_, pieces_);
   for (IoRequest* cmd : pieces_) {
     spend(p_.issue_cycles);
-    cmd->on_done = [this](IoRequest& c) { scsi_done_.push_back(&c); scsi_ev_.notify(SC_ZERO_TIME); };
+    cmd->on_done = [this](IoRequest& c) {
+      if (p_.scsi_timer) {
+        FwTag& g = c.ext<FwTag>();
+        g.back = 1;  // the recovery thread must not touch it any more
+        // Ended by a reset of the drive being recovered: it sat at a drive
+        // that answered neither ABORT TASK nor TARGET RESET, so it is as
+        // hung as the command that timed out (Linux's error handler likewise
+        // waits until every command of the host has completed or timed out):
+        // it spends a retry too.
+        if (esc_target_ >= 0 && c.target == esc_target_ && member_bus_[c.ext<MemberIndex>().member] == esc_bus_ &&
+            scsi::host_byte(c.status) == scsi::kDidReset)
+          g.timed_out = 1;
+      }
+      scsi_done_.push_back(&c);
+      scsi_ev_.notify(SC_ZERO_TIME);
+    };
     if (backlog()) {  // built now, handed over in the policy's order
       backlog_[cmd->ext<MemberIndex>().member].queue->add(*cmd);
       continue;
     }
     sync();
-    ++commands_issued_;
-    members[int(cmd->ext<MemberIndex>().member)]->submit(*cmd);
+    submit_command(*cmd);
   }
   if (backlog())
     for (IoRequest* cmd : pieces_) release(cmd->ext<MemberIndex>().member);
@@ -218,8 +382,7 @@ void Firmware::release(uint32_t m) {
     IoRequest* cmd = b.queue->next(sc_time_stamp());
     if (!cmd) break;
     ++b.outstanding;
-    ++commands_issued_;
-    members[int(m)]->submit(*cmd);
+    submit_command(*cmd);
   }
 }
 
@@ -234,11 +397,13 @@ void Firmware::post_completion(IoRequest& j) {
   // The outcome (issue 11): the first failing piece's sense key (join_piece
   // keeps the first error). The card does not retry (no source says its
   // firmware did).
+  // A command the firmware gave up on after its timeout and resets (a host
+  // status, no sense data) reports kOutcomeNoSense.
   const int key = scsi::sense_key(j.status);
-  const uint8_t outcome = j.status == 0   ? 0
-                          : j.status < 0  ? ring::cpl::kOutcomeDmaAbort  // the DMA master-aborted (dma_engine)
-                          : key           ? uint8_t(key)
-                                          : ring::cpl::kOutcomeNoSense;
+  const uint8_t outcome = j.status == 0           ? 0
+                          : j.status == kStatusEio ? ring::cpl::kOutcomeDmaAbort  // the DMA master-aborted (dma_engine)
+                          : key                   ? uint8_t(key)
+                                                  : ring::cpl::kOutcomeNoSense;
   r[ring::cpl::kStatus] = uint8_t(outcome << ring::cpl::kOutcomeShift);  // the ownership bit is the controller's
   if (j.status != 0) ++failed_;
   ring::put<uint64_t>(r, ring::cpl::kLbn, j.lba);
@@ -310,6 +475,14 @@ void Firmware::run() {
       spend(p_.scsi_done_cycles);
       const uint32_t m = c->ext<MemberIndex>().member;
       const bool old = stale(*c->parent);  // a command of an earlier incarnation (issue 11)
+      if (p_.scsi_timer && !old) {  // issue 11: its timer stops; ended by an abort or reset: again
+        c->ext<FwTag>().armed = 0;
+        pop_stale_timers();
+        if (retry_command(*c)) {
+          worked = true;
+          continue;
+        }
+      }
       if (backlog() && !old) {
         sync();
         --backlog_[m].outstanding;
@@ -379,6 +552,8 @@ void Firmware::reset_stats() {
   in_card_.reset();
   taken_ = posted_ = commands_issued_ = polls_ = failed_ = doorbells_ = 0;
   stalls_ = resets_ = stale_ = lost_updates_ = master_aborts_ = 0;
+  timeouts_ = aborts_ = target_resets_ = bus_resets_ = scsi_retries_ = gave_up_ = 0;
+  recovery_lv_.reset();
   stalled_lv_.reset();
   reset_lv_.reset();
   mem_.reset_irq_stats();
@@ -410,6 +585,15 @@ void Firmware::report(Stats& out, double window_s) const {
     g.add("stale_dropped", double(stale_), "count", StatKind::Counter, "jobs of an earlier incarnation dropped when their SCSI commands or DMA came back");
     g.add("lost_ring_updates", double(lost_updates_), "count", StatKind::Counter, "completion pushes lost before the queue controller (record overwritten)");
     g.add("master_aborts", double(master_aborts_), "count", StatKind::Counter, "DMA writes ended by a PCI master abort (request failed)");
+  }
+  if (p_.scsi_timer) {  // issue 11: the firmware's command timeouts
+    g.add("scsi_timeouts", double(timeouts_), "count", StatKind::Counter, "SCSI commands whose firmware timeout (scsi_timeout) expired");
+    g.add("aborts", double(aborts_), "count", StatKind::Counter, "ABORT TASK requests for timed-out commands");
+    g.add("target_resets", double(target_resets_), "count", StatKind::Counter, "TARGET RESET requests (the abort got no answer)");
+    g.add("bus_resets", double(bus_resets_), "count", StatKind::Counter, "SCSI bus resets (the target reset got no answer)");
+    g.add("scsi_retries", double(scsi_retries_), "count", StatKind::Counter, "SCSI commands sent again after an abort or a reset ended them");
+    g.add("scsi_gave_up", double(gave_up_), "count", StatKind::Counter, "SCSI commands ended by an abort or reset with their retries spent (the request completes with an error)");
+    g.add("recovering", 100 * recovery_lv_.mean(), "%", StatKind::Fraction, "time the firmware spent in command recovery (abort, target reset, bus reset)");
   }
   // fifo (the default) adds nothing to the results.
   if (backlog()) {

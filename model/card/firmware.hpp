@@ -33,6 +33,7 @@
 #include "model/common/rng.hpp"
 #include "model/fault/fault.hpp"
 #include "model/raid/raid0.hpp"
+#include "model/scsi/scsi_initiator.hpp"
 
 #include <deque>
 #include <memory>
@@ -79,16 +80,35 @@ struct FirmwareParams {
   // initialisation, the queue controller's reset. Estimate (no source for the
   // card's; an embedded RTOS boots in about a second).
   double restart_s = 1.0;
+  // The firmware's own SCSI command timeout (issue 11; model/card/README.md,
+  // "Command timeouts"). Set by the loader when the scenario has a disk_hang
+  // on the async path or writes platform.async.firmware.scsi_timeout: off, no
+  // timer, no process, no signal (results without hangs are unchanged). The
+  // paper's firmware is custom and no source gives its values: all
+  // estimates, chosen so that a command given up on (scsi_retries + 1 rounds
+  // of scsi_timeout + 2 tm_timeout + the bus reset) ends well inside the host
+  // watchdog's request_timeout (30 s, sd.c's SD_TIMEOUT), which the loader checks.
+  bool scsi_timer = false;
+  double scsi_timeout_s = 5;  // a command outstanding this long is aborted (estimate)
+  double tm_timeout_s = 1;    // wait for a target's answer to ABORT TASK / TARGET RESET (estimate)
+  int scsi_retries = 2;       // times a command ended by an abort or reset is sent again (estimate)
+  double tm_cycles = 2500;    // build a task management request for the SCSI controller (estimate: like `issue`)
 };
 
 class Firmware : public sc_core::sc_module, public Reporter {
 public:
   sc_core::sc_port<BlockDevice, 0> members;  // RAID0 member k = the k-th binding
   sc_core::sc_port<DmaPort> dma;             // card -> host memory
+  // Task management on the card's SCSI controllers (issue 11), one binding
+  // per bus in bus order; used only with scsi_timer. set_member_buses names
+  // each RAID0 member's bus.
+  sc_core::sc_port<ScsiTaskMgmtIf, 0, sc_core::SC_ZERO_OR_MORE_BOUND> buses;
 
   SC_HAS_PROCESS(Firmware);
   Firmware(sc_core::sc_module_name name, const FirmwareParams& p, CardMemory& mem, QueueController& qc,
            const Raid0Geometry& raid);
+
+  void set_member_buses(std::vector<int> bus_of_member) { member_bus_ = std::move(bus_of_member); }
 
   void reset_stats() override;
   void report(Stats& out, double window_s) const override;
@@ -96,16 +116,34 @@ public:
 private:
   // A taken request record's callback field, carried to its completion record.
   struct RingCallback { uint64_t value; };
-  // The incarnation (reset count) a job was taken in (issue 11): after a
-  // reset, what an old job's SCSI commands and DMA bring back is dropped.
-  struct Incarnation { uint32_t gen; };
+  // The firmware's marks on its requests (issue 11), one extension type for
+  // both kinds (the slots are few): a job's incarnation (reset count) it was
+  // taken in — after a reset, what an old job's SCSI commands and DMA bring
+  // back is dropped; a SCSI command's timer (serial, armed), retries, whether
+  // it timed out, and whether it is back from the SCSI controller.
+  struct FwTag {
+    uint32_t gen;
+    uint32_t serial;
+    uint16_t retries;
+    uint8_t armed, timed_out, back;
+  };
   bool halted() const { return stalled_ || in_reset_; }
-  bool stale(IoRequest& j) { return p_.faults.any() && j.ext<Incarnation>().gen != gen_; }
+  bool stale(IoRequest& j) { return p_.faults.any() && j.ext<FwTag>().gen != gen_; }
   void drop_stale(IoRequest& j);   // release an old incarnation's job
   void stall_thread();             // firmware_stall: stop and (maybe) resume at the scenario's times
   void reset_method();             // SC_METHOD: the host wrote the board reset register
   void boot_method();              // SC_METHOD: the firmware runs again after restart_s
   bool lost_update_hits();         // lost_ring_update strikes this post
+  // The SCSI command timer (issue 11): one timer for the firmware, on the
+  // oldest deadline (every command has the same timeout, so issue order is
+  // deadline order); the entries live in a ring that only grows.
+  struct Timer { sc_core::sc_time deadline; IoRequest* cmd; uint32_t serial; };
+  void submit_command(IoRequest& cmd);  // hand to the SCSI controller, arm the timer
+  bool timer_stale(const Timer& t);
+  void pop_stale_timers();
+  bool retry_command(IoRequest& cmd);   // ended by an abort or reset: send again (true) or give up
+  void recovery_thread();               // SC_THREAD (scsi_timer only): expiries and escalation
+  void escalate(IoRequest& cmd);        // ABORT TASK, TARGET RESET, bus reset
   void run();
   void dma_engine();
   void spend(double cycles);  // accrue firmware time
@@ -159,6 +197,15 @@ private:
   LevelTracker stalled_lv_, reset_lv_;  // waveform and time fractions
   uint64_t stalls_ = 0, resets_ = 0, stale_ = 0, lost_updates_ = 0, master_aborts_ = 0;
   int jobs_ = 0;  // descriptors in use
+  // SCSI command timeouts (issue 11)
+  std::vector<int> member_bus_;      // RAID0 member -> index of its bus in `buses`
+  std::vector<Timer> timers_;        // ring: timers_[(head_ + i) % size], i < armed_count_
+  size_t timer_head_ = 0, timer_count_ = 0;
+  uint32_t serial_ = 0;
+  int esc_bus_ = -1, esc_target_ = -1;  // the drive whose resets are under way (escalate)
+  sc_core::sc_event timer_ev_;
+  LevelTracker recovery_lv_;  // waveform: 0 idle, 1 abort, 2 target reset, 3 bus reset
+  uint64_t timeouts_ = 0, aborts_ = 0, target_resets_ = 0, bus_resets_ = 0, scsi_retries_ = 0, gave_up_ = 0;
 };
 
 } // namespace iosim

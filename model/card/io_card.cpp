@@ -24,7 +24,14 @@ IoCard::IoCard(sc_core::sc_module_name name, const IoCardParams& p, std::vector<
   for (size_t b = 0; b < buses.size(); ++b)
     ctrl_.emplace_back(new ScsiInitiator(("scsi" + std::to_string(b)).c_str(), *buses[b], ip));
   fw_.reset(new Firmware("fw", p.firmware, mem, qc, geo));
-  for (const auto& [bus, id] : members) fw_->members.bind(ctrl_[size_t(bus)]->target(id));
+  std::vector<int> member_bus;
+  for (const auto& [bus, id] : members) {
+    fw_->members.bind(ctrl_[size_t(bus)]->target(id));
+    member_bus.push_back(bus);
+  }
+  // Task management (issue 11: the firmware's command timeouts), per bus.
+  for (auto& c : ctrl_) fw_->buses.bind(*c);
+  fw_->set_member_buses(std::move(member_bus));
   fw_->dma.bind(dma_port_);
 }
 

@@ -114,7 +114,22 @@ void Lsi53c1030::dma_thread() {
       continue;
     }
     reply_busy_.set(1);
-    if (cmd->is_read()) dma->write(cmd->host_buffer, cmd->bytes());
+    if (cmd->is_read() && !dma->try_write(cmd->host_buffer, cmd->bytes())) {
+      // A PCI master abort (issue 11, pci_master_abort on hbaN): the DMA
+      // engine stopped with Received Master Abort set in the chip's PCI
+      // status register; the data never reached the host buffer. The IOC
+      // ends the request with an address reply (IOCStatus IO_DATA_ERROR,
+      // SCSIStatus GOOD: the target did its part). What the host makes of
+      // it is the driver's: Linux 2.4 mptscsih maps the status to
+      // DID_SOFT_ERROR, and 2.4 scsi_decide_disposition retries that
+      // (maybe_retry) while sd's 5 attempts last; the model's sync driver
+      // (model/host/sync_driver.cpp) ends it with -EIO at once (its retry()
+      // knows MEDIUM ERROR and resets only).
+      reply_busy_.set(0);
+      ++master_aborts_;
+      error_reply(*cmd, true);
+      continue;
+    }
     wait(sc_time(p_.iop_cycles_per_reply / p_.iop_hz, SC_SEC));
     reply_busy_.set(0);
     const uint32_t context = cmd->ext<MptCommand>().context;
@@ -134,7 +149,7 @@ uint64_t Lsi53c1030::take_reply_frame() {
   return addr;
 }
 
-void Lsi53c1030::error_reply(IoRequest& cmd) {
+void Lsi53c1030::error_reply(IoRequest& cmd, bool dma_aborted) {
   const uint64_t addr = take_reply_frame();
   reply_busy_.set(1);
   wait(sc_time(p_.iop_cycles_per_error_reply / p_.iop_hz, SC_SEC));
@@ -143,7 +158,9 @@ void Lsi53c1030::error_reply(IoRequest& cmd) {
   MptReply r;
   r.context = cmd.ext<MptCommand>().context;
   const int did = scsi::host_byte(cmd.status);
-  if (did) {  // ended by the chip itself (abort, reset): no SCSI status, no sense
+  if (dma_aborted) {  // the target ended GOOD; the chip's own DMA failed (dma_thread)
+    r.ioc_status = mpi::kIocStatusScsiIoDataError;
+  } else if (did) {  // ended by the chip itself (abort, reset): no SCSI status, no sense
     r.ioc_status = did == scsi::kDidAbort ? mpi::kIocStatusScsiTaskTerminated : mpi::kIocStatusScsiIocTerminated;
     r.sense = cmd.status;
   } else {
@@ -243,7 +260,7 @@ void Lsi53c1030::reset_stats() {
   reply_busy_.reset();
   outstanding_.reset();
   requests_ = replies_ = interrupts_ = error_replies_ = 0;
-  tm_requests_ = tm_failed_ = 0;
+  tm_requests_ = tm_failed_ = master_aborts_ = 0;
 }
 
 void Lsi53c1030::report(Stats& out, double window_s) const {
@@ -259,6 +276,8 @@ void Lsi53c1030::report(Stats& out, double window_s) const {
     g.add("error_replies", double(error_replies_), "count", StatKind::Counter, "address replies: commands that did not end GOOD");
     g.add("tm_requests", double(tm_requests_), "count", StatKind::Counter, "task management requests (abort, target reset, bus reset, IOC reset)");
     g.add("tm_failed", double(tm_failed_), "count", StatKind::Counter, "of those, failed (no answer from the target within tm_timeout)");
+    if (p_.report_master_aborts)
+      g.add("master_aborts", double(master_aborts_), "count", StatKind::Counter, "read-data DMAs to host memory ended by a PCI master abort (error reply IO_DATA_ERROR)");
   }
 }
 

@@ -44,6 +44,7 @@ struct Lsi53c1030Params {
   int reply_frames = 32;
   double iop_cycles_per_error_reply = 3000;  // build the reply frame + sense DMA (estimate: twice a context reply)
   bool report_errors = false;  // add error_replies to the stats (scenarios with faults)
+  bool report_master_aborts = false;  // a pci_master_abort targets this chip (issue 11): add master_aborts
   // Task management (issue 11). How long the IOC waits for a target's
   // answer to ABORT TASK or TARGET RESET before it replies TASK_MGMT_FAILED:
   // estimate, 10 s (the later Fusion-MPT driver's mptscsih_get_tm_timeout for
@@ -54,6 +55,15 @@ struct Lsi53c1030Params {
   // before it takes requests again (estimate: 1 s; MPI gives no figure).
   double ioc_reset_s = 1.0;
 };
+
+namespace mpi {
+// MPI_IOCSTATUS_SCSI_IO_DATA_ERROR (MPI mpi.h): what the chip reports for a
+// request whose data DMA master-aborted (issue 11). Estimate: the MPI
+// specification names no status for a host-bus abort; mptscsih's io_done
+// maps this one, like every IOCStatus it has no case for, to DID_SOFT_ERROR,
+// so the driver's view does not depend on the choice.
+constexpr uint16_t kIocStatusScsiIoDataError = 0x0046;
+}  // namespace mpi
 
 // Register offsets in the chip's PCI memory BAR (Fusion-MPT system interface).
 namespace mpt {
@@ -91,7 +101,7 @@ private:
   void iop_thread();
   void dma_thread();
   void post_reply(uint32_t word);
-  void error_reply(IoRequest& cmd);
+  void error_reply(IoRequest& cmd, bool dma_aborted = false);
   void coalesce_method();
   void tm_thread();  // task management requests, one at a time
   uint64_t take_reply_frame();
@@ -118,6 +128,7 @@ private:
   sc_core::sc_event tm_ev_;
   std::unordered_map<uint32_t, IoRequest*> active_;  // MsgContext -> the chip's copy, while on the SCSI side
   uint64_t tm_requests_ = 0, tm_failed_ = 0;
+  uint64_t master_aborts_ = 0;  // data DMAs that master-aborted (issue 11)
 };
 
 } // namespace iosim

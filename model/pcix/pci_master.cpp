@@ -75,8 +75,8 @@ bool PciMaster::abort_hits() {
   return abort_fault_.probability > 0 && now >= abort_fault_.from_s && abort_rng_.uniform01() < abort_fault_.probability;
 }
 
-bool PciMaster::dma_write(uint64_t addr, uint64_t bytes, const uint8_t* data) {
-  const bool hit = bytes > 0 && abort_hits();
+bool PciMaster::dma_write(uint64_t addr, uint64_t bytes, const uint8_t* data, bool faultable) {
+  const bool hit = faultable && bytes > 0 && abort_hits();
   if (hit) addr |= kAbortAddressBit;
   // The target only reads from the pointer on a write.
   const bool ok = transfer(tlm::TLM_WRITE_COMMAND, addr, bytes, const_cast<uint8_t*>(data), p_.max_burst_bytes);

@@ -77,7 +77,8 @@ public:
   // DMA. `data` may be null: the bytes are not moved, only timed (bulk data);
   // targets see a scratch buffer. Returns false if any burst got an error
   // response (the rest of the transfer is abandoned).
-  bool dma_write(uint64_t addr, uint64_t bytes, const uint8_t* data = nullptr);
+  // `faultable`: an injected master abort (set_abort_fault) may strike it.
+  bool dma_write(uint64_t addr, uint64_t bytes, const uint8_t* data = nullptr, bool faultable = true);
   bool dma_read(uint64_t addr, uint64_t bytes, uint8_t* data = nullptr);
 
   // PIO (CPU). Reads of an unmapped address return all ones, as a PCI master

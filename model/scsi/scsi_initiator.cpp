@@ -137,6 +137,16 @@ void ScsiInitiator::reset_bus() {
   give_back(all, scsi::host_status(scsi::kDidReset));
 }
 
+void ScsiInitiator::drop_queued(int id, int status) {
+  if (id < 0 || id >= ScsiBus::kMaxIds || queue_[id].empty()) return;
+  std::vector<IoRequest*> cmds;
+  for (const Entry& e : queue_[id]) cmds.push_back(e.req);
+  queued_lvl_[id].add(-double(cmds.size()));
+  queue_[id].clear();
+  for (IoRequest* r : cmds) r->status = status;
+  for (IoRequest* r : cmds) r->on_done(*r);  // last: the callbacks may reuse the requests
+}
+
 void ScsiInitiator::command_complete(IoRequest& req) {
   const int id = req.target;
   if (id < 0 || id >= ScsiBus::kMaxIds || !retire(id, req))

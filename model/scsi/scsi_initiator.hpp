@@ -32,6 +32,10 @@ public:
   virtual bool reset_target(int id) = 0;
   // The RST signal: every command at every target on the bus comes back.
   virtual void reset_bus() = 0;
+  // Every command for target `id` still waiting in the port (never sent)
+  // comes back with `status` (issue 11: the card firmware ends what its
+  // controller holds for a drive it has just reset). Default: none held.
+  virtual void drop_queued(int id, int status) { (void)id; (void)status; }
 };
 
 struct ScsiInitiatorParams {
@@ -58,6 +62,7 @@ public:
   bool abort_task(IoRequest& cmd) override;
   bool reset_target(int id) override;
   void reset_bus() override;
+  void drop_queued(int id, int status) override;
 
   int outstanding(int id) const { return outstanding_[id]; }
   int queued(int id) const { return int(queue_[id].size()); }
