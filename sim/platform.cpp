@@ -403,10 +403,14 @@ void Platform::build_nvme(const Scenario& sc, RequestLedger& ledger) {
 // after the HBAs' and the card's), its descriptor lists in host memory
 // (top.mem.nic_rings), the host's TCP sender and driver (top.host.net), the
 // client at the far end of the link (top.client) and the serving processes.
-// The file is in the page cache: no disk is read.
+// The file is in the page cache, or (source: disk) on the RAID0 volume, read
+// through the sync path's block layer and HBAs (build_block_path).
 void Platform::build_file_server(const Scenario& sc, RequestLedger& ledger) {
   const PlatformConfig& p = sc.platform;
   const int line = p.buses + 1;
+  const bool from_disk = sc.workload.file_server.source == FileSource::Disk;
+  if (from_disk) build_block_path(sc);  // the HBAs take PCI masters and targets 1 .. buses
+  const int idx = from_disk ? p.buses + 1 : 1;
   {
     ChildScope in_mem(mem_);
     nic_rings_.reset(new NicRings("nic_rings", p.nic));
@@ -414,13 +418,13 @@ void Platform::build_file_server(const Scenario& sc, RequestLedger& ledger) {
   nic_.reset(new Nic("nic", p.nic));
   nic_dma_master_.reset(new PciMaster("nic_dma", PciMasterParams::device()));
   nic_dma_master_->socket.bind(pci_.tsock);
-  pci_.name_master(1, "nic");
+  pci_.name_master(idx, "nic");
   nic_dma_.reset(new PciDma(*nic_dma_master_));
   nic_->dma.bind(*nic_dma_);
   nic_->rings.bind(*nic_rings_);
   nic_->irq.bind(os_->irq_line(line));
   pci_.isock.bind(nic_->regs);
-  pci_.map(1, kNicBase, Nic::kBarBytes, "nic");
+  pci_.map(idx, kNicBase, Nic::kBarBytes, "nic");
   reporters_.push_back(nic_.get());
   NetStackParams np = p.net;
   np.irq_line = line;
@@ -438,9 +442,14 @@ void Platform::build_file_server(const Scenario& sc, RequestLedger& ledger) {
   FileReadCosts rc;
   rc.page_lookup_cycles = p.sync.page_lookup_cycles;  // the buffered read path's find_get_page
   rc.copy_bandwidth = p.sync.copy_bandwidth;           // and its copy_to_user rate
-  file_wl_.reset(new FileServer("workload", *os_, sc.workload.file_server, p.net.cost, rc, ledger));
+  file_wl_.reset(new FileServer("workload", *os_, sc.workload.file_server, p.net.cost, rc, ledger,
+                                from_disk ? geo_.capacity_blocks() : 0));
   file_wl_->sock.bind(*net_);
   net_->done.bind(*file_wl_);
+  if (from_disk) {  // the file on the RAID0 volume, read through the sync path
+    file_wl_->disk.bind(*sync_drv_);
+    sync_drv_->done.bind(*file_wl_);
+  }
   tally_ = file_wl_.get();
 }
 

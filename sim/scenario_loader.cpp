@@ -179,6 +179,9 @@ void check_buffered(const Scenario& sc, const Reader& p, bool storage) {
       s.fail("copy_bandwidth", why, "set platform.sync.io: buffered");
     return;
   }
+  const bool file_from_disk =  // issue 8: the file server's reads go down the sync path too
+      sc.workload.kind == WorkloadKind::FileServer && sc.workload.file_server.source == FileSource::Disk;
+  if (file_from_disk) return;
   if (storage || pf.device != PlatformDevice::Scsi || pf.io_path != IoPath::Sync ||
       sc.workload.kind != WorkloadKind::Closed)
     s.fail("io", "buffered reads are modelled for platform.io_path: sync with workload.kind: closed only",
@@ -341,6 +344,11 @@ void check_net(const Reader& root, const Scenario& sc) {
   if (pf.device != PlatformDevice::Scsi)
     p.fail("device", "the file server runs on the SCSI platform's host (platform.device: scsi)");
   if (sc.workload.file_server.chunk_bytes % kSectorBytes) f.fail("chunk", "must be a multiple of 512 B");
+  if (sc.workload.file_server.source == FileSource::Disk && sc.workload.file_server.mode == ServeMode::Sendfile &&
+      pf.sync.io == SyncIo::Buffered)
+    f.fail("source", "sendfile from the disk is modelled as a direct read into the cache pages; platform.sync.io: "
+                     "buffered would charge a copy_to_user sendfile does not make",
+           "set platform.sync.io: direct");
   const uint64_t mss = pf.nic.mtu > pf.net.tcp_ip_header_bytes ? pf.nic.mtu - pf.net.tcp_ip_header_bytes : 0;
   if (pf.net.sndbuf < mss) n.fail("sndbuf", "smaller than one segment (" + std::to_string(mss) + " B)");
   if (pf.net.rwnd < mss) n.fail("rwnd", "smaller than one segment (" + std::to_string(mss) + " B)");
@@ -474,6 +482,7 @@ void load_workload(const Reader& r, WorkloadConfig& w) {
   if (w.kind == WorkloadKind::FileServer || r.has("file_server")) {  // issue 8
     const Reader f = r.section("file_server");
     f.read("mode", w.file_server.mode);
+    f.read("source", w.file_server.source);
     f.read("connections", w.file_server.connections);
     f.read("chunk", w.file_server.chunk_bytes);
   }

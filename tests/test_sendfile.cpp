@@ -103,3 +103,23 @@ TEST_CASE("sendfile: the network keys are checked", "[net][cli]") {
   CHECK(x.status == 2);
   CHECK(x.err.find("file_server") != std::string::npos);
 }
+
+TEST_CASE("sendfile: the file can come from the disks through the sync path", "[net][cli]") {
+  const auto c = run_scenario_json(morton(), {"run.duration=0.5s"});
+  const auto d = run_scenario_json(morton(), {"run.duration=0.5s", "workload.file_server.source=disk"});
+  const auto b = run_scenario_json(morton(), {"run.duration=0.5s", "workload.file_server.source=disk",
+                                              "platform.sync.io=buffered"});
+  // From the cache no disk is touched; from the disk every call is one read down the block path.
+  CHECK(stat(c, "top.scsi0.disk0.ios") + stat(c, "top.scsi1.disk0.ios") == 0);
+  CHECK(stat(d, "top.scsi0.disk0.ios") > 0);  // the volume's first member holds the file's start (8 MiB stripe)
+  // The wire still bounds it; the ledger (exit 0) saw every call completed.
+  CHECK(stat(d, "top.nic.payload_rate") <= kWireLimitMBs + 1448e-6 / 0.5);
+  CHECK(stat(d, "top.workload.failed") == 0);
+  // Direct reads DMA into the user buffer: no copy_to_user; buffered ones copy it.
+  CHECK(stat(d, "top.host.cpu0.system") < stat(c, "top.host.cpu0.system"));
+  CHECK(stat(b, "top.host.cpu0.system") > stat(d, "top.host.cpu0.system"));
+  // sendfile from the disk through the buffered path would charge a copy it does not make.
+  const auto e = run_scenario_raw(morton(), {"workload.file_server.source=disk", "workload.file_server.mode=sendfile",
+                                             "platform.sync.io=buffered"});
+  CHECK(e.status == 2);
+}

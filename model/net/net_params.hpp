@@ -100,9 +100,20 @@ template <> struct EnumNames<ServeMode> {
       {{ServeMode::ReadWrite, "read_write"}, {ServeMode::Sendfile, "sendfile"}}};
 };
 
+// Where the served file is: in the page cache (Morton served a cached
+// file), or on the disks, read through the sync path's block layer
+// (platform.sync: buffered charges the page cache and copy_to_user there;
+// direct reads by DMA into the buffer).
+enum class FileSource { Cache, Disk };
+template <> struct EnumNames<FileSource> {
+  static constexpr std::array<std::pair<FileSource, const char*>, 2> table{
+      {{FileSource::Cache, "cache"}, {FileSource::Disk, "disk"}}};
+};
+
 // The file-server workload (model/workload/file_server.hpp).
 struct FileServerParams {
   ServeMode mode = ServeMode::ReadWrite;
+  FileSource source = FileSource::Cache;
   int connections = 1;             // one server process per TCP connection
   uint64_t chunk_bytes = 64 * 1024;  // bytes per read+write or sendfile call (estimate for Morton's tool)
 };
