@@ -100,7 +100,8 @@ Platform::Platform(sc_module_name name, const Scenario& sc, RequestLedger& ledge
     os_.reset(new HostOs("host", p.host));
     os_->pio.bind(*pio_);
     reporters_.push_back(os_.get());
-    if (p.io_path == IoPath::Sync) build_sync(sc, ledger);
+    if (sc.workload.kind == WorkloadKind::FileServer) build_file_server(sc, ledger);  // issue 8
+    else if (p.io_path == IoPath::Sync) build_sync(sc, ledger);
     else if (p.io_path == IoPath::PosixAio) build_posix_aio(sc, ledger);
     else if (p.io_path == IoPath::Kaio) build_kaio(sc, ledger);
     else if (p.io_path == IoPath::Uring) build_uring(sc, ledger);
@@ -426,7 +427,63 @@ void Platform::build_nvme(const Scenario& sc, RequestLedger& ledger) {
   tally_ = nvme_wl_.get();
 }
 
+// A file server (issue 8, deliverable 2): a 3c59x-class NIC on the PCI bus
+// (master 1, its registers target 1 at kNicBase, INTA# on the host line
+// after the HBAs' and the card's), its descriptor lists in host memory
+// (top.mem.nic_rings), the host's TCP sender and driver (top.host.net), the
+// client at the far end of the link (top.client) and the serving processes.
+// The file is in the page cache, or (source: disk) on the RAID0 volume, read
+// through the sync path's block layer and HBAs (build_block_path).
+void Platform::build_file_server(const Scenario& sc, RequestLedger& ledger) {
+  const PlatformConfig& p = sc.platform;
+  const int line = p.buses + 1;
+  const bool from_disk = sc.workload.file_server.source == FileSource::Disk;
+  if (from_disk) build_block_path(sc);  // the HBAs take PCI masters and targets 1 .. buses
+  const int idx = from_disk ? p.buses + 1 : 1;
+  {
+    ChildScope in_mem(mem_);
+    nic_rings_.reset(new NicRings("nic_rings", p.nic));
+  }
+  nic_.reset(new Nic("nic", p.nic));
+  nic_dma_master_.reset(new PciMaster("nic_dma", PciMasterParams::device()));
+  nic_dma_master_->socket.bind(pci_.tsock);
+  pci_.name_master(idx, "nic");
+  nic_dma_.reset(new PciDma(*nic_dma_master_));
+  nic_->dma.bind(*nic_dma_);
+  nic_->rings.bind(*nic_rings_);
+  nic_->irq.bind(os_->irq_line(line));
+  pci_.isock.bind(nic_->regs);
+  pci_.map(idx, kNicBase, Nic::kBarBytes, "nic");
+  reporters_.push_back(nic_.get());
+  NetStackParams np = p.net;
+  np.irq_line = line;
+  np.bar_base = kNicBase;
+  {
+    ChildScope in_host(*os_);  // the stack runs in the host's kernel: top.host.net
+    net_.reset(new NetStack("net", *os_, np, p.nic, p.sync.copy_bandwidth, sc.workload.file_server.connections));
+  }
+  net_->rings.bind(*nic_rings_);
+  reporters_.push_back(net_.get());
+  client_.reset(new NetClient("client", p.client, p.nic, sc.workload.file_server.connections));
+  nic_->wire.bind(*client_);
+  client_->wire.bind(*nic_);
+  reporters_.push_back(client_.get());
+  FileReadCosts rc;
+  rc.page_lookup_cycles = p.sync.page_lookup_cycles;  // the buffered read path's find_get_page
+  rc.copy_bandwidth = p.sync.copy_bandwidth;           // and its copy_to_user rate
+  file_wl_.reset(new FileServer("workload", *os_, sc.workload.file_server, p.net.cost, rc, ledger,
+                                from_disk ? geo_.capacity_blocks() : 0));
+  file_wl_->sock.bind(*net_);
+  net_->done.bind(*file_wl_);
+  if (from_disk) {  // the file on the RAID0 volume, read through the sync path
+    file_wl_->disk.bind(*sync_drv_);
+    sync_drv_->done.bind(*file_wl_);
+  }
+  tally_ = file_wl_.get();
+}
+
 void Platform::start() {
+  if (file_wl_) file_wl_->start();
   if (nvme_wl_) nvme_wl_->start();
   if (sync_wl_) sync_wl_->start();
   if (kaio_) kaio_->start();
@@ -443,6 +500,7 @@ void Platform::start() {
 }
 
 void Platform::stop_workload() {
+  if (file_wl_) file_wl_->stop();
   if (nvme_wl_) nvme_wl_->stop();
   if (sync_wl_) sync_wl_->stop();
   if (async_wl_) async_wl_->stop();

@@ -18,6 +18,10 @@
 #include "model/nvme/nvme_driver.hpp"
 #include "model/nvme/nvme_queues.hpp"
 #include "model/nvme/pread_processes.hpp"
+#include "model/net/net_client.hpp"
+#include "model/net/net_stack.hpp"
+#include "model/net/nic.hpp"
+#include "model/workload/file_server.hpp"
 #include "model/pcix/host_memory.hpp"
 #include "model/pcix/pcix_bus.hpp"
 #include "model/raid/raid0.hpp"
@@ -67,10 +71,12 @@ private:
   void build_uring(const Scenario& sc, RequestLedger& ledger);
   template <class Stack> void bind_aio_workload(const Scenario& sc, RequestLedger& ledger, Stack& stack);
   void build_nvme(const Scenario& sc, RequestLedger& ledger);
+  void build_file_server(const Scenario& sc, RequestLedger& ledger);  // issue 8: NIC + TCP + client
 
   static constexpr uint64_t kMemSize = 0xE0000000ull;   // host RAM window in bus space
   static constexpr uint64_t kHbaBase = 0xE0000000ull;   // LSI register BARs, 64 KiB each
   static constexpr uint64_t kCardBase = 0xF0000000ull;  // I/O card memory window
+  static constexpr uint64_t kNicBase = 0xE8000000ull;   // NIC register BAR (file server)
 
   PcixBus pci_;
   HostMemory mem_;
@@ -111,6 +117,16 @@ private:
   std::unique_ptr<NvmeController> nvme_;
   std::unique_ptr<NvmeDriver> nvme_drv_;
   std::unique_ptr<PreadProcesses> nvme_wl_;
+
+  // file server (workload.kind: file_server): the NIC, its rings, the host's
+  // TCP sender, the client at the far end, the serving processes
+  std::unique_ptr<PciMaster> nic_dma_master_;
+  std::unique_ptr<PciDma> nic_dma_;
+  std::unique_ptr<NicRings> nic_rings_;
+  std::unique_ptr<Nic> nic_;
+  std::unique_ptr<NetStack> net_;
+  std::unique_ptr<NetClient> client_;
+  std::unique_ptr<FileServer> file_wl_;
 
   IoTally* tally_ = nullptr;
   std::vector<Reporter*> reporters_;

@@ -9,6 +9,7 @@
 #include "model/fault/fault.hpp"
 #include "model/hba/lsi53c1030.hpp"
 #include "model/nvme/nvme_params.hpp"
+#include "model/net/net_params.hpp"
 #include "model/host/async_driver.hpp"
 #include "model/host/host_params.hpp"
 #include "model/host/io_uring.hpp"
@@ -42,11 +43,13 @@ template <> struct EnumNames<IoPath> {
 };
 // closed: N blocking processes; open: a rate (Poisson); storage: no host model;
 // streams: streaming clients with periods and deadlines (either host path).
-enum class WorkloadKind { Closed, Open, Storage, Streams };
+// file_server (issue 8): processes serving a cached file to a client over
+// TCP through the NIC (platform.net, workload.file_server).
+enum class WorkloadKind { Closed, Open, Storage, Streams, FileServer };
 template <> struct EnumNames<WorkloadKind> {
-  static constexpr std::array<std::pair<WorkloadKind, const char*>, 4> table{
+  static constexpr std::array<std::pair<WorkloadKind, const char*>, 5> table{
       {{WorkloadKind::Closed, "closed"}, {WorkloadKind::Open, "open"}, {WorkloadKind::Storage, "storage"},
-       {WorkloadKind::Streams, "streams"}}};
+       {WorkloadKind::Streams, "streams"}, {WorkloadKind::FileServer, "file_server"}}};
 };
 // Storage workload target: every disk (RAID0), the disks of bus 0 striped, or the first disk.
 enum class StorageTarget { Raid0, Bus, Disk };
@@ -91,6 +94,11 @@ struct PlatformConfig {
   // NVMe platform (platform.device: nvme): the SSD, its link and the driver.
   PlatformDevice device = PlatformDevice::Scsi;
   NvmeParams nvme;
+  // Network path (issue 8; workload.kind: file_server): the NIC, the host's
+  // TCP sender + driver, the client (model/net).
+  NicParams nic;
+  NetStackParams net;
+  NetClientParams client;
 };
 
 struct WorkloadConfig {
@@ -105,6 +113,7 @@ struct WorkloadConfig {
   // closed on the posix_aio / kaio paths (model/workload/aio_processes.hpp):
   int iodepth = 1;                 // requests each process keeps outstanding
   bool batch = false;              // submit them in one call (lio_listio, io_submit of n iocbs)
+  FileServerParams file_server;    // kind file_server (workload.file_server.*)
 };
 
 struct RunConfig {

@@ -174,9 +174,14 @@ void check_buffered(const Scenario& sc, const Reader& p, bool storage) {
     const SyncDriverParams s0;
     const std::string why = "only with platform.sync.io: buffered (it is direct)";
     if (pf.sync.page_cache_bytes != s0.page_cache_bytes) s.fail("page_cache", why, "set platform.sync.io: buffered");
-    if (pf.sync.copy_bandwidth != s0.copy_bandwidth) s.fail("copy_bandwidth", why, "set platform.sync.io: buffered");
+    // The file server (issue 8) copies through the page cache at this rate too.
+    if (pf.sync.copy_bandwidth != s0.copy_bandwidth && sc.workload.kind != WorkloadKind::FileServer)
+      s.fail("copy_bandwidth", why, "set platform.sync.io: buffered");
     return;
   }
+  const bool file_from_disk =  // issue 8: the file server's reads go down the sync path too
+      sc.workload.kind == WorkloadKind::FileServer && sc.workload.file_server.source == FileSource::Disk;
+  if (file_from_disk) return;
   if (storage || pf.device != PlatformDevice::Scsi || pf.io_path != IoPath::Sync ||
       sc.workload.kind != WorkloadKind::Closed)
     s.fail("io", "buffered reads are modelled for platform.io_path: sync with workload.kind: closed only",
@@ -307,6 +312,70 @@ void load_nvme(const Reader& r, PlatformConfig& p) {
   c.read("slice", v.slice_s);
 }
 
+// platform.net (issue 8; model/net/README.md has every key's source). Read
+// only for the file_server workload, or when the section is there (to
+// report it as out of place): other scenarios' configurations stay as they were.
+void load_net(const Reader& r, PlatformConfig& p) {
+  r.read("link_rate", p.nic.link_rate);
+  r.read("mtu", p.nic.mtu);
+  r.read("framing", p.nic.framing_bytes);
+  r.read("tx_ring", p.nic.tx_ring);
+  r.read("rx_ring", p.nic.rx_ring);
+  r.read("scatter_gather", p.nic.scatter_gather);
+  r.read("csum_offload", p.nic.csum_offload);
+  r.read("tx_coalesce", p.nic.tx_coalesce);
+  r.read("tx_fifo", p.nic.tx_fifo_bytes);
+  r.read("sndbuf", p.net.sndbuf);
+  r.read("rwnd", p.net.rwnd);
+  const Reader c = r.section("cost");
+  NetCosts& k = p.net.cost;
+  c.read("sendmsg", k.sendmsg);
+  c.read("skb_alloc", k.skb_alloc);
+  c.read("page_ref", k.page_ref);
+  c.read("tx_per_segment", k.tx_per_segment);
+  c.read("xmit", k.xmit);
+  c.read("isr", k.isr);
+  c.read("tx_free", k.tx_free);
+  c.read("rx_frame", k.rx_frame);
+  c.read("ack", k.ack);
+  c.read("ack_free", k.ack_free);
+  c.read("file_read", k.file_read);
+  const Reader cl = r.section("client");
+  cl.read("turnaround", p.client.turnaround);
+  cl.read("delack", p.client.delack);
+  cl.read("ack_every", p.client.ack_every);
+}
+
+// workload.file_server and platform.net's cross-key checks.
+void check_net(const Reader& root, const Scenario& sc) {
+  const Reader p = root.section("platform");
+  const Reader w = root.section("workload");
+  const PlatformConfig& pf = sc.platform;
+  if (sc.workload.kind != WorkloadKind::FileServer) {
+    if (p.has("net"))
+      p.fail("net", "only with workload.kind: file_server", "set workload.kind: file_server, or remove platform.net");
+    if (w.has("file_server"))
+      w.fail("file_server", "only with workload.kind: file_server", "set workload.kind: file_server");
+    return;
+  }
+  const Reader n = p.section("net"), f = w.section("file_server");
+  if (pf.device != PlatformDevice::Scsi)
+    p.fail("device", "the file server runs on the SCSI platform's host (platform.device: scsi)");
+  if (sc.workload.file_server.chunk_bytes % kSectorBytes) f.fail("chunk", "must be a multiple of 512 B");
+  if (sc.workload.file_server.source == FileSource::Disk && sc.workload.file_server.mode == ServeMode::Sendfile &&
+      pf.sync.io == SyncIo::Buffered)
+    f.fail("source", "sendfile from the disk is modelled as a direct read into the cache pages; platform.sync.io: "
+                     "buffered would charge a copy_to_user sendfile does not make",
+           "set platform.sync.io: direct");
+  const uint64_t mss = pf.nic.mtu > pf.net.tcp_ip_header_bytes ? pf.nic.mtu - pf.net.tcp_ip_header_bytes : 0;
+  if (pf.net.sndbuf < mss) n.fail("sndbuf", "smaller than one segment (" + std::to_string(mss) + " B)");
+  if (pf.net.rwnd < mss) n.fail("rwnd", "smaller than one segment (" + std::to_string(mss) + " B)");
+  if (pf.nic.tx_coalesce >= pf.nic.tx_ring)
+    n.fail("tx_coalesce", "must be below tx_ring (" + std::to_string(pf.nic.tx_ring) +
+                              "): a full ring would wait for an interrupt that never comes");
+  if (pf.nic.tx_fifo_bytes < pf.nic.mtu + 18) n.fail("tx_fifo", "must hold one full frame (mtu + 18 B)");
+}
+
 // The nvme platform's cross-key checks (after finish(), like check_scenario,
 // which hands over to this for an nvme platform: the SCSI side is not built).
 void check_nvme(const Reader& root, Scenario& sc) {
@@ -428,6 +497,13 @@ void load_workload(const Reader& r, WorkloadConfig& w) {
   // Other kinds read the section only when it is there (to report it as out
   // of place); they do not carry the streams defaults in their configuration.
   if (w.kind == WorkloadKind::Streams || r.has("streams")) load_streams(r, w);
+  if (w.kind == WorkloadKind::FileServer || r.has("file_server")) {  // issue 8
+    const Reader f = r.section("file_server");
+    f.read("mode", w.file_server.mode);
+    f.read("source", w.file_server.source);
+    f.read("connections", w.file_server.connections);
+    f.read("chunk", w.file_server.chunk_bytes);
+  }
 }
 
 void load_run(const Reader& r, RunConfig& c) {
@@ -668,7 +744,9 @@ void check_scenario(const Reader& root, Scenario& sc, const SyntheticDiskSpec& g
   check_uring(root, sc);
   // Each host path runs one kind of test program (BRIEF.md); streams run on either.
   const bool aio_stack = pf.io_path == IoPath::PosixAio || pf.io_path == IoPath::Kaio || pf.io_path == IoPath::Uring;
-  if (!aio_stack && sc.workload.kind != WorkloadKind::Storage && sc.workload.kind != WorkloadKind::Streams) {
+  check_net(root, sc);  // issue 8: the file server's keys
+  if (!aio_stack && sc.workload.kind != WorkloadKind::Storage && sc.workload.kind != WorkloadKind::Streams &&
+      sc.workload.kind != WorkloadKind::FileServer) {
     const WorkloadKind need = pf.io_path == IoPath::Sync ? WorkloadKind::Closed : WorkloadKind::Open;
     if (sc.workload.kind != need)
       w.fail("kind",
@@ -1001,6 +1079,7 @@ Scenario load_scenario_tree(config::ConfigTree tree, const std::string& path) {
   if (sc.platform.io_path == IoPath::Kaio || p.has("kaio")) load_kaio(p.section("kaio"), sc.platform.kaio);
   if (sc.platform.io_path == IoPath::Uring || p.has("uring")) load_uring(p.section("uring"), sc.platform.uring);
   load_workload(root.section("workload"), sc.workload);
+  if (sc.workload.kind == WorkloadKind::FileServer || p.has("net")) load_net(p.section("net"), sc.platform);  // issue 8
   load_run(root.section("run"), sc.run);
   sc.faults = load_faults(root, sc.platform);
   load_fault_timing(p, sc);
