@@ -1,5 +1,5 @@
 #pragma once
-// Fault injection (issue 11, deliverable 2, first slice): what a scenario's
+// Fault injection (issue 11, deliverable 2): what a scenario's
 // `faults:` section asks of one disk, and how an error is written on an
 // IoRequest on its way back to the issuer.
 //
@@ -79,8 +79,8 @@ struct DiskFaults {
   double recover = 0;
   // disk_failure: from this time on every command ends in CHECK CONDITION,
   // NOT READY 04h/00h (a drive whose spindle or servo has failed still answers
-  // on the bus; one that answers nothing needs the command-timeout path, a later
-  // slice of issue 11). Commands already in service finish.
+  // on the bus; one that answers nothing is a disk_hang, below, which the
+  // stacks' command timeouts recover from). Commands already in service finish.
   double fail_at_s = std::numeric_limits<double>::infinity();
   // disk_hang: from `hang_at_s` on the drive's firmware is stuck: its bus
   // interface still accepts commands (selection, command IU) but nothing is

@@ -63,7 +63,7 @@ constexpr uint8_t kTaskResetBus = 0x04;                // MPI_SCSITASKMGMT_TASKT
 // it as one more request on the same path.
 constexpr uint8_t kTaskIocReset = 0xF0;
 constexpr uint16_t kIocStatusScsiTaskTerminated = 0x0048;  // MPI_IOCSTATUS_SCSI_TASK_TERMINATED (aborted)
-constexpr uint16_t kIocStatusScsiTaskMgmtFailed = 0x0049;  // MPI_IOCSTATUS_SCSI_TASK_MGMT_FAILED
+constexpr uint16_t kIocStatusScsiTaskMgmtFailed = 0x004A;  // MPI_IOCSTATUS_SCSI_TASK_MGMT_FAILED (mpi.h; 0x0049 is RESIDUAL_MISMATCH)
 constexpr uint16_t kIocStatusScsiIocTerminated = 0x004B;   // MPI_IOCSTATUS_SCSI_IOC_TERMINATED (reset)
 }  // namespace mpi
 
