@@ -14,7 +14,7 @@
 
 namespace fs = std::filesystem;
 
-TEST_CASE("bench: short runs against the same binary: the JSON's shape, ratios near 1", "[bench-cmd][e2e]") {
+TEST_CASE("bench: short runs against the same binary: the JSON's shape, ratios computed from CPU time (never judged)", "[bench-cmd][e2e]") {
   const fs::path dir = fs::temp_directory_path() / ("iosim_test_bench_" + std::to_string(getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
