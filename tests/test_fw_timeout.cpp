@@ -384,34 +384,47 @@ TEST_CASE("firmware timeout: scenarios without a hang keep their keys and result
 
 // ---- the LSI HBA's DMA master abort (sync stacks) -------------------------------
 
-TEST_CASE("LSI HBA master abort: the read's DMA master-aborts, an IO_DATA_ERROR reply, -EIO once per request",
+TEST_CASE("LSI HBA master abort: an IO_DATA_ERROR reply, retried as a soft error, -EIO after 5 attempts",
           "[faults][fw_timeout][hba][cli]") {
+  auto body = [](const std::string& path, const std::string& fault) {
+    return "platform:\n  io_path: " + path + "\n  scsi:\n    buses: 2\n    disks_per_bus: 2\n"
+           "run:\n  warmup: 0.1s\n  duration: 1s\n"
+           "workload:\n  kind: closed\n  processes: 8\n"
+           "faults:\n  - kind: pci_master_abort\n" + fault;
+  };
   for (const std::string path : {"sync", "posix_aio", "kaio"}) {
     INFO(path);
-    const std::string workload = "  kind: closed\n  processes: 8\n";
-    const std::string body = "platform:\n  io_path: " + path + "\n  scsi:\n    buses: 2\n    disks_per_bus: 2\n"
-                             "run:\n  warmup: 0.1s\n  duration: 1s\n"
-                             "workload:\n" + workload +
-                             "faults:\n  - kind: pci_master_abort\n    target: hba0\n    probability: 0.05\n";
-    const auto j = run_scenario_json(write_scenario("hba_abort_" + path, body));
+    // Half the read DMAs abort: most commands succeed on a later attempt, a
+    // few (1/32) abort on all five. 4 KiB reads: one piece, one request each.
+    const auto j = run_scenario_json(write_scenario("hba_abort_" + path, body(path, "    target: hba0\n    probability: 0.5\n")));
     const double aborts = stat(j, "top.hba0.master_aborts");
+    const double eio = stat(j, "top.host.sd.eio");
     CHECK(aborts > 0);
     CHECK_FALSE(j["stats"].contains("top.hba1.master_aborts"));  // only the chip named
     CHECK(stat(j, "top.hba0.error_replies") == aborts);          // one address reply each
-    CHECK(stat(j, "top.host.sd.eio") == aborts);                 // 4 KiB reads: one piece, one request each
-    CHECK(stat(j, "top.workload.failed") == aborts);
-    CHECK(stat(j, "top.workload.completed") > 10 * aborts);
+    CHECK(eio > 0);
+    CHECK(stat(j, "top.host.sd.scsi_retries") + eio == aborts);   // each abort: sent again, or the 5th attempt's -EIO
+    CHECK(stat(j, "top.host.sd.scsi_retries") > 10 * eio);
+    CHECK(stat(j, "top.workload.failed") == eio);
+    CHECK(stat(j, "top.workload.completed") > 10 * eio);
     check_ledger(j);
   }
-  // Once, at the first read DMA from 0.3 s on: exactly one request fails.
-  const auto j = run_scenario_json(write_scenario(
-      "hba_abort_once", "platform:\n  io_path: sync\n  scsi:\n    buses: 2\n    disks_per_bus: 2\n"
-                        "run:\n  warmup: 0.1s\n  duration: 1s\n"
-                        "workload:\n  kind: closed\n  processes: 8\n"
-                        "faults:\n  - kind: pci_master_abort\n    target: hba1\n    at: 0.3s\n"));
+  // Every read DMA through hba0 aborts: each of its commands is tried 5
+  // times, then fails; hba1's drives go on.
+  const auto all = run_scenario_json(write_scenario("hba_abort_all", body("sync", "    target: hba0\n    probability: 1\n")));
+  const double eio = stat(all, "top.host.sd.eio");
+  CHECK(eio > 0);
+  CHECK(stat(all, "top.hba0.master_aborts") == 5 * eio);
+  CHECK(stat(all, "top.host.sd.scsi_retries") == 4 * eio);
+  CHECK(stat(all, "top.workload.completed") > eio);
+  check_ledger(all);
+  // Once, at the first read DMA from 0.3 s on: that command is sent again and
+  // succeeds; nothing fails.
+  const auto j = run_scenario_json(write_scenario("hba_abort_once", body("sync", "    target: hba1\n    at: 0.3s\n")));
   CHECK(stat(j, "top.hba1.master_aborts") == 1);
-  CHECK(stat(j, "top.workload.failed") == 1);
-  CHECK(stat(j, "run.requests_failed") == 1);
+  CHECK(stat(j, "top.host.sd.scsi_retries") == 1);
+  CHECK(stat(j, "top.workload.failed") == 0);
+  CHECK(stat(j, "run.requests_failed") == 0);
   check_ledger(j);
 }
 

@@ -44,11 +44,14 @@ constexpr int check_condition(int key, int asc, int ascq = 0) {
 // A command the initiator ended itself, with no SCSI status from the target
 // (aborted by ABORT TASK, dropped by a TARGET RESET or a bus reset): the
 // Linux 2.4 host byte (drivers/scsi/scsi.h DID_TIME_OUT 03h, DID_ABORT 05h,
-// DID_RESET 08h), written as -(256 + host byte) so it is neither a status
-// byte (> 0) nor an errno (-1..-255).
+// DID_RESET 08h, DID_SOFT_ERROR 0Bh), written as -(256 + host byte) so it is
+// neither a status byte (> 0) nor an errno (-1..-255). DID_SOFT_ERROR: what
+// mptscsih sets for an IOCStatus it has no case for (the LSI chip's
+// IO_DATA_ERROR after a PCI master abort on its DMA).
 constexpr int kDidTimeOut = 0x03;
 constexpr int kDidAbort = 0x05;
 constexpr int kDidReset = 0x08;
+constexpr int kDidSoftError = 0x0B;
 constexpr int host_status(int did) { return -(256 + did); }
 constexpr int host_byte(int status) { return status <= -256 ? -status - 256 : 0; }
 constexpr int status_byte(int status) { return status > 0 ? status & 0xff : 0; }

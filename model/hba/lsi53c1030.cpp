@@ -122,9 +122,8 @@ void Lsi53c1030::dma_thread() {
       // SCSIStatus GOOD: the target did its part). What the host makes of
       // it is the driver's: Linux 2.4 mptscsih maps the status to
       // DID_SOFT_ERROR, and 2.4 scsi_decide_disposition retries that
-      // (maybe_retry) while sd's 5 attempts last; the model's sync driver
-      // (model/host/sync_driver.cpp) ends it with -EIO at once (its retry()
-      // knows MEDIUM ERROR and resets only).
+      // (maybe_retry) while sd's 5 attempts last, as the model's sync driver
+      // does (model/host/sync_driver.cpp, retry()).
       reply_busy_.set(0);
       ++master_aborts_;
       error_reply(*cmd, true);

@@ -193,10 +193,11 @@ void SyncDriver::issue_frame(CpuCtx& c, Adapter& a, IoRequest& pc) {
 bool SyncDriver::retry(IoRequest& pc) {
   // scsi_check_sense: only MEDIUM ERROR (of what the disks report here) asks
   // for a retry; a command ended by a reset or an abort it did not ask for
-  // is retried too (scsi_decide_disposition, DID_RESET / DID_ABORT); then
-  // maybe_retry: ++retries < allowed.
+  // is retried too, and so is a soft error (scsi_decide_disposition,
+  // DID_RESET / DID_ABORT / DID_SOFT_ERROR); then maybe_retry: ++retries < allowed.
   const int did = scsi::host_byte(pc.status);
-  if (scsi::sense_key(pc.status) != scsi::kSenseMediumError && did != scsi::kDidReset && did != scsi::kDidAbort)
+  if (scsi::sense_key(pc.status) != scsi::kSenseMediumError && did != scsi::kDidReset && did != scsi::kDidAbort &&
+      did != scsi::kDidSoftError)
     return false;
   return ++pc.ext<ScsiCmdState>().retries < uint32_t(p_.scsi_allowed);
 }
@@ -305,10 +306,17 @@ uint64_t SyncDriver::service(CpuCtx& c, int ai, uint64_t budget, CpuCat cat) {
     st.armed = false;
     const bool terminated = rep.ioc_status == mpi::kIocStatusScsiTaskTerminated ||
                             rep.ioc_status == mpi::kIocStatusScsiIocTerminated;
+    // mptscsih_io_done (2.4 fusion): a terminated command carries the host
+    // status its terminator gave; a SCSI status other than GOOD is the
+    // target's (with its sense, if autosense ran); an IOCStatus with GOOD
+    // status it has no case for (IO_DATA_ERROR: the chip's DMA to the host
+    // master-aborted) is DID_SOFT_ERROR, which the mid-layer retries.
     pc.status = terminated ? rep.sense
                 : rep.scsi_status == scsi::kCheckCondition && (rep.scsi_state & mpi::kScsiStateAutosenseValid)
                     ? rep.sense
-                    : (rep.scsi_status ? int(rep.scsi_status) : kStatusEio);
+                : rep.scsi_status                                    ? int(rep.scsi_status)
+                : rep.ioc_status == mpi::kIocStatusScsiIoDataError ? scsi::host_status(scsi::kDidSoftError)
+                                                                    : kStatusEio;
     back.push_back(&pc);
   }
   // Bottom half: finish each command, refill the queues, wake the owners.
@@ -588,7 +596,7 @@ void SyncDriver::report(Stats& out, double window_s) const {
   }
   if (p_.report_errors) {
     g.add("eio", double(eio_), "count", StatKind::Counter, "requests ended with -EIO (a piece failed after the mid-layer's retries)");
-    g.add("scsi_retries", double(retries_), "count", StatKind::Counter, "commands the mid-layer sent again (MEDIUM ERROR, or ended by a reset it did not ask for)");
+    g.add("scsi_retries", double(retries_), "count", StatKind::Counter, "commands the mid-layer sent again (MEDIUM ERROR, a soft error, or ended by a reset it did not ask for)");
     g.add("timeouts", double(timeouts_), "count", StatKind::Counter, "commands whose scsi_timeout expired (scsi_times_out)");
     g.add("eh_runs", double(eh_runs_), "count", StatKind::Counter, "error handler runs (scsi_unjam_host)");
     g.add("aborts", double(aborts_), "count", StatKind::Counter, "ABORT TASK requests of the error handler");
