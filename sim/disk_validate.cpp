@@ -164,7 +164,7 @@ DiskValidation validate_drive(const DrivePaths& paths) {
 
   auto disk = std::make_unique<Disk>("disk", params);
   DirectLink link(params.interface_sector_time);
-  disk->attach(&link, 0);
+  disk->link.bind(link);
   auto rep = std::make_unique<TraceReplayer>("replayer");
   rep->disk = disk.get();
   rep->trace = &trace;

@@ -26,7 +26,7 @@ ScsiChannel::ScsiChannel(sc_module_name name, const ScsiBusParams& bp, const Dis
     : sc_module(name), bus("bus", bp) {
   for (int i = 0; i < n; ++i) {
     disks.emplace_back(new Disk(("disk" + std::to_string(i)).c_str(), dp));
-    bus.attach(disks.back().get(), target_id(i));
+    bind_scsi_target(bus, target_id(i), *disks.back());
   }
 }
 
@@ -165,7 +165,8 @@ void Platform::build_block_path(const Scenario& sc) {
     ScsiInitiatorParams ip;
     ip.per_target_limit = p.sync.queue_depth;
     ip.port_limit = p.sync.can_queue;
-    hba_scsi_.emplace_back(new ScsiInitiator((n + "_scsi").c_str(), ch_[size_t(b)]->bus, ip));
+    hba_scsi_.emplace_back(new ScsiInitiator((n + "_scsi").c_str(), ip));
+    bind_scsi_initiator(ch_[size_t(b)]->bus, *hba_scsi_.back());
     Lsi53c1030Params hp = p.hba;
     hp.reply_frames_base = p.hba.reply_frames_base + uint64_t(b) * 0x10000;  // each chip its own reply frames
     hp.report_errors = !sc.faults.empty();
@@ -293,9 +294,8 @@ void Platform::build_async(const Scenario& sc, RequestLedger& ledger) {
   std::sort(cp.firmware.faults.stalls.begin(), cp.firmware.faults.stalls.end(),
             [](const CardFaults::Stall& a, const CardFaults::Stall& b) { return a.at_s < b.at_s; });
   cp.firmware.seed = sc.run.seed;
-  std::vector<ScsiBus*> buses;
-  for (auto& c : ch_) buses.push_back(&c->bus);
-  card_.reset(new IoCard("card", cp, buses, members_, geo_));
+  card_.reset(new IoCard("card", cp, int(ch_.size()), members_, geo_));
+  for (size_t b = 0; b < ch_.size(); ++b) bind_scsi_initiator(ch_[b]->bus, card_->controller(b));
   card_->dma_master.socket.bind(pci_.tsock);
   pci_.name_master(1, "card");
   pci_.isock.bind(card_->mem.bar);
@@ -333,21 +333,28 @@ void Platform::build_async(const Scenario& sc, RequestLedger& ledger) {
 void Platform::build_storage(const Scenario& sc, RequestLedger& ledger) {
   std::vector<BlockDevice*> devs;
   for (size_t b = 0; b < ch_.size(); ++b) {
-    raw_scsi_.emplace_back(new ScsiInitiator(("adapter" + std::to_string(b)).c_str(), ch_[b]->bus));
+    raw_scsi_.emplace_back(new ScsiInitiator(("adapter" + std::to_string(b)).c_str()));
+    bind_scsi_initiator(ch_[b]->bus, *raw_scsi_.back());
     reporters_.push_back(raw_scsi_.back().get());
   }
-  for (const auto& [bus, id] : members_)
-    if (sc.workload.target != StorageTarget::Bus || bus == 0) devs.push_back(&raw_scsi_[size_t(bus)]->target(id));
+  // The views' capacities are the disks' (asked of the disks: the ports are
+  // not bound until elaboration ends).
+  std::vector<uint64_t> caps;
+  for (size_t k = 0; k < members_.size(); ++k) {
+    const auto [bus, id] = members_[k];
+    if (sc.workload.target == StorageTarget::Bus && bus != 0) continue;
+    devs.push_back(&raw_scsi_[size_t(bus)]->target(id));
+    caps.push_back(ch_[size_t(bus)]->disks[k / ch_.size()]->capacity_blocks());
+  }
   BlockDevice* target = devs[0];
+  const uint64_t target_blocks = caps[0];
   if (sc.workload.target != StorageTarget::Disk) {  // raid0: every disk; bus: the disks of bus 0, striped
-    std::vector<uint64_t> caps;
-    for (BlockDevice* d : devs) caps.push_back(d->capacity_blocks());
     volume_.reset(new Raid0Volume("raid0", caps, sc.platform.stripe_bytes));
     for (BlockDevice* d : devs) volume_->members.bind(*d);
     reporters_.push_back(volume_.get());
     target = volume_.get();
   }
-  storage_wl_.reset(new StorageInitiator("workload", target->capacity_blocks(), sc.workload.access,
+  storage_wl_.reset(new StorageInitiator("workload", volume_ ? volume_->capacity_blocks() : target_blocks, sc.workload.access,
                                          sc.workload.queue_depth, sc.workload.rate, sc.run.seed, ledger,
                                          sc.workload.max_outstanding));
   storage_wl_->device.bind(*target);

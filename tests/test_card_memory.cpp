@@ -185,7 +185,8 @@ struct IoCardBench : TestBase {
       : TestBase(n), buses(make_buses()), disks(make_disks()), members(attach(buses, disks)),
         geo(make_raid0_geometry(std::vector<uint64_t>(4, disks[0]->capacity_blocks()), stripe_bytes)),
         pci("pci", PcixBusParams::preset("pcix-64-133")), ram("ram"),
-        card("card", card_params(), bus_ptrs(), members, geo), host("host") {
+        card("card", card_params(), 2, members, geo), host("host") {
+    for (size_t b = 0; b < buses.size(); ++b) bind_scsi_initiator(*buses[b], card.controller(b));
     pci.isock.bind(ram.socket);
     pci.map(0, 0, kMemSize, "ram");
     card.dma_master.socket.bind(pci.tsock);
@@ -201,13 +202,12 @@ struct IoCardBench : TestBase {
     for (int k = 0; k < 4; ++k) v.emplace_back(new FakeDisk(("disk" + std::to_string(k)).c_str()));
     return v;
   }
-  // The disks must be on their buses before the card's SCSI controllers look them up.
   static std::vector<std::pair<int, int>> attach(std::vector<std::unique_ptr<ScsiBus>>& b,
                                                  std::vector<std::unique_ptr<FakeDisk>>& d) {
     std::vector<std::pair<int, int>> v;
     for (int k = 0; k < 4; ++k) {
       v.emplace_back(k % 2, 1 + k / 2);
-      b[size_t(k % 2)]->attach(d[size_t(k)].get(), 1 + k / 2);
+      bind_scsi_target(*b[size_t(k % 2)], 1 + k / 2, *d[size_t(k)]);
     }
     return v;
   }
@@ -217,11 +217,6 @@ struct IoCardBench : TestBase {
     p.queue_ctrl.depth = 16;
     p.bar_base = 0xF0000000;
     return p;
-  }
-  std::vector<ScsiBus*> bus_ptrs() {
-    std::vector<ScsiBus*> v;
-    for (auto& b : buses) v.push_back(b.get());
-    return v;
   }
 };
 

@@ -56,7 +56,7 @@ TEST_CASE("15000 rpm disk: random 4 KiB reads at depth 1 match the closed form",
   const DiskParams p = cheetah15k_like();
   Disk disk("disk", p);
   DirectLink link(p.interface_sector_time);
-  disk.attach(&link, 0);
+  disk.link.bind(link);
   ClosedLoopDriver drv("drv");
   drv.disk = &disk;
   drv.depth = 1;
@@ -103,8 +103,8 @@ TEST_CASE("SPTF at depth 32 beats FCFS at depth 1 on an Atlas 10K with 8 KB rand
   sptf.scheduler = SchedPolicy::Sptf;
   Disk d1("fcfs", fcfs), d32("sptf", sptf);
   DirectLink l1(p.interface_sector_time), l32(p.interface_sector_time);
-  d1.attach(&l1, 0);
-  d32.attach(&l32, 0);
+  d1.link.bind(l1);
+  d32.link.bind(l32);
   ClosedLoopDriver drv1("drv1"), drv32("drv32");
   drv1.disk = &d1;
   drv1.depth = 1;
@@ -145,7 +145,7 @@ TEST_CASE("reads reconnect per max_burst_bytes and never outrun the media", "[di
   p.max_burst_bytes = 8192;
   Disk disk("disk", p);
   CountingLink link(p.interface_sector_time);
-  disk.attach(&link, 0);
+  disk.link.bind(link);
   IoRequest r;
   r.op = IoOp::Read;
   r.lba = 1000;

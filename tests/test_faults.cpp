@@ -38,7 +38,7 @@ struct Bench {
   Bench(const char* name, const DiskParams& p, uint64_t lba) {
     disk = std::make_unique<Disk>(name, p);
     link = std::make_unique<DirectLink>(p.interface_sector_time);
-    disk->attach(link.get(), 0);
+    disk->link.bind(*link);
     req.op = IoOp::Read;
     req.lba = lba;
     req.blocks = 8;

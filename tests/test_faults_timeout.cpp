@@ -41,7 +41,7 @@ struct Rig : sc_core::sc_module {
 
   Rig(sc_core::sc_module_name n, const DiskFaults& f0, int nreq)
       : sc_module(n), bus("bus"), d0(std::make_unique<Disk>("d0", itest::cheetah15k_like())),
-        d1(std::make_unique<Disk>("d1", itest::cheetah15k_like())), init("init", bus_attach(f0)), reqs(size_t(nreq)),
+        d1(std::make_unique<Disk>("d1", itest::cheetah15k_like())), init("init"), reqs(size_t(nreq)),
         done_count(size_t(nreq)), status(size_t(nreq)), t_done(size_t(nreq)) {
     for (size_t i = 0; i < reqs.size(); ++i) {
       reqs[i].id = i + 1;
@@ -54,14 +54,12 @@ struct Rig : sc_core::sc_module {
         t_done[i] = now_s();
       };
     }
+    bind_scsi_target(bus, 0, *d0);
+    bind_scsi_target(bus, 1, *d1);
+    bind_scsi_initiator(bus, init);
+    d0->set_faults(f0, 1);
     SC_HAS_PROCESS(Rig);
     SC_THREAD(run);
-  }
-  ScsiBus& bus_attach(const DiskFaults& f0) {
-    bus.attach(d0.get(), 0);
-    bus.attach(d1.get(), 1);
-    d0->set_faults(f0, 1);
-    return bus;
   }
   void submit(size_t i, int target) { init.target(target).submit(reqs[i]); }
   void run() { script(*this); }

@@ -48,7 +48,7 @@ TEST_CASE("scsi bus: one read command adds up to the closed form", "[scsi]") {
   dp.media_bytes_per_s = 0;  // data ready at once: only the bus takes time
   dp.burst_bytes = 65536;
   test::FakeDisk disk("disk", dp);
-  bus.attach(&disk, 0);
+  bind_scsi_target(bus, 0, disk);
   OneCommand cmd("cmd", bus, 0, 128);  // 64 KiB: one burst
   sc_core::sc_start();
 
@@ -93,7 +93,7 @@ TEST_CASE("scsi bus: a connection spent in one wait books each phase when it sta
   dp.media_bytes_per_s = 0;
   dp.burst_bytes = 65536;
   test::FakeDisk disk("disk", dp);
-  bus.attach(&disk, 0);
+  bind_scsi_target(bus, 0, disk);
   OneCommand cmd("cmd", bus, 0, 128);  // the 64 KiB read of the closed-form test above
 
   const double tp = p.transfer_period_s, train = 256 * tp;
@@ -134,7 +134,7 @@ TEST_CASE("scsi bus: status sent later costs its own reconnection", "[scsi]") {
   dp.burst_bytes = 4096;
   dp.status_delay_s = 10e-6;
   test::FakeDisk disk("disk", dp);
-  bus.attach(&disk, 1);
+  bind_scsi_target(bus, 1, disk);
   OneCommand cmd("cmd", bus, 1, 16);  // 8 KiB: two bursts
   sc_core::sc_start();
 
@@ -258,7 +258,8 @@ TEST_CASE("U320 streaming point", "[.scsi_point]") {
   REQUIRE(n >= 1);
   REQUIRE(n <= 15);
   ScsiBus bus("bus");
-  ScsiInitiator init("init", bus);
+  ScsiInitiator init("init");
+  bind_scsi_initiator(bus, init);
   std::vector<std::unique_ptr<test::FakeDisk>> disks;
   std::vector<BlockDevice*> devs;
   for (int i = 0; i < n; ++i) {
@@ -267,7 +268,7 @@ TEST_CASE("U320 streaming point", "[.scsi_point]") {
     dp.media_bytes_per_s = 75e6 - 10e6 * double(i % 3) / 2;
     const int id = i < 7 ? i : i + 1;  // skip the initiator's id 7
     disks.push_back(std::make_unique<test::FakeDisk>(("disk" + std::to_string(id)).c_str(), dp));
-    bus.attach(disks.back().get(), id);
+    bind_scsi_target(bus, id, *disks.back());
     devs.push_back(&init.target(id));
   }
   Streamer s("s", devs, 4, 512);  // 4 x 256 KiB sequential reads outstanding per disk

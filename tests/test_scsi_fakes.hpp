@@ -24,7 +24,7 @@ struct FakeDiskParams {
 
 class FakeDisk : public sc_core::sc_module, public ScsiTarget {
 public:
-  FakeDisk(sc_core::sc_module_name n, const FakeDiskParams& p = {}) : sc_module(n), p_(p) {
+  FakeDisk(sc_core::sc_module_name n, const FakeDiskParams& p = {}) : sc_module(n), link("link"), p_(p) {
     SC_HAS_PROCESS(FakeDisk);
     SC_THREAD(media);
     SC_THREAD(bus_side);
@@ -36,10 +36,10 @@ public:
     max_at_target = std::max(max_at_target, at_target);
     cmd_ev_.notify(sc_core::SC_ZERO_TIME);
   }
-  void attach(ScsiTargetLink* link, int id) override { link_ = link; id_ = id; }
   uint64_t capacity_blocks() const override { return p_.capacity_blocks; }
   int max_queue_depth() const override { return p_.queue_depth; }
 
+  sc_core::sc_port<ScsiTargetLink> link;  // bind_scsi_target (model/scsi/scsi_bus.hpp)
   std::vector<IoRequest*> arrivals;  // command arrival order
   int at_target = 0, max_at_target = 0;
 
@@ -71,7 +71,7 @@ private:
       const uint64_t need = std::min(p_.burst_bytes, size - c.sent);
       if (c.produced - c.sent < need) { wait(data_ev_); continue; }
       if (need > 0) {
-        link_->transfer(id_, *c.req, need);
+        link->transfer(c.req->target, *c.req, need);
         cmds_.front().sent += need;
         space_ev_.notify(sc_core::SC_ZERO_TIME);
       }
@@ -81,14 +81,12 @@ private:
         --media_pos_;
         --at_target;
         if (p_.status_delay_s > 0) wait(sc_core::sc_time(p_.status_delay_s, sc_core::SC_SEC));
-        link_->complete(id_, *r);
+        link->complete(r->target, *r);
       }
     }
   }
 
   FakeDiskParams p_;
-  ScsiTargetLink* link_ = nullptr;
-  int id_ = -1;
   std::deque<Cmd> cmds_;
   size_t media_pos_ = 0;
   sc_core::sc_event cmd_ev_, data_ev_, space_ev_;

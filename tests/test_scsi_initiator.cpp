@@ -58,7 +58,6 @@ struct PortWatch : ScsiTarget {
     for (auto& d : all) sum += d->at_target;
     worst = std::max(worst, sum);
   }
-  void attach(ScsiTargetLink* l, int id) override { inner.attach(l, id); }
   uint64_t capacity_blocks() const override { return inner.capacity_blocks(); }
   int max_queue_depth() const override { return inner.max_queue_depth(); }
 };
@@ -69,7 +68,8 @@ TEST_CASE("scsi initiator: limits, FIFO per target, exactly-once completion", "[
   ScsiInitiatorParams ip;
   ip.per_target_limit = 4;
   ip.port_limit = 7;
-  ScsiInitiator init("init", bus, ip);
+  ScsiInitiator init("init", ip);
+  bind_scsi_initiator(bus, init);
   std::vector<std::unique_ptr<test::FakeDisk>> disks;
   std::vector<std::unique_ptr<PortWatch>> watches;
   std::vector<BlockDevice*> devs;
@@ -81,15 +81,16 @@ TEST_CASE("scsi initiator: limits, FIFO per target, exactly-once completion", "[
   }
   for (int id = 0; id < 3; ++id) {
     watches.push_back(std::make_unique<PortWatch>(*disks[id], disks, ip.port_limit));
-    bus.attach(watches.back().get(), id);
+    bus.targets[size_t(id)].bind(*watches.back());  // the bus reaches the disk through the watch
+    disks[size_t(id)]->link.bind(bus);
     devs.push_back(&init.target(id));
   }
-  CHECK(init.limit(0) == 4);
-  CHECK(init.limit(2) == 2);
-  CHECK(devs[0]->capacity_blocks() == disks[0]->capacity_blocks());
   Burst b("b", devs, 60);
   sc_core::sc_start();
 
+  CHECK(init.limit(0) == 4);
+  CHECK(init.limit(2) == 2);
+  CHECK(devs[0]->capacity_blocks() == disks[0]->capacity_blocks());
   CHECK(b.submit_returned_at == sc_time(1, SC_US));  // submit never blocked
   CHECK_NOTHROW(b.ledger.check());                    // all completed...
   CHECK(b.ledger.issued() == 60);                     // ...exactly once (the ledger throws on a second)
@@ -116,4 +117,27 @@ TEST_CASE("scsi initiator: limits, FIFO per target, exactly-once completion", "[
   init.report(st, 1.0);
   CHECK(st.get("init.t0.outstanding.max") == 4);
   CHECK(st.get("init.t2.outstanding.max") == 2);
+}
+
+// The links are ports: a view of an id the bus has no target at, or an id
+// bound to a target and an initiator at once, fails at elaboration.
+TEST_CASE("scsi initiator: a view of an id with no target fails at elaboration, named", "[scsi][ports]") {
+  ScsiBus bus("bus");
+  ScsiInitiator init("init");
+  bind_scsi_initiator(bus, init);
+  test::FakeDisk disk("disk");
+  bind_scsi_target(bus, 0, disk);
+  init.target(3);  // handed out before the ports are bound: not yet checked
+  CHECK_THROWS_WITH(sc_core::sc_start(), Catch::Contains("init: no target at SCSI id 3"));
+}
+
+TEST_CASE("scsi bus: an id bound to a target and an initiator fails at elaboration", "[scsi][ports]") {
+  ScsiBus bus("bus");
+  ScsiInitiatorParams ip;
+  ip.scsi_id = 2;
+  ScsiInitiator init("init", ip);
+  bind_scsi_initiator(bus, init);
+  test::FakeDisk disk("disk");
+  bind_scsi_target(bus, 2, disk);
+  CHECK_THROWS_WITH(sc_core::sc_start(), Catch::Contains("bus: SCSI id 2 is bound to a target and an initiator"));
 }

@@ -10,7 +10,7 @@ ring::Layout layout_of(const IoCardParams& p) {
 }
 }  // namespace
 
-IoCard::IoCard(sc_core::sc_module_name name, const IoCardParams& p, std::vector<ScsiBus*> buses,
+IoCard::IoCard(sc_core::sc_module_name name, const IoCardParams& p, int buses,
                const std::vector<std::pair<int, int>>& members, const Raid0Geometry& geo)
     : sc_module(name), irq("irq"), qc("qc", p.queue_ctrl), mem("mem", layout_of(p), qc),
       dma_master("dma", PciMasterParams::device()), dma_port_(dma_master) {
@@ -21,8 +21,7 @@ IoCard::IoCard(sc_core::sc_module_name name, const IoCardParams& p, std::vector<
   ScsiInitiatorParams ip;
   ip.per_target_limit = p.tags_per_disk;
   ip.port_limit = 16 * p.tags_per_disk;  // no port-wide limit below the per-target ones
-  for (size_t b = 0; b < buses.size(); ++b)
-    ctrl_.emplace_back(new ScsiInitiator(("scsi" + std::to_string(b)).c_str(), *buses[b], ip));
+  for (int b = 0; b < buses; ++b) ctrl_.emplace_back(new ScsiInitiator(("scsi" + std::to_string(b)).c_str(), ip));
   fw_.reset(new Firmware("fw", p.firmware, mem, qc, geo));
   std::vector<int> member_bus;
   for (const auto& [bus, id] : members) {

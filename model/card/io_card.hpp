@@ -27,8 +27,9 @@ struct IoCardParams {
 
 class IoCard : public sc_core::sc_module {
 public:
-  // members[k] = (bus index, target id) of RAID0 member k.
-  IoCard(sc_core::sc_module_name name, const IoCardParams& p, std::vector<ScsiBus*> buses,
+  // One SCSI controller per bus, `buses` of them; members[k] = (bus index,
+  // target id) of RAID0 member k.
+  IoCard(sc_core::sc_module_name name, const IoCardParams& p, int buses,
          const std::vector<std::pair<int, int>>& members, const Raid0Geometry& geo);
   // INTA# of the card's messaging unit (issue 8), to the host's interrupt
   // controller: bound in sim/platform.cpp to HostOs::irq_line(n). Raised only
@@ -38,6 +39,9 @@ public:
   QueueController qc;
   CardMemory mem;
   PciMaster dma_master;  // bind dma_master.socket to the PCI bus; mem.bar is the BAR target
+  // The card's SCSI controller on bus b (top.card.scsi<b>): the builder binds
+  // it to that bus with bind_scsi_initiator (model/scsi/scsi_bus.hpp).
+  ScsiInitiator& controller(size_t b) { return *ctrl_.at(b); }
   std::vector<Reporter*> reporters();
 
 private:

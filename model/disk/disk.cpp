@@ -10,7 +10,7 @@
 namespace iosim {
 
 Disk::Disk(sc_core::sc_module_name name, const DiskParams& params)
-    : sc_core::sc_module(name), p_(params), layout_(p_), mech_(p_, layout_),
+    : sc_core::sc_module(name), link("link"), p_(params), layout_(p_), mech_(p_, layout_),
       buf_(p_.buffer_segments, p_.segment_blocks, p_.max_write_segments) {
   buf_.set_read_hits_on_write_data(p_.read_hits_on_write_data);
   buf_.set_separate_write_segment(p_.separate_write_segment);
@@ -27,11 +27,6 @@ void Disk::wait_until(double t) {
   if (d > 0) wait(sc_core::sc_time(d, sc_core::SC_SEC));
 }
 
-void Disk::attach(ScsiTargetLink* link, int target_id) {
-  link_ = link;
-  target_id_ = target_id;
-}
-
 void Disk::command(IoRequest& req) {
   if (req.lba + req.blocks > layout_.capacity() || req.blocks == 0)
     throw std::out_of_range(std::string(name()) + ": request beyond capacity or empty");
@@ -42,7 +37,6 @@ void Disk::command(IoRequest& req) {
 }
 
 void Disk::run() {
-  if (!link_) throw std::logic_error(std::string(name()) + ": no link attached");
   for (;;) {
     if (queue_.empty()) {
       const int d = buf_.oldest_dirty();
@@ -250,14 +244,14 @@ void Disk::send_read_data(IoRequest& r, const std::function<double(uint64_t)>& r
 void Disk::bus_transfer(IoRequest& r, uint64_t bytes) {
   if (current_dropped_) return;
   const double t0 = now();
-  link_->transfer(target_id_, r, bytes);
+  link->transfer(r.target, r, bytes);  // r.target: this drive's SCSI id (the initiator's)
   link_s_ += now() - t0;
 }
 
 void Disk::bus_complete(IoRequest& r) {
   if (current_dropped_) return;
   const double t0 = now();
-  link_->complete(target_id_, r);
+  link->complete(r.target, r);
   link_s_ += now() - t0;
 }
 

@@ -27,9 +27,13 @@ class Disk : public sc_core::sc_module, public ScsiTarget, public Reporter {
 public:
   Disk(sc_core::sc_module_name name, const DiskParams& params);
 
+  // Where the drive reconnects to move data and return status: a ScsiBus
+  // (bound with bind_scsi_target, which also binds the bus's target port at
+  // the drive's id) or a DirectLink (disk validation).
+  sc_core::sc_port<ScsiTargetLink> link;
+
   // ScsiTarget
   void command(IoRequest& req) override;
-  void attach(ScsiTargetLink* link, int target_id) override;
   uint64_t capacity_blocks() const override { return layout_.capacity(); }
   int max_queue_depth() const override { return int(p_.queue_depth); }
   // Task management (issue 11): answered unless the firmware hangs
@@ -93,8 +97,6 @@ private:
   DiskLayout layout_;
   DiskMechanics mech_;
   DiskBuffer buf_;
-  ScsiTargetLink* link_ = nullptr;
-  int target_id_ = -1;
 
   std::deque<Cmd> queue_;
   sc_core::sc_event cmd_ev_;

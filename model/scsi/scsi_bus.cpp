@@ -18,7 +18,8 @@ const char* const kPhaseNames[] = {"bus_free", "arbitration", "selection", "trai
 } // namespace
 
 ScsiBus::ScsiBus(sc_core::sc_module_name name, const ScsiBusParams& p)
-    : sc_module(name), p_(p), tp_(secs(p.transfer_period_s)) {
+    : sc_module(name), targets("targets", kMaxIds), initiators("initiators", kMaxIds), p_(p),
+      tp_(secs(p.transfer_period_s)) {
   if (p_.width_bytes == 0 || p_.transfer_period_s <= 0)
     throw std::invalid_argument(std::string(this->name()) + ": bad data path parameters");
   SC_HAS_PROCESS(ScsiBus);
@@ -45,23 +46,30 @@ void ScsiBus::trace_phase(Phase ph, int id) {
   if (id >= 0) w->set(v_id_, uint64_t(id));
 }
 
-void ScsiBus::attach(ScsiTarget* target, int id) {
-  if (id < 0 || id >= kMaxIds) throw std::out_of_range(std::string(name()) + ": SCSI id out of range");
-  if (targets_[id] || initiators_[id])
-    throw std::logic_error(std::string(name()) + ": SCSI id " + std::to_string(id) + " already in use");
-  targets_[id] = target;
-  target->attach(this, id);
-}
+void ScsiBus::end_of_elaboration() { take_devices(); }
 
-void ScsiBus::register_initiator(int id, ScsiInitiatorPort* port) {
-  if (id < 0 || id >= kMaxIds) throw std::out_of_range(std::string(name()) + ": SCSI id out of range");
-  if (targets_[id])
-    throw std::logic_error(std::string(name()) + ": SCSI id " + std::to_string(id) + " is a target");
-  initiators_[id] = port;
+// Once the ports are bound (elaboration's complete_binding, before any
+// end_of_elaboration callback), the devices at each id, kept in plain arrays
+// for the hot paths. Another module's end_of_elaboration may ask first.
+void ScsiBus::take_devices() const {
+  if (devices_taken_) return;
+  const sc_core::sc_status st = sc_core::sc_get_status();
+  if (st == sc_core::SC_ELABORATION || st == sc_core::SC_BEFORE_END_OF_ELABORATION)
+    throw std::logic_error(std::string(name()) + ": devices asked for before elaboration bound the ports");
+  for (int id = 0; id < kMaxIds; ++id) {
+    auto& tp = const_cast<sc_core::sc_port<ScsiTarget, 1, sc_core::SC_ZERO_OR_MORE_BOUND>&>(targets[size_t(id)]);
+    auto& ip = const_cast<sc_core::sc_port<ScsiInitiatorPort, 1, sc_core::SC_ZERO_OR_MORE_BOUND>&>(initiators[size_t(id)]);
+    targets_[size_t(id)] = tp.size() ? tp[0] : nullptr;
+    initiators_[size_t(id)] = ip.size() ? ip[0] : nullptr;
+    if (targets_[size_t(id)] && initiators_[size_t(id)])
+      throw std::logic_error(std::string(name()) + ": SCSI id " + std::to_string(id) + " is bound to a target and an initiator");
+  }
+  devices_taken_ = true;
 }
 
 ScsiTarget* ScsiBus::target(int id) const {
-  return (id >= 0 && id < kMaxIds) ? targets_[id] : nullptr;
+  take_devices();
+  return (id >= 0 && id < kMaxIds) ? targets_[size_t(id)] : nullptr;
 }
 
 uint64_t ScsiBus::iu_wire_bytes(uint64_t payload) const {

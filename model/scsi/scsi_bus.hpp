@@ -81,42 +81,27 @@ struct ScsiBusParams {
   double peak_bytes_per_s() const { return double(width_bytes) / transfer_period_s; }
 };
 
-// Implemented by an initiator port that wants completions delivered to it (to
-// account its outstanding commands) instead of the bus calling req.on_done.
-class ScsiInitiatorPort {
-public:
-  virtual ~ScsiInitiatorPort() = default;
-  virtual void command_complete(IoRequest& req) = 0;
-};
-
-class ScsiBus : public sc_core::sc_module, public ScsiTargetLink, public Reporter {
+class ScsiBus : public sc_core::sc_module, public ScsiBusIf, public ScsiTargetLink, public Reporter {
 public:
   static constexpr int kMaxIds = 16;  // 16-bit wide bus: SCSI ids 0..15
 
   ScsiBus(sc_core::sc_module_name name, const ScsiBusParams& p = {});
 
-  // Wires a target at SCSI id `id` (calls target->attach(this, id)).
-  void attach(ScsiTarget* target, int id);
-  // Optional: completions for commands sent by `id` go to port->command_complete.
-  void register_initiator(int id, ScsiInitiatorPort* port);
-  ScsiTarget* target(int id) const;
+  // The devices on the bus, one port per SCSI id, bound by the builder
+  // (bind_scsi_target / bind_scsi_initiator below bind both directions of a
+  // link). An id is a target's or an initiator's, never both (checked at
+  // elaboration). An initiator with nothing bound at its id gets no
+  // completions: the bus calls req.on_done instead.
+  sc_core::sc_vector<sc_core::sc_port<ScsiTarget, 1, sc_core::SC_ZERO_OR_MORE_BOUND>> targets;
+  sc_core::sc_vector<sc_core::sc_port<ScsiInitiatorPort, 1, sc_core::SC_ZERO_OR_MORE_BOUND>> initiators;
 
-  // Initiator side, from an SC_THREAD: arbitrate, select req.target, send the
-  // L_Q + command IU, disconnect, then ScsiTarget::command(req). False if a
-  // reset of the target came while it waited for the bus: the command was not
-  // sent (the initiator has already returned it to its issuer).
-  bool send_command(int initiator_id, IoRequest& req);
-
-  // Task management (issue 11), from an SC_THREAD: one connection
-  // (arbitration, selection, an L_Q + command IU carrying the function, SPI-4
-  // packetized), then the target's answer (a status L_Q in the same
-  // connection). Returns whether the target answered (ScsiTarget).
-  enum class Tmf { AbortTask, TargetReset };
-  bool task_mgmt(int initiator_id, int target, Tmf f, const IoRequest* cmd);
-  // The RST signal, asserted by `initiator_id` from an SC_THREAD: every
-  // target drops every command (ScsiTarget::bus_reset); returns after the
-  // reset hold time; nobody wins arbitration until reset_to_selection later.
-  void reset(int initiator_id);
+  // ScsiBusIf (initiator side).
+  ScsiTarget* target(int id) const override;
+  bool send_command(int initiator_id, IoRequest& req) override;
+  bool task_mgmt(int initiator_id, int target, Tmf f, const IoRequest* cmd) override;
+  // Also: returns after the reset hold time; nobody wins arbitration until
+  // reset_to_selection later.
+  void reset(int initiator_id) override;
   uint64_t resets() const { return resets_; }
   uint64_t task_mgmt_functions() const { return tmfs_; }
   // Adds the RST line to the waveform (--vcd); called at elaboration by the
@@ -150,6 +135,7 @@ public:
   const std::vector<int>& grants() const { return grants_; }
 
 private:
+  void end_of_elaboration() override;  // takes the bound devices into targets_ / initiators_
   // A device asking for the bus, and the connection it will make once it
   // wins: from then on every phase is fixed, so the arbiter plans them all at
   // the grant and the device wakes once, at the end of the connection.
@@ -193,8 +179,10 @@ private:
 
   ScsiBusParams p_;
   sc_core::sc_time tp_;  // transfer period
-  std::array<ScsiTarget*, kMaxIds> targets_{};
-  std::array<ScsiInitiatorPort*, kMaxIds> initiators_{};
+  void take_devices() const;
+  mutable bool devices_taken_ = false;
+  mutable std::array<ScsiTarget*, kMaxIds> targets_{};
+  mutable std::array<ScsiInitiatorPort*, kMaxIds> initiators_{};
   // The I_T nexus a command belongs to: which initiator sent it (rides on the
   // request from the command phase to its status).
   struct ScsiNexus { int initiator; };
@@ -245,5 +233,20 @@ private:
   uint64_t resets_ = 0, tmfs_ = 0;
   int v_rst_ = -1;  // VCD: the RST line (only once a reset happens)
 };
+
+// Both directions of a target's link: the bus reaches it at SCSI id `id`, it
+// reaches the bus through its `link` port (Disk, test fakes).
+template <class T>
+void bind_scsi_target(ScsiBus& bus, int id, T& t) {
+  bus.targets.at(size_t(id)).bind(t);
+  t.link.bind(bus);
+}
+// Both directions of an initiator's link: its `bus` port, and the bus's
+// port at its SCSI id for completions (ScsiInitiator).
+template <class T>
+void bind_scsi_initiator(ScsiBus& bus, T& init) {
+  init.bus.bind(bus);
+  bus.initiators.at(size_t(init.scsi_id())).bind(init);
+}
 
 } // namespace iosim

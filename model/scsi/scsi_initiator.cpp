@@ -8,24 +8,33 @@
 
 namespace iosim {
 
-ScsiInitiator::ScsiInitiator(sc_core::sc_module_name name, ScsiBus& bus, const ScsiInitiatorParams& p)
-    : sc_module(name), bus_(bus), p_(p) {
+ScsiInitiator::ScsiInitiator(sc_core::sc_module_name name, const ScsiInitiatorParams& p)
+    : sc_module(name), bus("bus"), p_(p) {
   if (p_.per_target_limit < 1 || p_.port_limit < 1)
     throw std::invalid_argument(std::string(this->name()) + ": queue limits must be >= 1");
-  bus_.register_initiator(p_.scsi_id, this);
+  if (p_.scsi_id < 0 || p_.scsi_id >= ScsiBus::kMaxIds)
+    throw std::out_of_range(std::string(this->name()) + ": SCSI id out of range");
   SC_HAS_PROCESS(ScsiInitiator);
   SC_THREAD(issue_loop);
 }
 
 BlockDevice& ScsiInitiator::target(int id) {
-  if (!bus_.target(id))
-    throw std::out_of_range(std::string(name()) + ": no target at SCSI id " + std::to_string(id));
+  if (id < 0 || id >= ScsiBus::kMaxIds)
+    throw std::out_of_range(std::string(name()) + ": SCSI id " + std::to_string(id) + " out of range");
   if (!views_[id]) views_[id] = std::make_unique<View>(*this, id);
   return *views_[id];
 }
 
+// The builder hands out views before the bus port is bound: each one handed
+// out must name a target the bus has.
+void ScsiInitiator::end_of_elaboration() {
+  for (int id = 0; id < ScsiBus::kMaxIds; ++id)
+    if (views_[id] && !bus->target(id))
+      throw std::out_of_range(std::string(name()) + ": no target at SCSI id " + std::to_string(id));
+}
+
 uint64_t ScsiInitiator::View::capacity_blocks() const {
-  return owner_.bus_.target(id_)->capacity_blocks();
+  return owner_.bus->target(id_)->capacity_blocks();
 }
 
 uint64_t ScsiInitiator::PortView::capacity_blocks() const {
@@ -33,11 +42,11 @@ uint64_t ScsiInitiator::PortView::capacity_blocks() const {
 }
 
 int ScsiInitiator::limit(int id) const {
-  return std::max(1, std::min(p_.per_target_limit, bus_.target(id)->max_queue_depth()));
+  return std::max(1, std::min(p_.per_target_limit, bus->target(id)->max_queue_depth()));
 }
 
 void ScsiInitiator::enqueue(int id, IoRequest& req) {
-  if (id < 0 || id >= ScsiBus::kMaxIds || !bus_.target(id))
+  if (id < 0 || id >= ScsiBus::kMaxIds || !bus->target(id))
     throw std::out_of_range(std::string(name()) + ": command for missing SCSI id " + std::to_string(id));
   req.target = id;
   addressed_[id] = true;
@@ -74,7 +83,7 @@ void ScsiInitiator::issue_loop() {
     ++issued_;
     active_[id].push_back(req);
     sending_ = req;
-    bus_.send_command(p_.scsi_id, *req);  // false: a reset came first and gave it back already
+    bus->send_command(p_.scsi_id, *req);  // false: a reset came first and gave it back already
     sending_ = nullptr;
   }
 }
@@ -115,7 +124,7 @@ bool ScsiInitiator::abort_task(IoRequest& cmd) {
     }
   if (std::find(active_[id].begin(), active_[id].end(), &cmd) == active_[id].end()) return true;  // already done
   if (&cmd == sending_) return false;  // on its way to the target: nothing to abort there yet
-  if (!bus_.task_mgmt(p_.scsi_id, id, ScsiBus::Tmf::AbortTask, &cmd)) return false;
+  if (!bus->task_mgmt(p_.scsi_id, id, ScsiBusIf::Tmf::AbortTask, &cmd)) return false;
   std::vector<IoRequest*> one;
   if (std::find(active_[id].begin(), active_[id].end(), &cmd) != active_[id].end()) one.push_back(&cmd);
   give_back(one, scsi::host_status(scsi::kDidAbort));
@@ -123,15 +132,15 @@ bool ScsiInitiator::abort_task(IoRequest& cmd) {
 }
 
 bool ScsiInitiator::reset_target(int id) {
-  if (!bus_.target(id)) return false;
-  if (!bus_.task_mgmt(p_.scsi_id, id, ScsiBus::Tmf::TargetReset, nullptr)) return false;
+  if (!bus->target(id)) return false;
+  if (!bus->task_mgmt(p_.scsi_id, id, ScsiBusIf::Tmf::TargetReset, nullptr)) return false;
   std::vector<IoRequest*> all = active_[id];
   give_back(all, scsi::host_status(scsi::kDidReset));
   return true;
 }
 
 void ScsiInitiator::reset_bus() {
-  bus_.reset(p_.scsi_id);
+  bus->reset(p_.scsi_id);
   std::vector<IoRequest*> all;
   for (auto& a : active_) all.insert(all.end(), a.begin(), a.end());
   give_back(all, scsi::host_status(scsi::kDidReset));

@@ -46,10 +46,16 @@ struct ScsiInitiatorParams {
 
 class ScsiInitiator : public sc_core::sc_module, public ScsiInitiatorPort, public ScsiTaskMgmtIf, public Reporter {
 public:
-  ScsiInitiator(sc_core::sc_module_name name, ScsiBus& bus, const ScsiInitiatorParams& p = {});
+  ScsiInitiator(sc_core::sc_module_name name, const ScsiInitiatorParams& p = {});
+
+  // The bus, bound by the builder with bind_scsi_initiator (scsi_bus.hpp),
+  // which also binds the bus's initiator[scsi_id()] port back to this one.
+  sc_core::sc_port<ScsiBusIf> bus;
+  int scsi_id() const { return p_.scsi_id; }
 
   // The BlockDevice through which target `id` on this bus is reached; its
-  // capacity is the target's. The target must be attached to the bus.
+  // capacity is the target's (ask once the ports are bound). The bus must
+  // have a target at `id`: checked at the end of elaboration.
   BlockDevice& target(int id);
   // The whole port as one BlockDevice: each command goes to the target its
   // req.target names (an HBA's SCSI side, bound to its `scsi` port). Capacity
@@ -104,7 +110,7 @@ private:
   void issue_loop();
   int next_target();  // eligible target whose head command arrived first, or -1
 
-  ScsiBus& bus_;
+  void end_of_elaboration() override;
   ScsiInitiatorParams p_;
   std::array<std::unique_ptr<View>, ScsiBus::kMaxIds> views_;
   PortView port_view_{*this};
