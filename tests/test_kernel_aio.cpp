@@ -112,3 +112,17 @@ TEST_CASE("kaio: keys located and checked together", "[kaio][cli][errors]") {
              Contains("platform.kaio.reapers") && Contains("closed workload"));
   CHECK_THAT(err({"platform.io_path=async", "workload.kind=open"}), Contains("only with platform.io_path: kaio"));
 }
+
+// Without reapers each process's own io_getevents is what frees room: one
+// that meets EAGAIN with reads of its own in flight reaps them, then submits
+// again (it used to sleep for room nobody else would free: the run never ended).
+TEST_CASE("kaio: with reapers 0, a process at EAGAIN reaps its own completions and goes on", "[kaio][stacks][cli]") {
+  const auto j = run_scenario_json(shipped(kKaio), with({"workload.processes=1", "workload.iodepth=40",
+                                                         "platform.kaio.reapers=0", "platform.kaio.nr_events=32"}));
+  CHECK(stat(j, "top.host.kaio.eagain_rate") > 0);
+  CHECK(stat(j, "top.host.kaio.in_flight") <= 32);
+  CHECK(stat(j, "top.host.kaio.in_flight") > 16);
+  CHECK(stat(j, "top.workload.io_rate") > 1000);
+  CHECK(stat(j, "run.requests_issued") == stat(j, "run.requests_completed"));
+  check_accounting(j);
+}

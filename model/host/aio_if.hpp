@@ -25,6 +25,12 @@ public:
   // `listed` requests it waited on: the wait call's own cost (entry, return)
   // and per request what the API makes it do.
   virtual void collect(CpuCtx& c, size_t events, size_t listed) = 0;
+  // Whether room is freed only by the callers' own reaping (kernel AIO with
+  // no reaper threads: each process's io_getevents). A caller meeting EAGAIN
+  // with requests of its own in flight then reaps before it submits again
+  // (what an application must do: nobody else frees its room) instead of
+  // sleeping until room appears.
+  virtual bool caller_reaps() const { return false; }
 };
 
 // Which file descriptor a request was issued on and which helper thread

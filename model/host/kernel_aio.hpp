@@ -58,6 +58,7 @@ public:
   size_t room() const override;
   void submit_batch(CpuCtx& c, IoRequest* const* reqs, size_t n) override;
   void collect(CpuCtx& c, size_t events, size_t listed) override;
+  bool caller_reaps() const override { return p_.reapers == 0; }
   // IoDoneIf, from the SyncDriver's bottom half: aio_complete.
   void io_done(CpuCtx& c, IoRequest& req) override;
 

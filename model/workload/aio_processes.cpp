@@ -40,6 +40,10 @@ void AioProcesses::refill(CpuCtx& c, size_t i) {
     if (k == 0) {  // no room: io_submit returns EAGAIN; wait until the stack has room
       if (stack->submit(c, *p.free.back()))
         throw std::logic_error(std::string(name()) + ": stack took a request it had no room for");
+      if (aio->caller_reaps() && p.outstanding > 0) {  // its own io_getevents frees the room: reap, then submit
+        wait(c, i);
+        return;
+      }
       p.state = State::WaitSlot;
       stack->wait_for_slot(c, [this, i](CpuCtx& c2) { refill(c2, i); });
       return;
