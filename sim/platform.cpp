@@ -81,6 +81,7 @@ Platform::Platform(sc_module_name name, const Scenario& sc, RequestLedger& ledge
       d.media_from_s = f.at_s;
       d.retries = f.retries;
       d.recover = f.recover;
+      d.awre = f.awre;
     }
     for (size_t i = 0; i < df.size(); ++i) {
       if (!df[i].any()) continue;

@@ -137,6 +137,7 @@ struct FaultConfig {
   std::vector<uint64_t> blocks;    // media_error: LBAs on the disk, unreadable
   int retries = DiskFaults{}.retries;
   double recover = 0;
+  bool awre = DiskFaults{}.awre;   // media_error: writes reassign grown defects (mode page 01h AWRE)
   // disk_hang: how long (infinity: forever). Card faults (issue 11; target
   // "card"): firmware_stall from at_s for duration_s (infinity: until the
   // host resets the card). lost_ring_update, pci_master_abort: `probability`

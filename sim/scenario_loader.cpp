@@ -929,6 +929,7 @@ std::vector<FaultConfig> load_faults(const Reader& root, const PlatformConfig& p
         for (int64_t b : f.get<std::vector<int64_t>>("blocks")) c.blocks.push_back(uint64_t(b));
       f.read("retries", c.retries);
       f.read("recover", c.recover);
+      f.read("awre", c.awre);
     }
     out.push_back(c);
   }
@@ -1033,6 +1034,14 @@ void check_faults(const Reader& root, const Scenario& sc) {
     }
     if (c.kind == FaultKind::MediaError && c.probability == 0 && c.blocks.empty())
       items[i].fail("kind", "a media_error needs `probability` (per sector read) or `blocks` (LBAs on the disk)");
+    // A write-back drive would report a failed write later, as a deferred
+    // error (sense 71h) on another command: not modelled.
+    if (c.kind == FaultKind::MediaError && !c.awre && !c.blocks.empty() && sc.platform.disk.fast_write_level > 0)
+      items[i].fail("awre",
+                    "awre: false with grown defects needs a write-through drive (platform.disk.buffer.fast_write_level "
+                    "is " + std::to_string(sc.platform.disk.fast_write_level) +
+                        "): a write-back drive's failed write would be a deferred error, which is not modelled",
+                    "set platform.disk.buffer.fast_write_level: 0, or leave awre on");
     for (uint64_t b : c.blocks)
       if (b >= cap)
         items[i].fail("blocks", "block " + std::to_string(b) + " is beyond the disk (" + std::to_string(cap) +

@@ -227,3 +227,117 @@ TEST_CASE("faults: read-ahead stops short of a grown defect, so the read that as
   CHECK(scsi::sense_key(second.req.status) == scsi::kSenseMediumError);
   CHECK(stat_of(*first.disk, "unrecovered") == 1);
 }
+
+namespace {
+// A write of 8 blocks at `lba`, then a read of the same blocks once it is done.
+SC_MODULE(WriteThenRead) {
+  Disk* disk = nullptr;
+  IoRequest w, r;
+  double t_write = -1, t_read = -1;
+  sc_core::sc_event done_ev;
+  SC_CTOR(WriteThenRead) { SC_THREAD(go); }
+  void setup(Disk& d, uint64_t lba) {
+    disk = &d;
+    for (IoRequest* q : {&w, &r}) {
+      q->lba = lba;
+      q->blocks = 8;
+      q->on_done = [this](IoRequest&) { done_ev.notify(); };
+    }
+    w.op = IoOp::Write;
+    r.op = IoOp::Read;
+  }
+  void go() {
+    disk->command(w);
+    wait(done_ev);
+    t_write = sc_core::sc_time_stamp().to_seconds();
+    disk->command(r);
+    wait(done_ev);
+    t_read = sc_core::sc_time_stamp().to_seconds();
+  }
+};
+
+// Two write-through drives on their own links, the second with `f`.
+DiskParams write_through() {
+  DiskParams d = drive();
+  d.fast_write_level = 0;
+  return d;
+}
+
+struct WritePair {
+  DiskParams p = write_through();
+  std::unique_ptr<Disk> good, bad;
+  DirectLink lg{p.interface_sector_time}, lb{p.interface_sector_time};
+  WriteThenRead sg{"sg"}, sb{"sb"};
+  explicit WritePair(const DiskFaults& f, uint64_t lba) {
+    good = std::make_unique<Disk>("good", p);
+    bad = std::make_unique<Disk>("bad", p);
+    good->link.bind(lg);
+    bad->link.bind(lb);
+    bad->set_faults(f, 1);
+    sg.setup(*good, lba);
+    sb.setup(*bad, lba);
+  }
+};
+}  // namespace
+
+TEST_CASE("faults: a write over a grown defect with AWRE reassigns it: 2 revolutions more, GOOD, then it reads fine",
+          "[faults][disk][awre]") {
+  const uint64_t lba = 345600;
+  DiskFaults f;
+  f.bad_blocks = {lba + 2, lba + 5, lba + 100};  // two in the write's range, one beyond it
+  f.recover = 0;
+  WritePair wp(f, lba);
+  sc_core::sc_start(1, sc_core::SC_SEC);
+  REQUIRE(wp.sg.t_read > 0);
+  REQUIRE(wp.sb.t_read > 0);
+  CHECK(wp.sb.w.status == 0);
+  CHECK(wp.sb.r.status == 0);  // reassigned: the read meets no defect
+  // Same seek, rotation and transfer; then 2 revolutions per reassigned block.
+  const double rev = wp.p.revolution_s();
+  CHECK((wp.sb.t_write - wp.sg.t_write) == Approx(4 * rev).margin(1e-6));
+  CHECK(stat_of(*wp.bad, "write_defects") == 1);
+  CHECK(stat_of(*wp.bad, "reassigned") == 2);
+  CHECK(stat_of(*wp.bad, "write_errors") == 0);
+  CHECK(stat_of(*wp.bad, "media_errors") == 0);
+  CHECK(wp.bad->faults().bad_blocks == std::vector<uint64_t>{lba + 100});  // the one outside stays bad
+}
+
+TEST_CASE("faults: AWRE off: the write retries, then CHECK CONDITION, MEDIUM ERROR 0Ch, and the block stays bad",
+          "[faults][disk][awre]") {
+  const uint64_t lba = 345600;
+  DiskFaults f;
+  f.bad_blocks = {lba + 3};
+  f.awre = false;
+  f.retries = 5;
+  f.recover = 0;
+  WritePair wp(f, lba);
+  sc_core::sc_start(1, sc_core::SC_SEC);
+  REQUIRE(wp.sb.t_read > 0);
+  CHECK(wp.sg.w.status == 0);
+  CHECK(scsi::status_byte(wp.sb.w.status) == scsi::kCheckCondition);
+  CHECK(scsi::sense_key(wp.sb.w.status) == scsi::kSenseMediumError);
+  CHECK(scsi::asc(wp.sb.w.status) == scsi::kAscWriteError);
+  // It stops at block 3 and spends 5 revolutions on it (the good write's last
+  // 5 sectors are well under 1 ms).
+  const double rev = wp.p.revolution_s();
+  CHECK(wp.sb.t_write - wp.sg.t_write > 5 * rev - 1e-3);
+  CHECK(wp.sb.t_write - wp.sg.t_write < 5 * rev + 1e-3);
+  CHECK(stat_of(*wp.bad, "write_errors") == 1);
+  CHECK(stat_of(*wp.bad, "reassigned") == 0);
+  CHECK(stat_of(*wp.bad, "retry_revolutions") == 5 + 5);  // the write's, then the read's
+  // Still a defect: the read that follows meets it.
+  CHECK(scsi::asc(wp.sb.r.status) == scsi::kAscUnrecoveredRead);
+}
+
+TEST_CASE("faults: grown defects with AWRE off on a write-back drive are refused (a deferred error is not modelled)",
+          "[faults][disk][awre]") {
+  DiskParams p = drive();
+  p.fast_write_level = 1;
+  Disk d("d", p);
+  DiskFaults f;
+  f.bad_blocks = {10};
+  f.awre = false;
+  CHECK_THROWS_WITH(d.set_faults(f, 1), Catch::Contains("write-through"));
+  f.awre = true;
+  CHECK_NOTHROW(d.set_faults(f, 1));
+}

@@ -132,3 +132,44 @@ TEST_CASE("faults: no faults section, no fault statistics and the same results",
   auto ja = nlohmann::json::parse(a.out), jb = nlohmann::json::parse(b.out);
   CHECK(ja["stats"] == jb["stats"]);
 }
+
+// Writes over grown defects through the sync stack: two small drives (20
+// cylinders, 76864 blocks) striped, every 80th block of disk 1 bad from
+// block 3 on, so that about one 4 KiB write in ten on it meets one.
+TEST_CASE("faults: sync stack: writes over grown defects, reassigned by AWRE, or MEDIUM ERROR 0Ch retried then -EIO",
+          "[faults][sync][awre][cli]") {
+  std::string blocks;
+  for (int b = 3; b < 76000; b += 80) blocks += (blocks.empty() ? "" : ", ") + std::to_string(b);
+  auto body = [&](const std::string& awre) {
+    return two_disks("  io_path: sync\n  disk:\n    cylinders: 20\n") +
+           "workload:\n  kind: closed\n  processes: 8\n  write_fraction: 1\n"
+           "faults:\n  - kind: media_error\n    target: scsi0.disk1\n    retries: 1\n    awre: " + awre +
+           "\n    blocks: [" + blocks + "]\n";
+  };
+  const auto on = run_scenario_json(write_scenario("awre_on", body("true")));
+  CHECK(stat(on, "top.scsi0.disk1.write_defects") > 5);
+  CHECK(stat(on, "top.scsi0.disk1.reassigned") == stat(on, "top.scsi0.disk1.write_defects"));  // one defect per write at most
+  CHECK(stat(on, "top.scsi0.disk1.write_errors") == 0);
+  CHECK(stat(on, "top.workload.failed") == 0);
+  CHECK(stat(on, "run.requests_issued") == stat(on, "run.requests_completed"));
+  const auto off = run_scenario_json(write_scenario("awre_off", body("false")));
+  const double eio = stat(off, "top.host.sd.eio");
+  CHECK(stat(off, "top.scsi0.disk1.reassigned") == 0);
+  CHECK(stat(off, "top.scsi0.disk1.write_errors") > 10);
+  CHECK(eio > 2);
+  CHECK(stat(off, "top.workload.failed") == eio);
+  // Each failing write fails on all 5 attempts (the block stays bad): 4
+  // retries per -EIO, up to the commands straddling the window's edges.
+  const double retries = stat(off, "top.host.sd.scsi_retries");
+  CHECK(retries >= 4 * eio - 4 * 8);
+  CHECK(retries <= 4 * eio + 4 * 8);
+  CHECK(stat(off, "run.requests_issued") == stat(off, "run.requests_completed"));
+  // A write-back drive with AWRE off: refused, located at the key.
+  const CmdResult r = run_scenario_raw(write_scenario(
+      "awre_wb", two_disks("  disk:\n    buffer:\n      fast_write_level: 1\n") +
+                     "workload:\n  kind: storage\n  queue_depth: 4\n"
+                     "faults:\n  - kind: media_error\n    target: scsi0.disk1\n    awre: false\n    blocks: [10]\n"));
+  INFO(r.err);
+  CHECK(r.status == 2);
+  CHECK_THAT(r.err, Contains("s.yaml:") && Contains("awre") && Contains("write-through"));
+}

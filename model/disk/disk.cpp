@@ -98,7 +98,12 @@ size_t Disk::choose() {
 }
 
 void Disk::set_faults(const DiskFaults& f, uint64_t seed) {
+  // A write-back drive meeting a defect with AWRE off would owe a deferred
+  // error (sense 71h), which is not modelled; the loader refuses the pair.
+  if (!f.awre && !f.bad_blocks.empty() && p_.fast_write_level > 0)
+    throw std::invalid_argument(std::string(name()) + ": grown defects with AWRE off need a write-through drive");
   faults_ = f;
+  has_faults_ = f.any();  // faults_.any() may turn false as AWRE reassigns the defects
   fault_rng_ = Rng(seed, std::string(name()) + ".faults");
   if (faults_.any()) fault_events_.trace(name(), "fault_events", 16);  // --vcd: only drives with faults
   if (faults_.hang_at_s != std::numeric_limits<double>::infinity()) hung_.trace(name(), "hung", 1);
@@ -410,7 +415,10 @@ void Disk::serve_write(IoRequest& r, bool after_write) {
     wait_until(t0 + (after_write ? ov.write_miss_after_write : ov.write_miss_after_read));
     bus_transfer(r, bytes);
     buf_.invalidate(lba, n, -1);
-    write_media(lba, n);
+    if (write_media(lba, n) >= 0) {  // stopped at a grown defect, AWRE off
+      if (current_dropped_) return;
+      r.status = scsi::check_condition(scsi::kSenseMediumError, scsi::kAscWriteError);
+    }
   }
   bus_complete(r);
 }
@@ -423,8 +431,16 @@ void Disk::destage(int s) {
   buf_[s].dirty = false;  // the data stays cached for reads
 }
 
-// Seek, rotate and write n blocks at lba once the mechanism is free.
-void Disk::write_media(uint64_t lba, uint32_t n) {
+int64_t Disk::first_defect(uint64_t lba, uint64_t n, double t) const {
+  if (t < faults_.media_from_s) return -1;
+  const auto& b = faults_.bad_blocks;
+  auto it = std::lower_bound(b.begin(), b.end(), lba);
+  return it != b.end() && *it < lba + n ? int64_t(*it - lba) : -1;
+}
+
+// Seek, rotate and write n blocks at lba once the mechanism is free. A grown
+// defect in the range (DiskFaults::awre): reassigned, or the write stops there.
+int64_t Disk::write_media(uint64_t lba, uint32_t n) {
   const double ts = std::max(now(), mech_free_);
   const MediaPlan plan = mech_.plan(head_, ts, lba, n, true);
   ++media_ops_;
@@ -433,12 +449,35 @@ void Disk::write_media(uint64_t lba, uint32_t n) {
   transfer_s_ += plan.transfer_s;
   head_ = plan.end;
   mech_free_ = plan.t_end;
-  wait_until(plan.t_end);
+  const int64_t bad = first_defect(lba, n, ts);
+  if (bad >= 0) {
+    ++write_defects_;
+    fault_events_.add(1);
+    if (faults_.awre) {  // every defect in the range goes to a spare, then is good
+      auto& b = faults_.bad_blocks;
+      const auto first = std::lower_bound(b.begin(), b.end(), lba);
+      const auto last = std::lower_bound(first, b.end(), lba + n);
+      const auto k = uint64_t(last - first);
+      b.erase(first, last);
+      reassigned_ += k;
+      mech_free_ += double(k) * double(std::max(0, faults_.reassign_revs)) * mech_.revolution();
+    } else {  // the write retries, then stops at the defect
+      const int tries = std::max(0, faults_.retries);
+      retry_revs_ += uint64_t(tries);
+      ++write_errors_;
+      mech_free_ = plan.ready_time(uint64_t(bad)) + double(tries) * mech_.revolution();
+      wait_until(mech_free_);
+      return bad;
+    }
+  }
+  wait_until(mech_free_);
+  return -1;
 }
 
 void Disk::reset_stats() {
   ios_ = reads_ = read_hits_ = media_ops_ = overflows_ = 0;
   media_errors_ = recovered_ = unrecovered_ = retry_revs_ = not_ready_ = 0;
+  write_defects_ = reassigned_ = write_errors_ = 0;
   dropped_ = tm_answered_ = tm_ignored_ = bus_resets_ = 0;
   seek_s_ = rotate_s_ = transfer_s_ = link_s_ = 0;
   busy_.reset();
@@ -461,11 +500,14 @@ void Disk::report(Stats& out, double window_s) const {
   g.add("transfer_time", transfer_s_ / ops * 1e3, "ms", StatKind::Distribution, "mean media transfer per media access");
   g.add("read_hit_ratio", reads_ ? 100.0 * double(read_hits_) / double(reads_) : 0, "%", StatKind::Fraction, "reads served from the buffer");
   g.add("queue_overflows", double(overflows_), "count", StatKind::Counter, "commands beyond the tagged queue limit");
-  if (!faults_.any()) return;  // only drives with faults injected report them
+  if (!has_faults_) return;  // only drives with faults injected report them
   g.add("media_errors", double(media_errors_), "count", StatKind::Counter, "media reads that met an unreadable sector");
   g.add("recovered", double(recovered_), "count", StatKind::Counter, "of those, recovered by the drive's retries");
   g.add("unrecovered", double(unrecovered_), "count", StatKind::Counter, "of those, ended in CHECK CONDITION, MEDIUM ERROR 11h");
-  g.add("retry_revolutions", double(retry_revs_), "count", StatKind::Counter, "revolutions spent re-reading unreadable sectors");
+  g.add("retry_revolutions", double(retry_revs_), "count", StatKind::Counter, "revolutions spent re-reading unreadable sectors (or, AWRE off, re-trying defective ones on writes)");
+  g.add("write_defects", double(write_defects_), "count", StatKind::Counter, "media writes that met a grown defect");
+  g.add("reassigned", double(reassigned_), "count", StatKind::Counter, "blocks reassigned to spare sectors by writes (AWRE)");
+  g.add("write_errors", double(write_errors_), "count", StatKind::Counter, "writes ended in CHECK CONDITION, MEDIUM ERROR 0Ch (AWRE off)");
   g.add("not_ready", double(not_ready_), "count", StatKind::Counter, "commands answered CHECK CONDITION, NOT READY (failed drive)");
   g.add("dropped", double(dropped_), "count", StatKind::Counter, "commands dropped by ABORT TASK, TARGET RESET or a bus reset");
   g.add("tm_answered", double(tm_answered_), "count", StatKind::Counter, "task management functions answered (abort, target reset)");

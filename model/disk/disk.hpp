@@ -76,7 +76,10 @@ private:
   // lba + n) at time t, or -1.
   int64_t first_bad(uint64_t lba, uint64_t n, double t);
   void destage(int seg);
-  void write_media(uint64_t lba, uint32_t n);
+  // Returns the offset in the range of the block the write stopped at (a
+  // grown defect with AWRE off), or -1: all written.
+  int64_t write_media(uint64_t lba, uint32_t n);
+  int64_t first_defect(uint64_t lba, uint64_t n, double t) const;  // grown defects only (writes)
   // Stop any read-ahead at time t; the head stays where it got to.
   void stop_read_ahead(double t);
   // Head position and the time the mechanism is free, as seen at time t.
@@ -114,6 +117,8 @@ private:
   Rng fault_rng_{0, ""};
   LevelTracker fault_events_;  // waveform only: media errors + NOT READY answers so far
   uint64_t media_errors_ = 0, recovered_ = 0, unrecovered_ = 0, retry_revs_ = 0, not_ready_ = 0;
+  uint64_t write_defects_ = 0, reassigned_ = 0, write_errors_ = 0;
+  bool has_faults_ = false;
   // disk_hang and resets (issue 11).
   IoRequest* current_ = nullptr;  // the command in service
   bool current_dropped_ = false;  // ... aborted or reset meanwhile: no more connections for it

@@ -37,6 +37,7 @@ constexpr int kSenseNotReady = 0x2;        // SPC-2 sense keys
 constexpr int kSenseMediumError = 0x3;
 constexpr int kAscNotReady = 0x04;         // LOGICAL UNIT NOT READY (ASCQ 00h: cause not reportable)
 constexpr int kAscUnrecoveredRead = 0x11;  // UNRECOVERED READ ERROR (ASCQ 00h)
+constexpr int kAscWriteError = 0x0C;       // WRITE ERROR (ASCQ 00h)
 
 constexpr int check_condition(int key, int asc, int ascq = 0) {
   return kCheckCondition | (key << 8) | (asc << 16) | (ascq << 24);
@@ -65,8 +66,10 @@ constexpr int kStatusEio = -5;  // -EIO (Linux asm/errno.h: EIO 5)
 struct DiskFaults {
   // media_error: each sector read from the media is unreadable with this
   // probability (a fresh draw per read: a soft error), and the listed blocks
-  // (LBAs on this disk) are unreadable at every read (grown defects). Reads
-  // only; from `media_from_s` on.
+  // (LBAs on this disk) are unreadable at every read (grown defects); from
+  // `media_from_s` on. A write over a grown defect cannot be done in place
+  // (the sector's servo/ID field is unreadable: a write is not read back, so
+  // soft errors do not touch writes); what the drive does then is `awre`.
   double sector_probability = 0;
   std::vector<uint64_t> bad_blocks;  // sorted, unique
   double media_from_s = 0;
@@ -80,6 +83,20 @@ struct DiskFaults {
   // distribution). Otherwise CHECK CONDITION, MEDIUM ERROR 11h/00h after all
   // `retries` revolutions.
   double recover = 0;
+  // AWRE, mode page 01h (automatic write reallocation; SBC-2 6.3.4): on, the
+  // drive reassigns a defective block a write meets to a spare sector and
+  // writes it there (the block is then good: off the defect list), taking
+  // `reassign_revs` revolutions more per block; off, it tries the sector
+  // `retries` more revolutions, then ends the write with CHECK CONDITION,
+  // MEDIUM ERROR 03h, ASC 0Ch/00h (WRITE ERROR) at the defect. On by default:
+  // the mode page's default on the drives of the paper's time (Seagate Cheetah
+  // and Fujitsu MBA3 product manuals list AWRE default 1; estimate for the
+  // Cheetah 15K.3 whose table was not read).
+  bool awre = true;
+  // Revolutions per reassigned block: one to write the spare sector on the
+  // same cylinder, one to record the block in the grown defect list (G-list)
+  // (estimate: no manual gives the reassignment's time).
+  int reassign_revs = 2;
   // disk_failure: from this time on every command ends in CHECK CONDITION,
   // NOT READY 04h/00h (a drive whose spindle or servo has failed still answers
   // on the bus; one that answers nothing is a disk_hang, below, which the
