@@ -1038,10 +1038,11 @@ void check_faults(const Reader& root, const Scenario& sc) {
     // error (sense 71h) on another command: not modelled.
     if (c.kind == FaultKind::MediaError && !c.awre && !c.blocks.empty() && sc.platform.disk.fast_write_level > 0)
       items[i].fail("awre",
-                    "awre: false with grown defects needs a write-through drive (platform.disk.buffer.fast_write_level "
+                    "awre: false with grown defects needs a write-through drive (the drive's fast write level "
                     "is " + std::to_string(sc.platform.disk.fast_write_level) +
                         "): a write-back drive's failed write would be a deferred error, which is not modelled",
-                    "set platform.disk.buffer.fast_write_level: 0, or leave awre on");
+                    "set platform.disk.buffer.fast_write_level: 0 (with platform.disk.diskspecs: a drive file "
+                    "whose \"Fast write level\" is 0), or leave awre on");
     for (uint64_t b : c.blocks)
       if (b >= cap)
         items[i].fail("blocks", "block " + std::to_string(b) + " is beyond the disk (" + std::to_string(cap) +

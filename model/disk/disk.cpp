@@ -427,7 +427,10 @@ void Disk::destage(int s) {
   if (s < 0) return;
   stop_read_ahead(now());
   BufferSegment& sg = buf_[s];
-  write_media(sg.start, uint32_t(sg.end - sg.start));
+  // Never stops early: grown defects with AWRE off need a write-through
+  // drive (set_faults), so a destage always ends written.
+  if (write_media(sg.start, uint32_t(sg.end - sg.start)) >= 0)
+    throw std::logic_error(std::string(name()) + ": a destage met a defect with AWRE off");
   buf_[s].dirty = false;  // the data stays cached for reads
 }
 
@@ -442,33 +445,41 @@ int64_t Disk::first_defect(uint64_t lba, uint64_t n, double t) const {
 // defect in the range (DiskFaults::awre): reassigned, or the write stops there.
 int64_t Disk::write_media(uint64_t lba, uint32_t n) {
   const double ts = std::max(now(), mech_free_);
+  const HeadPos from = head_;
   const MediaPlan plan = mech_.plan(head_, ts, lba, n, true);
   ++media_ops_;
   seek_s_ += plan.seek_s;
   rotate_s_ += plan.rotate_s;
+  const int64_t bad = first_defect(lba, n, ts);
+  if (bad >= 0 && !faults_.awre) {
+    // The write stops at the defect once every block before it is written
+    // (a zero-latency write may reach the defect's sector first), retries it
+    // whole revolutions, then gives up; the head stays where it stopped.
+    const int tries = std::max(0, faults_.retries);
+    const double t_stop = std::max(plan.ready_time(uint64_t(bad)), plan.done_time(uint64_t(bad)));
+    transfer_s_ += t_stop - (ts + plan.seek_s + plan.rotate_s);
+    head_ = plan.head_at(t_stop, from);
+    retry_revs_ += uint64_t(tries);
+    ++write_defects_;
+    ++write_errors_;
+    fault_events_.add(1);
+    mech_free_ = t_stop + double(tries) * mech_.revolution();
+    wait_until(mech_free_);
+    return bad;
+  }
   transfer_s_ += plan.transfer_s;
   head_ = plan.end;
   mech_free_ = plan.t_end;
-  const int64_t bad = first_defect(lba, n, ts);
-  if (bad >= 0) {
+  if (bad >= 0) {  // AWRE: every defect in the range goes to a spare, then is good
     ++write_defects_;
     fault_events_.add(1);
-    if (faults_.awre) {  // every defect in the range goes to a spare, then is good
-      auto& b = faults_.bad_blocks;
-      const auto first = std::lower_bound(b.begin(), b.end(), lba);
-      const auto last = std::lower_bound(first, b.end(), lba + n);
-      const auto k = uint64_t(last - first);
-      b.erase(first, last);
-      reassigned_ += k;
-      mech_free_ += double(k) * double(std::max(0, faults_.reassign_revs)) * mech_.revolution();
-    } else {  // the write retries, then stops at the defect
-      const int tries = std::max(0, faults_.retries);
-      retry_revs_ += uint64_t(tries);
-      ++write_errors_;
-      mech_free_ = plan.ready_time(uint64_t(bad)) + double(tries) * mech_.revolution();
-      wait_until(mech_free_);
-      return bad;
-    }
+    auto& b = faults_.bad_blocks;
+    const auto first = std::lower_bound(b.begin(), b.end(), lba);
+    const auto last = std::lower_bound(first, b.end(), lba + n);
+    const auto k = uint64_t(last - first);
+    b.erase(first, last);
+    reassigned_ += k;
+    mech_free_ += double(k) * double(std::max(0, faults_.reassign_revs)) * mech_.revolution();
   }
   wait_until(mech_free_);
   return -1;
