@@ -70,7 +70,6 @@ private:
   void rx(CpuCtx& c);
   void reap_tx(CpuCtx& c);
   void ack(CpuCtx& c, const EthFrame& f);
-  double cyc(double cycles) const { return cycles; }
   uint64_t reg(uint64_t off) const { return p_.bar_base + off; }
 
   HostOs& os_;
