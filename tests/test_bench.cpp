@@ -46,8 +46,8 @@ TEST_CASE("bench: short runs against the same binary: the JSON's shape, ratios c
       REQUIRE(run["cpu_s_each"].size() == 2);
       REQUIRE(run["wall_s_each"].size() == 2);
       const double cpu = run["cpu_s"];
-      CHECK(cpu > 0);
-      // The least of the repeats, and I/Os per CPU-second from it.
+      // The least of the repeats, and I/Os per CPU-second from it (its value
+      // is timing: reported, never judged here).
       CHECK(cpu == std::min(run["cpu_s_each"][0].get<double>(), run["cpu_s_each"][1].get<double>()));
       CHECK(run["ios_per_cpu_s"].get<double>() == Approx(run["requests"].get<double>() / cpu));
       CHECK(run["wall_s"].is_number());  // reported, never asserted on: wall time is not a measure here
@@ -67,8 +67,8 @@ TEST_CASE("bench: short runs against the same binary: the JSON's shape, ratios c
   REQUIRE(t["runs"].size() == 2);
   for (const auto& run : t["runs"]) {
     CHECK(run["points"].get<int>() > 2);
-    CHECK(run["cpu_s"].get<double>() > 0);
-    CHECK(run["wall_s"].is_number());  // reported, never asserted on
+    CHECK(run["cpu_s"].is_number());   // timing: reported, never asserted on
+    CHECK(run["wall_s"].is_number());
   }
   // (Points may differ: speculative points start when a worker happens to
   // idle. The results may not.)
