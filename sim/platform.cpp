@@ -217,54 +217,42 @@ void Platform::bind_aio_workload(const Scenario& sc, RequestLedger& ledger, Stac
   tally_ = aio_wl_.get();
 }
 
+// A host I/O stack over the sync driver's block layer: the block path, then
+// the stack as a child of the host (top.host.<name>), its `sd` port on the
+// driver and the driver's completions back to it.
+template <class Stack, class Params>
+Stack& Platform::stack_on_block_path(const Scenario& sc, std::unique_ptr<Stack>& stack, const char* name, Params p) {
+  build_block_path(sc);
+  p.report_errors = !sc.faults.empty();
+  {
+    ChildScope in_host(*os_);
+    stack.reset(new Stack(name, *os_, p));
+  }
+  stack->sd.bind(*sync_drv_);
+  sync_drv_->done.bind(*stack);
+  reporters_.push_back(stack.get());
+  return *stack;
+}
+
 // POSIX AIO in the C library (top.host.paio): its helper threads read through
 // the sync driver.
 void Platform::build_posix_aio(const Scenario& sc, RequestLedger& ledger) {
-  build_block_path(sc);
-  PosixAioParams pp = sc.platform.posix_aio;
-  pp.report_errors = !sc.faults.empty();
-  {
-    ChildScope in_host(*os_);
-    posix_aio_.reset(new PosixAio("paio", *os_, pp));
-  }
-  posix_aio_->sd.bind(*sync_drv_);
-  sync_drv_->done.bind(*posix_aio_);
-  reporters_.push_back(posix_aio_.get());
-  bind_aio_workload(sc, ledger, *posix_aio_);
+  bind_aio_workload(sc, ledger, stack_on_block_path(sc, posix_aio_, "paio", sc.platform.posix_aio));
 }
 
 // Kernel AIO (top.host.kaio): io_submit into the sync driver's block layer,
 // aio_complete from its bottom half.
 void Platform::build_kaio(const Scenario& sc, RequestLedger& ledger) {
-  build_block_path(sc);
-  KernelAioParams kp = sc.platform.kaio;
-  kp.report_errors = !sc.faults.empty();
-  {
-    ChildScope in_host(*os_);
-    kaio_.reset(new KernelAio("kaio", *os_, kp));
-  }
-  kaio_->sd.bind(*sync_drv_);
-  sync_drv_->done.bind(*kaio_);
-  reporters_.push_back(kaio_.get());
-  bind_aio_workload(sc, ledger, *kaio_);
+  bind_aio_workload(sc, ledger, stack_on_block_path(sc, kaio_, "kaio", sc.platform.kaio));
 }
 
 // io_uring-style rings (top.host.uring, issue 8): SQEs into the sync
 // driver's block layer (by io_uring_enter or the SQ thread), CQEs from its
 // bottom half or, with IOPOLL, from the SQ thread's polls of the HBAs.
 void Platform::build_uring(const Scenario& sc, RequestLedger& ledger) {
-  build_block_path(sc);
-  IoUringParams up = sc.platform.uring;
-  up.report_errors = !sc.faults.empty();
-  {
-    ChildScope in_host(*os_);
-    uring_.reset(new IoUring("uring", *os_, up));
-  }
-  uring_->sd.bind(*sync_drv_);
-  uring_->blk.bind(*sync_drv_);
-  sync_drv_->done.bind(*uring_);
-  reporters_.push_back(uring_.get());
-  bind_aio_workload(sc, ledger, *uring_);
+  IoUring& u = stack_on_block_path(sc, uring_, "uring", sc.platform.uring);
+  u.blk.bind(*sync_drv_);  // IOPOLL: the SQ thread polls the HBAs
+  bind_aio_workload(sc, ledger, u);
 }
 
 void Platform::build_async(const Scenario& sc, RequestLedger& ledger) {

@@ -70,6 +70,8 @@ private:
   void build_kaio(const Scenario& sc, RequestLedger& ledger);
   void build_uring(const Scenario& sc, RequestLedger& ledger);
   template <class Stack> void bind_aio_workload(const Scenario& sc, RequestLedger& ledger, Stack& stack);
+  template <class Stack, class Params>
+  Stack& stack_on_block_path(const Scenario& sc, std::unique_ptr<Stack>& stack, const char* name, Params p);
   void build_nvme(const Scenario& sc, RequestLedger& ledger);
   void build_file_server(const Scenario& sc, RequestLedger& ledger);  // issue 8: NIC + TCP + client
 
