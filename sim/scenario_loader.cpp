@@ -163,6 +163,8 @@ void load_sync(const Reader& r, PlatformConfig& p) {
   r.read("copy_bandwidth", s.copy_bandwidth);
   c.read("page_lookup", s.page_lookup_cycles);
   c.read("page_alloc", s.page_alloc_cycles);
+  r.read("bounce", s.bounce);
+  c.read("bounce_page", s.bounce_page_cycles);
 }
 
 // Buffered reads (issue 8) are modelled for the blocking processes of the
@@ -170,13 +172,25 @@ void load_sync(const Reader& r, PlatformConfig& p) {
 void check_buffered(const Scenario& sc, const Reader& p, bool storage) {
   const auto& pf = sc.platform;
   const Reader s = p.section("sync");
+  const SyncDriverParams s0;
+  // Bounce buffers are the x342's 2.4 kernel's (its block layer under the LSI
+  // driver): a property of the platform, so an async run accepts the key (the
+  // card's driver DMAs to its own buffers and never calls create_bounce, as
+  // on the real machine), but the storage workload has no host (and the
+  // NVMe platform no sync section at all).
+  if (pf.sync.bounce != SyncBounce::None && storage)
+    s.fail("bounce", "bounce buffers are the host kernel's: workload.kind: storage has no host",
+           "set platform.sync.bounce: none");
+  if (pf.sync.bounce == SyncBounce::None && pf.sync.bounce_page_cycles != s0.bounce_page_cycles)
+    s.section("cost").fail("bounce_page", "only with platform.sync.bounce: highmem (it is none)", "set platform.sync.bounce: highmem");
   if (pf.sync.io != SyncIo::Buffered) {
-    const SyncDriverParams s0;
     const std::string why = "only with platform.sync.io: buffered (it is direct)";
     if (pf.sync.page_cache_bytes != s0.page_cache_bytes) s.fail("page_cache", why, "set platform.sync.io: buffered");
-    // The file server (issue 8) copies through the page cache at this rate too.
-    if (pf.sync.copy_bandwidth != s0.copy_bandwidth && sc.workload.kind != WorkloadKind::FileServer)
-      s.fail("copy_bandwidth", why, "set platform.sync.io: buffered");
+    // The file server (issue 8) and the bounce copy use this rate too.
+    if (pf.sync.copy_bandwidth != s0.copy_bandwidth && sc.workload.kind != WorkloadKind::FileServer &&
+        pf.sync.bounce == SyncBounce::None)
+      s.fail("copy_bandwidth", "only with platform.sync.io: buffered or bounce: highmem (they are direct, none)",
+             "set platform.sync.io: buffered");
     return;
   }
   const bool file_from_disk =  // issue 8: the file server's reads go down the sync path too
@@ -661,7 +675,16 @@ void check_scenario(const Reader& root, Scenario& sc, const SyntheticDiskSpec& g
                   "): outer tracks are longer (zoned recording)");
   pf.disk = make_synthetic_disk(g, pf.disk);
   // The nvme platform has no disks (the default drive above stays unused).
-  if (pf.device == PlatformDevice::Nvme) { check_nvme(root, sc); return; }
+  if (pf.device == PlatformDevice::Nvme) {
+    // The nvme platform builds none of the x342's I/O path: its sections
+    // would be read and never used.
+    for (const char* sec : {"scsi", "disk", "raid0", "sync", "async"})
+      if (p.has(sec))
+        p.fail(sec, std::string("the nvme platform has no ") + sec + " (only platform.host, platform.pci and platform.nvme apply)",
+               std::string("remove the ") + sec + " section, or set platform.device: scsi");
+    check_nvme(root, sc);
+    return;
+  }
   if (p.has("nvme"))
     p.fail("nvme", "only with platform.device: nvme", "set platform.device: nvme, or remove the nvme section");
   // platform.disk.diskspecs: a DiskSim drive description (issue 10) replaces the

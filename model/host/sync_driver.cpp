@@ -14,8 +14,9 @@ SyncDriver::SyncDriver(sc_core::sc_module_name name, HostOs& os, const SyncDrive
     : sc_module(name), done("done"), frames("frames"), os_(os), p_(p), raid_(raid), routes_(std::move(routes)),
       devs_(routes_.size()), adapters_(adapter_reg_base.size()), contexts_(this->name()),
       cache_(p.io == SyncIo::Buffered ? p.page_cache_bytes / PageCache::kPageBytes : 0) {
+  if ((p.io == SyncIo::Buffered || p.bounce == SyncBounce::Highmem) && !(p.copy_bandwidth > 0))
+    throw std::invalid_argument("copy_bandwidth must be > 0");
   if (p.io == SyncIo::Buffered) {
-    if (!(p.copy_bandwidth > 0)) throw std::invalid_argument("copy_bandwidth must be > 0");
     hit_task_ = os_.create_task(std::string(this->name()) + ".pagecache", true);
   }
   if (p.queue_depth < 1 || p.can_queue < 1) throw std::invalid_argument("queue_depth and can_queue must be >= 1");
@@ -62,6 +63,7 @@ bool SyncDriver::submit(CpuCtx& c, IoRequest& req) {
   const double pages = double((req.bytes() + 4095) / 4096);
   c.compute(k.request_setup + k.request_per_page * pages, CpuCat::System);
   c.compute(p_.md_map_cycles, CpuCat::System);
+  if (p_.bounce == SyncBounce::Highmem) bounce_submit(c, req);
   c.lock(io_request_lock_);  // the scratch vectors are used under the lock only
   raid0_map(raid_, req.lba, req.blocks, map_);
   split_.clear();
@@ -106,6 +108,21 @@ bool SyncDriver::buffered_read(CpuCtx& c, IoRequest& req) {
   if (missed) return false;
   ++cached_reads_;
   return true;
+}
+
+// 2.4.18 create_bounce, from __make_request (after md's remap: once per
+// buffer, charged here per 4 KiB page of the whole read): a lowmem page and
+// buffer head per page; a write's data is copied down now, from the process.
+void SyncDriver::bounce_submit(CpuCtx& c, const IoRequest& req) {
+  const uint64_t pages = (req.bytes() + PageCache::kPageBytes - 1) / PageCache::kPageBytes;
+  bounced_pages_ += pages;
+  c.compute(p_.bounce_page_cycles * double(pages), CpuCat::System);
+  if (req.op == IoOp::Write) bounce_copy(c, req.bytes(), CpuCat::System);
+}
+
+void SyncDriver::bounce_copy(CpuCtx& c, uint64_t bytes, CpuCat cat) {
+  bounce_copied_ += bytes;
+  c.compute(double(bytes) / p_.copy_bandwidth * os_.params().clock_hz, cat);
 }
 
 void SyncDriver::hit_thread(CpuCtx& c) {
@@ -319,6 +336,12 @@ uint64_t SyncDriver::service(CpuCtx& c, int ai, uint64_t budget, CpuCat cat) {
                                                                     : kStatusEio;
     back.push_back(&pc);
   }
+  // bounce_end_io_read: each read piece that ended GOOD is copied up to its
+  // highmem page by the buffer's b_end_io, which 2.4's __scsi_end_request
+  // calls before it takes io_request_lock.
+  if (p_.bounce == SyncBounce::Highmem)
+    for (IoRequest* pc : back)
+      if (pc->status == 0 && pc->op == IoOp::Read) bounce_copy(c, pc->bytes(), cat);
   // Bottom half: finish each command, refill the queues, wake the owners.
   c.lock(io_request_lock_);
   for (IoRequest* pc : back) {
@@ -561,6 +584,7 @@ void SyncDriver::reset_stats() {
   for (auto& a : adapters_) a.eh_state.reset();
   polls_ = poll_replies_ = 0;
   page_hits_ = page_misses_ = copied_bytes_ = cached_reads_ = evictions_ = 0;
+  bounced_pages_ = bounce_copied_ = 0;
 }
 
 void SyncDriver::report(Stats& out, double window_s) const {
@@ -593,6 +617,11 @@ void SyncDriver::report(Stats& out, double window_s) const {
     pc.add("eviction_rate", double(evictions_) / window_s, "1/s", StatKind::Rate, "least recently used pages dropped");
     pc.add("copy_rate", double(copied_bytes_) / window_s / 1e6, "MB/s", StatKind::Rate, "copy_to_user, on the reading CPUs");
     pc.add("resident", double(cache_.resident()) * double(PageCache::kPageBytes), "B", StatKind::Level, "at the end of the window");
+  }
+  if (p_.bounce == SyncBounce::Highmem) {  // issue 8; none (the default) adds nothing
+    StatGroup b = out.group(name_ + ".bounce", "bounce");
+    b.add("page_rate", double(bounced_pages_) / window_s, "1/s", StatKind::Rate, "4 KiB pages given a lowmem bounce page (create_bounce)");
+    b.add("copy_rate", double(bounce_copied_) / window_s / 1e6, "MB/s", StatKind::Rate, "bounce copies: writes at submission, reads in the completion path");
   }
   if (p_.report_errors) {
     g.add("eio", double(eio_), "count", StatKind::Counter, "requests ended with -EIO (a piece failed after the mid-layer's retries)");

@@ -57,6 +57,17 @@ template <> struct EnumNames<SyncIo> {
       {{SyncIo::Direct, "direct"}, {SyncIo::Buffered, "buffered"}}};
 };
 
+// Highmem bounce buffers (issue 8, deliverable 2). none: the driver gets the
+// data pages as they are (no highmem, or a kernel whose block layer lets a
+// highmem_io driver DMA above 896 MiB: the block-highmem patch, mainline from
+// 2.4.20); highmem: stock 2.4.18 with CONFIG_HIGHMEM4G, whose __make_request
+// calls create_bounce (mm/highmem.c) for every buffer in high memory.
+enum class SyncBounce { None, Highmem };
+template <> struct EnumNames<SyncBounce> {
+  static constexpr std::array<std::pair<SyncBounce, const char*>, 2> table{
+      {{SyncBounce::None, "none"}, {SyncBounce::Highmem, "highmem"}}};
+};
+
 struct SyncDriverParams {
   int queue_depth = 7;             // per device: 2.4 mptscsih cmd_per_lun (PARAMETERS.md)
   int can_queue = 63;              // per adapter: 2.4 mptscsih (PARAMETERS.md: 63 or 127)
@@ -109,6 +120,16 @@ struct SyncDriverParams {
   // copy_to_user bandwidth: lmbench bcopy 222-271 MB/s on a dual PIII 1 GHz
   // with PC133 (PARAMETERS.md, LKML Apr 2001); the middle of that range.
   double copy_bandwidth = 250e6;    // bytes/s
+  // Bounce buffers (`bounce: highmem`). create_bounce gives each highmem
+  // buffer a lowmem page and buffer head (alloc_bounce_page/_bh), copies a
+  // write's data down at submission and, for a read, bounce_end_io_read
+  // copies it up (kmap_atomic + memcpy, at copy_bandwidth) in the completion
+  // path, before the reader is woken; the page and head are freed there.
+  // Every data page is taken as highmem: user buffers and page-cache pages
+  // are GFP_HIGHUSER, which the 2.4 allocator serves from ZONE_HIGHMEM first,
+  // and 3.1 of the x342's 4 GB are above the 896 MiB lowmem line.
+  SyncBounce bounce = SyncBounce::None;
+  double bounce_page_cycles = 1500;  // per page: alloc + free of the bounce page and head, kmap_atomic (estimate)
 };
 
 struct DiskRoute { int adapter; int target; };
@@ -178,6 +199,8 @@ private:
   // and the copy on the reading CPU; true if every page was resident (the
   // read then completes without the disk).
   bool buffered_read(CpuCtx& c, IoRequest& req);
+  void bounce_submit(CpuCtx& c, const IoRequest& req);  // bounce: highmem, create_bounce
+  void bounce_copy(CpuCtx& c, uint64_t bytes, CpuCat cat);
   void hit_thread(CpuCtx& c);
   uint64_t frame_addr(uint32_t context) const { return p_.frames_base + uint64_t(context) * 128; }
   // The end of a piece at the mid-layer: queues, dispatch, join, -EIO.
@@ -219,6 +242,7 @@ private:
   bool hit_task_active_ = false;
   std::vector<IoRequest*> hits_;        // waiting for hit_task_
   uint64_t page_hits_ = 0, page_misses_ = 0, copied_bytes_ = 0, cached_reads_ = 0, evictions_ = 0;
+  uint64_t bounced_pages_ = 0, bounce_copied_ = 0;  // bounce: highmem
 };
 
 } // namespace iosim
