@@ -163,6 +163,7 @@ void load_sync(const Reader& r, PlatformConfig& p) {
   r.read("copy_bandwidth", s.copy_bandwidth);
   c.read("page_lookup", s.page_lookup_cycles);
   c.read("page_alloc", s.page_alloc_cycles);
+  c.read("page_reclaim", s.page_reclaim_cycles);
   r.read("bounce", s.bounce);
   c.read("bounce_page", s.bounce_page_cycles);
 }
@@ -186,6 +187,9 @@ void check_buffered(const Scenario& sc, const Reader& p, bool storage) {
   if (pf.sync.io != SyncIo::Buffered) {
     const std::string why = "only with platform.sync.io: buffered (it is direct)";
     if (pf.sync.page_cache_bytes != s0.page_cache_bytes) s.fail("page_cache", why, "set platform.sync.io: buffered");
+    const Reader c = s.section("cost");
+    if (pf.sync.page_alloc_cycles != s0.page_alloc_cycles) c.fail("page_alloc", why, "set platform.sync.io: buffered");
+    if (pf.sync.page_reclaim_cycles != s0.page_reclaim_cycles) c.fail("page_reclaim", why, "set platform.sync.io: buffered");
     // The file server (issue 8) and the bounce copy use this rate too.
     if (pf.sync.copy_bandwidth != s0.copy_bandwidth && sc.workload.kind != WorkloadKind::FileServer &&
         pf.sync.bounce == SyncBounce::None)

@@ -82,8 +82,9 @@ bool SyncDriver::submit(CpuCtx& c, IoRequest& req) {
 }
 
 // 2.4 generic_file_read -> do_generic_file_read, per 4 KiB page of the read:
-// find_get_page; on a miss a new page is allocated and added to the page
-// cache and the LRU, and the read goes down the block layer into it (the
+// find_get_page; on a miss a new page is allocated (the least recently used
+// one reclaimed first when the cache is full) and added to the page cache
+// and the LRU, and the read goes down the block layer into it (the
 // whole request, as the direct path would send it: the same DMA; a read with
 // some pages resident still goes down whole, a simplification). Then
 // file_read_actor copies every page to the user buffer (copy_to_user), on
@@ -93,17 +94,20 @@ bool SyncDriver::submit(CpuCtx& c, IoRequest& req) {
 bool SyncDriver::buffered_read(CpuCtx& c, IoRequest& req) {
   const uint64_t first = req.lba * kSectorBytes / PageCache::kPageBytes;
   const uint64_t last = ((req.lba + req.blocks) * kSectorBytes - 1) / PageCache::kPageBytes;
-  uint64_t missed = 0;
+  uint64_t missed = 0, evicted = 0;
   for (uint64_t pg = first; pg <= last; ++pg) {
     if (cache_.lookup(pg)) { ++page_hits_; continue; }
     ++missed;
-    if (cache_.insert(pg)) ++evictions_;
+    if (cache_.insert(pg)) ++evicted;
   }
   page_misses_ += missed;
+  evictions_ += evicted;
   const uint64_t pages = last - first + 1;
   const double bytes = double(req.bytes());
   copied_bytes_ += req.bytes();
-  c.compute(p_.page_lookup_cycles * double(pages) + p_.page_alloc_cycles * double(missed), CpuCat::System);
+  c.compute(p_.page_lookup_cycles * double(pages) + p_.page_alloc_cycles * double(missed) +
+                p_.page_reclaim_cycles * double(evicted),
+            CpuCat::System);
   c.compute(bytes / p_.copy_bandwidth * os_.params().clock_hz, CpuCat::System);
   if (missed) return false;
   ++cached_reads_;

@@ -117,6 +117,15 @@ struct SyncDriverParams {
   uint64_t page_cache_bytes = uint64_t(1) << 30;
   double page_lookup_cycles = 300;  // find_get_page per 4 KiB page: hash, pagecache_lock, page_cache_get (estimate)
   double page_alloc_cycles = 2000;  // per missed page: page_cache_alloc + add_to_page_cache + lru_cache_add (estimate)
+  // Reclaim, per page evicted to make room (a full cache: a file larger than
+  // memory): shrink_cache's unlink from the LRU, __remove_inode_page under
+  // pagecache_lock, try_to_release_page and the buddy free; the pages it scans
+  // and keeps are not counted (estimate: the reverse of page_alloc's list and
+  // hash work). Charged to the reader: 2.4.18's __alloc_pages reclaims in the
+  // allocating process (balance_classzone -> try_to_free_pages) once the zone
+  // is under its watermark, as it stays while a stream fills memory; the share
+  // kswapd takes in the background is not split off.
+  double page_reclaim_cycles = 2000;
   // copy_to_user bandwidth: lmbench bcopy 222-271 MB/s on a dual PIII 1 GHz
   // with PC133 (PARAMETERS.md, LKML Apr 2001); the middle of that range.
   double copy_bandwidth = 250e6;    // bytes/s
