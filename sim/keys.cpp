@@ -364,7 +364,7 @@ std::vector<KeySpec> build() {
         "hybrid: sleep between polls that found replies; 0 = poll again at once (through the run queue). A 2.4 kernel thread sleeps in jiffies (10 ms at HZ=100)",
         "a choice").with_constraint("<= `run.drain_limit`"),
     choice("io", P.sync.io,
-        "data path of a read: direct = O_DIRECT / raw, the HBA DMAs into the user buffer; buffered = 2.4 generic_file_read through the page cache (`model/host/page_cache.hpp`): a lookup per 4 KiB page, on a miss page allocation + LRU insert and the read down the block layer into the cache, then copy_to_user on the reading CPU (system time); a read whose pages are all cached completes without the disk. Writes stay direct. buffered needs `io_path: sync` and `workload.kind: closed` (issue 8)",
+        "data path: direct = O_DIRECT / raw, the HBA DMAs to and from the user buffer; buffered = 2.4 generic_file_read through the page cache (`model/host/page_cache.hpp`): a lookup per 4 KiB page, on a miss page allocation + LRU insert and the read down the block layer into the cache, then copy_to_user on the reading CPU (system time); a read whose pages are all cached completes without the disk; a write is copied into cache pages (copy_from_user, allocation) and then written through, the writer waiting for the disk as 2.4's balance_dirty makes a writer that outruns it do. buffered needs `io_path: sync` and `workload.kind: closed` (issue 8)",
         "Linux 2.4 mm/filemap.c"),
     size("page_cache", P.sync.page_cache_bytes, Bounds::range(0, 1e15),
         "buffered: page cache capacity (one LRU list of 4 KiB pages); only with `io: buffered`",

@@ -202,7 +202,7 @@ void check_buffered(const Scenario& sc, const Reader& p, bool storage) {
   if (file_from_disk) return;
   if (storage || pf.device != PlatformDevice::Scsi || pf.io_path != IoPath::Sync ||
       sc.workload.kind != WorkloadKind::Closed)
-    s.fail("io", "buffered reads are modelled for platform.io_path: sync with workload.kind: closed only",
+    s.fail("io", "buffered I/O is modelled for platform.io_path: sync with workload.kind: closed only",
            "set platform.sync.io: direct");
 }
 

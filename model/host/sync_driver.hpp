@@ -109,7 +109,8 @@ struct SyncDriverParams {
   // (32), the Fusion-MPT driver's own bound on one pass over the reply FIFO.
   int budget = 32;
   double repoll_s = 0;  // hybrid: between polls that found work; 0 = at once (back through the run queue)
-  // Buffered reads (issue 8; `io: buffered`). Writes stay direct.
+  // Buffered I/O (issue 8; `io: buffered`): reads through the page cache,
+  // writes copied into it and then written through (SyncDriver::buffered_write).
   SyncIo io = SyncIo::Direct;
   // Page cache size: the x342 has 4 GB; a 2.4 i386 kernel maps 896 MiB
   // directly and the cache also takes highmem pages. 1 GiB: what is left to
@@ -208,6 +209,7 @@ private:
   // and the copy on the reading CPU; true if every page was resident (the
   // read then completes without the disk).
   bool buffered_read(CpuCtx& c, IoRequest& req);
+  void buffered_write(CpuCtx& c, const IoRequest& req);
   void bounce_submit(CpuCtx& c, const IoRequest& req);  // bounce: highmem, create_bounce
   void bounce_copy(CpuCtx& c, uint64_t bytes, CpuCat cat);
   void hit_thread(CpuCtx& c);
