@@ -24,15 +24,27 @@ double cpu(const nlohmann::json& j, const std::string& cat) {
 constexpr double kCopyBw = 250e6;     // platform.sync.copy_bandwidth default (B/s)
 constexpr double kPageCycles = 1500;  // platform.sync.cost.bounce_page default
 constexpr double kClock = 1.26e9;     // the x342's CPU clock (Hz)
+
+// x342_sync with `sets`, bounce none and highmem; the added CPU seconds per
+// I/O of a category (what bouncing costs one request).
+struct OnOff {
+  nlohmann::json off, on;
+  explicit OnOff(std::vector<std::string> sets) {
+    off = run_scenario_json(x342_sync(), sets);
+    sets.push_back("platform.sync.bounce=highmem");
+    on = run_scenario_json(x342_sync(), sets);
+  }
+  double iops_on() const { return stat(on, "top.workload.io_rate"); }
+  double iops_off() const { return stat(off, "top.workload.io_rate"); }
+  double added_per_io(const std::string& cat) const { return cpu(on, cat) / iops_on() - cpu(off, cat) / iops_off(); }
+};
 }  // namespace
 
 TEST_CASE("bounce: a 64 KiB read gets 16 bounce pages and its copy up costs interrupt time at copy_bandwidth", "[bounce][cli]") {
-  const std::vector<std::string> common{"workload.block=64KiB", "workload.processes=32", "run.duration=1s"};
-  auto on_sets = common;
-  on_sets.push_back("platform.sync.bounce=highmem");
-  const auto off = run_scenario_json(x342_sync(), common);
-  const auto on = run_scenario_json(x342_sync(), on_sets);
-  const double iops_off = stat(off, "top.workload.io_rate"), iops_on = stat(on, "top.workload.io_rate");
+  const OnOff r({"workload.block=64KiB", "workload.processes=32", "run.duration=1s"});
+  const auto& off = r.off;
+  const auto& on = r.on;
+  const double iops_off = r.iops_off(), iops_on = r.iops_on();
   const double bytes_on = stat(on, "top.workload.data_rate") * 1e6;
   std::cout << "64 KiB, 32 processes: none " << iops_off << " I/O/s, irq " << cpu(off, "irq") * 100 << "% sys "
             << cpu(off, "system") * 100 << "%; highmem " << iops_on << " I/O/s, irq " << cpu(on, "irq") * 100
@@ -45,24 +57,15 @@ TEST_CASE("bounce: a 64 KiB read gets 16 bounce pages and its copy up costs inte
   // Per I/O: the copy up (65536 B at 250 MB/s = 262 us) lands in interrupt
   // time (the completion path), the page setup (16 x 1500 cycles) in the
   // process's system time.
-  const double irq_per_io = cpu(on, "irq") / iops_on - cpu(off, "irq") / iops_off;
-  const double sys_per_io = cpu(on, "system") / iops_on - cpu(off, "system") / iops_off;
-  CHECK(irq_per_io == Approx(65536 / kCopyBw).epsilon(0.05));
-  CHECK(sys_per_io == Approx(16 * kPageCycles / kClock).epsilon(0.25));
+  CHECK(r.added_per_io("irq") == Approx(65536 / kCopyBw).epsilon(0.05));
+  CHECK(r.added_per_io("system") == Approx(16 * kPageCycles / kClock).epsilon(0.25));
 }
 
 TEST_CASE("bounce: a write is copied down at submission, by the writing process", "[bounce][cli]") {
-  const std::vector<std::string> common{"workload.block=16KiB", "workload.write_fraction=1", "run.duration=1s"};
-  auto on_sets = common;
-  on_sets.push_back("platform.sync.bounce=highmem");
-  const auto off = run_scenario_json(x342_sync(), common);
-  const auto on = run_scenario_json(x342_sync(), on_sets);
-  const double iops_off = stat(off, "top.workload.io_rate"), iops_on = stat(on, "top.workload.io_rate");
-  const double sys_per_io = cpu(on, "system") / iops_on - cpu(off, "system") / iops_off;
-  const double irq_per_io = cpu(on, "irq") / iops_on - cpu(off, "irq") / iops_off;
-  CHECK(sys_per_io == Approx(16384 / kCopyBw + 4 * kPageCycles / kClock).epsilon(0.1));
-  CHECK(std::abs(irq_per_io) < 0.1 * 16384 / kCopyBw);  // nothing copied in the completion path
-  CHECK(stat(on, "top.host.sd.bounce.page_rate") == Approx(iops_on * 4).epsilon(0.02));
+  const OnOff r({"workload.block=16KiB", "workload.write_fraction=1", "run.duration=1s"});
+  CHECK(r.added_per_io("system") == Approx(16384 / kCopyBw + 4 * kPageCycles / kClock).epsilon(0.1));
+  CHECK(std::abs(r.added_per_io("irq")) < 0.1 * 16384 / kCopyBw);  // nothing copied in the completion path
+  CHECK(stat(r.on, "top.host.sd.bounce.page_rate") == Approx(r.iops_on() * 4).epsilon(0.02));
 }
 
 TEST_CASE("bounce: the stacks over the block layer bounce too, and every request still completes once", "[bounce][cli]") {

@@ -93,38 +93,16 @@ bool SyncDriver::submit(CpuCtx& c, IoRequest& req) {
 // rather than after the data arrive: the same CPU time of the same read()
 // on the same CPU (the reader's latency includes it either way).
 bool SyncDriver::buffered_read(CpuCtx& c, IoRequest& req) {
-  const uint64_t first = req.lba * kSectorBytes / PageCache::kPageBytes;
-  const uint64_t last = ((req.lba + req.blocks) * kSectorBytes - 1) / PageCache::kPageBytes;
-  uint64_t missed = 0, evicted = 0;
-  for (uint64_t pg = first; pg <= last; ++pg) {
-    if (cache_.lookup(pg)) { ++page_hits_; continue; }
-    ++missed;
-    if (cache_.insert(pg)) ++evicted;
-  }
-  page_misses_ += missed;
-  evictions_ += evicted;
-  const uint64_t pages = last - first + 1;
-  const double bytes = double(req.bytes());
-  copied_bytes_ += req.bytes();
-  c.compute(p_.page_lookup_cycles * double(pages) + p_.page_alloc_cycles * double(missed) +
-                p_.page_reclaim_cycles * double(evicted),
-            CpuCat::System);
-  c.compute(bytes / p_.copy_bandwidth * os_.params().clock_hz, CpuCat::System);
-  if (missed) return false;
+  if (cache_and_copy(c, req)) return false;  // a page missed: down the block layer
   ++cached_reads_;
   return true;
 }
 
-// 2.4 generic_file_write, per 4 KiB page: __grab_cache_page (find it, or
-// allocate it, reclaiming when the cache is full, and add it to the cache),
-// then copy_from_user into it, as system time. The written pages stay in
-// the cache (a later read of them hits). The steady state of a writer that
-// outruns the disk: once its dirty buffers pass bdflush's nfract_sync,
-// balance_dirty makes the writer flush and wait, so it is throttled to the
-// disk; modelled as the write going down the block layer at once, the writer
-// blocked until it is on the disk (no write-behind of a burst smaller than
-// the dirty limit: README, buffered reads).
-void SyncDriver::buffered_write(CpuCtx& c, const IoRequest& req) {
+// What a buffered read and write share, per 4 KiB page of the request: the
+// lookup, and for a missing page its allocation (reclaiming the least
+// recently used one from a full cache) and insertion; then the copy of every
+// byte to or from the user, all as system time. Returns the pages missed.
+uint64_t SyncDriver::cache_and_copy(CpuCtx& c, const IoRequest& req) {
   const uint64_t first = req.lba * kSectorBytes / PageCache::kPageBytes;
   const uint64_t last = ((req.lba + req.blocks) * kSectorBytes - 1) / PageCache::kPageBytes;
   uint64_t missed = 0, evicted = 0;
@@ -140,7 +118,19 @@ void SyncDriver::buffered_write(CpuCtx& c, const IoRequest& req) {
                 p_.page_reclaim_cycles * double(evicted),
             CpuCat::System);
   c.compute(double(req.bytes()) / p_.copy_bandwidth * os_.params().clock_hz, CpuCat::System);
+  return missed;
 }
+
+// 2.4 generic_file_write, per 4 KiB page: __grab_cache_page (find it, or
+// allocate it, reclaiming when the cache is full, and add it to the cache),
+// then copy_from_user into it, as system time. The written pages stay in
+// the cache (a later read of them hits). The steady state of a writer that
+// outruns the disk: once its dirty buffers pass bdflush's nfract_sync,
+// balance_dirty makes the writer flush and wait, so it is throttled to the
+// disk; modelled as the write going down the block layer at once, the writer
+// blocked until it is on the disk (no write-behind of a burst smaller than
+// the dirty limit: README, buffered reads).
+void SyncDriver::buffered_write(CpuCtx& c, const IoRequest& req) { cache_and_copy(c, req); }
 
 // 2.4.18 create_bounce, from __make_request (after md's remap: once per
 // buffer, charged here per 4 KiB page of the whole read): a lowmem page and

@@ -210,6 +210,7 @@ private:
   // read then completes without the disk).
   bool buffered_read(CpuCtx& c, IoRequest& req);
   void buffered_write(CpuCtx& c, const IoRequest& req);
+  uint64_t cache_and_copy(CpuCtx& c, const IoRequest& req);
   void bounce_submit(CpuCtx& c, const IoRequest& req);  // bounce: highmem, create_bounce
   void bounce_copy(CpuCtx& c, uint64_t bytes, CpuCat cat);
   void hit_thread(CpuCtx& c);
