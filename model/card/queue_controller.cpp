@@ -12,6 +12,7 @@ using namespace sc_core;
 QueueController::QueueController(sc_module_name name, const QueueControllerParams& p)
     : sc_module(name), p_(p) {
   if (!(p_.clock_hz > 0)) throw std::invalid_argument(std::string(this->name()) + ": clock_hz must be > 0");
+  require_ps_resolution();
   period_ps_ = uint64_t(std::llround(1e12 / p_.clock_hz));
   if (period_ps_ < 2) throw std::invalid_argument(std::string(this->name()) + ": clock above 500 GHz");
   core_ = make_queue_ctrl_core(p_.core, p_.depth);
@@ -24,9 +25,7 @@ QueueController::QueueController(sc_module_name name, const QueueControllerParam
 
 QueueController::~QueueController() { core_->trace_close(); }
 
-uint64_t QueueController::now_ps() const {
-  return uint64_t(std::llround(sc_time_stamp() / sc_time(1, SC_PS)));
-}
+uint64_t QueueController::now_ps() const { return to_ps(sc_time_stamp()); }
 
 bool QueueController::host_push_request() { return request(kHostPush); }
 bool QueueController::card_pop_request() { return request(kCardPop); }
@@ -77,7 +76,7 @@ bool QueueController::request(Port port) {
     for (const Call* c : q) first = first && c->edge != call.edge;
   waiting_[port].push_back(&call);
   if (first) {
-    wait(sc_time(double(call.edge * period_ps_ - now), SC_PS));
+    wait(from_ps(call.edge * period_ps_ - now));
     catch_up_now();  // this edge, unless another process got here first
   }
   while (!call.done) wait(edge_ev_);

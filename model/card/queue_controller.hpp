@@ -31,6 +31,7 @@
 // same method evaluates the edge at its time and hands `done` the ok flag
 // there (where the blocking caller would have woken). One thread wait fewer
 // per call.
+#include "model/common/time_ps.hpp"
 #include "model/card/queue_ctrl_core.hpp"
 #include "model/stats/stats.hpp"
 
@@ -79,7 +80,7 @@ public:
   const QcOutputs& state() const { catch_up(); return core_->outputs(); }
   const QueueCtrlCore& core() const { catch_up(); return *core_; }
   const QueueControllerParams& params() const { return p_; }
-  sc_core::sc_time period() const { return sc_core::sc_time(double(period_ps_), sc_core::SC_PS); }
+  sc_core::sc_time period() const { return from_ps(period_ps_); }
   uint64_t cycles_clocked() const { catch_up(); return core_->cycles(); }  // since construction
 
   void reset_stats() override;
@@ -105,7 +106,7 @@ private:
   void register_vcd();
   void trace_edge(const QcInputs& in, bool clk);
   uint64_t now_ps() const;
-  sc_core::sc_time at_ps(uint64_t t_ps) const { return sc_core::sc_time(double(t_ps), sc_core::SC_PS); }
+  sc_core::sc_time at_ps(uint64_t t_ps) const { return from_ps(t_ps); }
 
   QueueControllerParams p_;
   uint64_t period_ps_;

@@ -1,4 +1,5 @@
 #include "model/scsi/scsi_bus.hpp"
+#include "model/common/time_ps.hpp"
 
 #include "model/stats/vcd.hpp"
 
@@ -86,9 +87,7 @@ sc_time ScsiBus::iu_time(uint64_t payload) const {
   return tp_ * double(transfers);
 }
 
-uint64_t ScsiBus::ps(const sc_time& t) {
-  return uint64_t(std::llround(t / sc_time(1, sc_core::SC_PS)));
-}
+uint64_t ScsiBus::ps(const sc_time& t) { return to_ps(t); }
 
 void ScsiBus::trace_at(Phase ph, const sc_time& at) {
   VcdWriter* w = vcd_writer();

@@ -1,5 +1,7 @@
 #include "model/stats/vcd.hpp"
 
+#include "model/common/time_ps.hpp"
+
 #include <systemc>
 
 #include <fstapi.h>
@@ -57,9 +59,7 @@ WaveFormat wave_format_of(const std::string& path) {
                                                                                                  : WaveFormat::Vcd;
 }
 
-uint64_t vcd_ps(const sc_core::sc_time& t) {
-  return uint64_t(std::llround(t / sc_core::sc_time(1, sc_core::SC_PS)));
-}
+uint64_t vcd_ps(const sc_core::sc_time& t) { return to_ps(t); }
 
 
 VcdWriter::VcdWriter(const std::string& path, VcdOptions opt) : format_(wave_format_of(path)), opt_(std::move(opt)) {
