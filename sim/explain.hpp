@@ -15,7 +15,8 @@
 // Counterfactuals: each factor (sim/stacks.cpp) is a named set of overrides
 // that removes a mechanism or makes it the same on both stacks (zero the
 // interrupt/wakeup/switch costs, equal per-disk queue depth, host elevator
-// off, no polling delay, the search's stop rule). A world is a subset S of
+// off, no polling delay, the search's stop rule, the card's
+// descriptor cap). A world is a subset S of
 // the factors, applied to both stacks (each factor only where it applies);
 // gap(S) = I/O/s of B - I/O/s of A in that world. total = gap({}).
 //

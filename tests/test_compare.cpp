@@ -91,6 +91,9 @@ TEST_CASE("compare: registry rows, override sets and search keys", "[compare]") 
   CHECK(!factor_sets_for(stop, find_stack("sync")).empty());
   CHECK(factor_sets_for(stop, find_stack("async")).empty());
   CHECK(factor_sets_for(find_factor("polling"), find_stack("sync")).empty());
+  CHECK(factor_sets_for(find_factor("card_jobs"), find_stack("sync")).empty());
+  CHECK(factor_sets_for(find_factor("card_jobs"), find_stack("async")) ==
+        std::vector<std::string>{"platform.async.firmware.max_jobs=1048576"});
 }
 
 TEST_CASE("compare: a row per stack x block, positive I/O/s, the host's event counters", "[compare][cli]") {
