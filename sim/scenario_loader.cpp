@@ -634,6 +634,15 @@ void check_aio_stacks(const Reader& root, const Scenario& sc) {
       k.fail("reapers", "0 (each issuing process reaps its own completions) needs the closed workload: the open "
                         "workload's processes never wait for theirs",
              "set reapers: 1 or more, or workload.kind: closed");
+    // With reapers 0 the issuing process's own wait (AioIf::collect) takes
+    // every completed event at once: the reaper threads' io_getevents
+    // arguments would be read and never used.
+    if (kp.reapers == 0)
+      for (const char* key : {"min_nr", "nr", "timeout"})
+        if (k.has(key))
+          k.fail(key, "is io_getevents' argument for the reaper threads, and reapers is 0: each process waits for "
+                      "its first completion and takes every completed event",
+                 "remove it, or set reapers: 1 or more");
   }
 }
 

@@ -106,6 +106,10 @@ TEST_CASE("kaio: keys located and checked together", "[kaio][cli][errors]") {
   CHECK_THAT(err({"platform.kaio.reaper=2"}), Contains("did you mean 'reapers'"));
   CHECK_THAT(err({"platform.kaio.min_nr=4"}), Contains("platform.kaio.min_nr") && Contains("needs a timeout"));
   CHECK_THAT(err({"platform.kaio.min_nr=100"}), Contains("larger than nr"));
+  // The shipped file has reapers 0: io_getevents' arguments for reaper
+  // threads would be read and never used.
+  CHECK_THAT(err({"platform.kaio.nr=32"}), Contains("platform.kaio.nr") && Contains("reapers is 0"));
+  CHECK_THAT(err({"platform.kaio.timeout=5ms"}), Contains("platform.kaio.timeout") && Contains("reapers: 1 or more"));
   CHECK_THAT(err({"platform.kaio.timeout=10"}), Contains("platform.kaio.timeout"));  // a unit is required
   CHECK_THAT(err({"platform.kaio.nr_events=0"}), Contains("platform.kaio.nr_events"));
   CHECK_THAT(err({"workload.kind=open", "workload.rate=100/s", "workload.iodepth=null"}),
