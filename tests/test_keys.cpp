@@ -216,11 +216,16 @@ TEST_CASE("keys: scenarios/iosim.schema.json is `iosim keys --schema`", "[keys][
   CHECK(schema["additionalProperties"] == false);
   const auto& disk = schema["properties"]["platform"]["properties"]["disk"];
   CHECK(disk["additionalProperties"] == false);
-  CHECK(disk["properties"]["scheduler"]["enum"] == nlohmann::json({"fcfs", "sstf", "sptf"}));
-  CHECK(disk["properties"]["queue_depth"]["type"] == "integer");
+  CHECK(disk["properties"]["scheduler"]["enum"] == nlohmann::json({"fcfs", "sstf", "sptf", nullptr}));
+  // `key: ~` is the key left out: optional keys and sections take null.
+  CHECK(disk["properties"]["queue_depth"]["type"] == nlohmann::json({"integer", "null"}));
+  CHECK(disk["type"] == nlohmann::json({"object", "null"}));
   CHECK(disk["properties"]["queue_depth"]["maximum"] == 256);
   CHECK(schema["properties"]["faults"]["type"] == "array");
   CHECK(schema["properties"]["faults"]["items"]["properties"].contains("kind"));
+  // A required key is never null.
+  const auto& kind = schema["properties"]["faults"]["items"]["properties"]["kind"];
+  for (const auto& v : kind["enum"]) CHECK(!v.is_null());
 }
 
 TEST_CASE("keys: the schema's unit patterns accept every quantity written in the shipped scenarios",

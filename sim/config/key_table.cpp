@@ -309,6 +309,13 @@ nlohmann::ordered_json leaf_schema(const KeySpec& k) {
     case KeyType::Choice: s["enum"] = k.choices; break;
   }
   if (k.list) s = J{{"anyOf", J::array({s, J{{"type", "array"}, {"items", s}}})}};
+  // `key: ~` (YAML null) reads as the key left out (config::Reader): the
+  // default, so only an optional key may be null.
+  if (!k.required) {
+    if (s.contains("anyOf")) s["anyOf"].push_back(J{{"type", "null"}});
+    else if (s.contains("enum")) s["enum"].push_back(nullptr);
+    else s["type"] = J::array({s["type"], "null"});
+  }
   std::string d = k.description;
   if (!d.empty() && d.back() != '.') d += '.';
   d += " Type: " + k.type_name() + (k.unit().empty() ? "" : " (SI unit " + k.unit() + ")") + ". Default: " +
@@ -323,7 +330,8 @@ nlohmann::ordered_json leaf_schema(const KeySpec& k) {
 nlohmann::ordered_json map_schema() {
   using J = nlohmann::ordered_json;
   J files{{"anyOf", J::array({J{{"type", "string"}}, J{{"type", "array"}, {"items", J{{"type", "string"}}}}})}};
-  J m{{"type", "object"}, {"additionalProperties", false}, {"properties", J::object()}};
+  // A null map (`section: ~`) reads as an empty one (config::Reader).
+  J m{{"type", J::array({"object", "null"})}, {"additionalProperties", false}, {"properties", J::object()}};
   for (const char* inc : kIncludeKeys) {
     J f = files;
     f["description"] = "File(s) merged into this map first, relative to this file (scenarios/README.md, Includes and merging).";
