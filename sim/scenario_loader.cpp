@@ -161,6 +161,7 @@ void load_sync(const Reader& r, PlatformConfig& p) {
   r.read("io", s.io);
   r.read("page_cache", s.page_cache_bytes);
   r.read("copy_bandwidth", s.copy_bandwidth);
+  r.read("readahead_pages", s.readahead_pages);
   c.read("page_lookup", s.page_lookup_cycles);
   c.read("page_alloc", s.page_alloc_cycles);
   c.read("page_reclaim", s.page_reclaim_cycles);
@@ -187,6 +188,7 @@ void check_buffered(const Scenario& sc, const Reader& p, bool storage) {
   if (pf.sync.io != SyncIo::Buffered) {
     const std::string why = "only with platform.sync.io: buffered (it is direct)";
     if (pf.sync.page_cache_bytes != s0.page_cache_bytes) s.fail("page_cache", why, "set platform.sync.io: buffered");
+    if (pf.sync.readahead_pages != s0.readahead_pages) s.fail("readahead_pages", why, "set platform.sync.io: buffered");
     const Reader c = s.section("cost");
     if (pf.sync.page_alloc_cycles != s0.page_alloc_cycles) c.fail("page_alloc", why, "set platform.sync.io: buffered");
     if (pf.sync.page_reclaim_cycles != s0.page_reclaim_cycles) c.fail("page_reclaim", why, "set platform.sync.io: buffered");

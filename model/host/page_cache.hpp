@@ -5,7 +5,9 @@
 // keeps active/inactive lists and reclaims through kswapd; one LRU list is
 // the smallest model that lets sequential re-reads hit and random reads over
 // a volume far larger than the cache miss (the cases the scenarios run).
-// No dirty pages (the buffered path is for reads), no read-ahead.
+// No dirty pages (writes go through at once). Read-ahead is the driver's
+// (SyncDriver::read_ahead): it inserts the window's pages when it sends the
+// read, as 2.4's page_cache_read adds them locked and not yet up to date.
 #include <cstdint>
 #include <list>
 #include <unordered_map>
@@ -38,6 +40,15 @@ public:
     map_[page] = lru_.begin();
     return evicted;
   }
+  // A page whose read failed: not up to date, so dropped (a later read
+  // reads it again).
+  void erase(uint64_t page) {
+    auto it = map_.find(page);
+    if (it == map_.end()) return;
+    lru_.erase(it->second);
+    map_.erase(it);
+  }
+  bool contains(uint64_t page) const { return map_.count(page) != 0; }
   uint64_t resident() const { return uint64_t(map_.size()); }
   uint64_t capacity() const { return cap_; }
 

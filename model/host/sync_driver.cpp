@@ -43,33 +43,28 @@ SyncDriver::SyncDriver(sc_core::sc_module_name name, HostOs& os, const SyncDrive
 }
 
 bool SyncDriver::submit(CpuCtx& c, IoRequest& req) {
-  if (p_.io == SyncIo::Buffered && req.op == IoOp::Read && buffered_read(c, req)) {
-    // Every page resident: no block I/O. The reader still blocks in the
-    // workload's loop, so a kernel thread completes it (one wakeup and
-    // switch per cached read that 2.4 does not pay: README, buffered reads).
-    // Spend this burst's time first: the completion must not reach the
-    // reader before its burst has ended (the workload blocks right after
-    // submit returns, adding no CPU time).
-    if (!hit_task_active_) c.compute(os_.params().cost.wakeup, CpuCat::System);
-    c.sync();
-    hits_.push_back(&req);
-    if (!hit_task_active_) {
-      hit_task_active_ = true;
-      os_.wake(hit_task_, [this](CpuCtx& c2) { hit_thread(c2); });
-    }
+  if (p_.io == SyncIo::Buffered && req.op == IoOp::Read) {
+    buffered_read(c, req);
     return true;
   }
   if (p_.io == SyncIo::Buffered && req.op == IoOp::Write) buffered_write(c, req);
+  submit_range(c, req, req.lba, req.blocks, 0);
+  return true;
+}
+
+void SyncDriver::submit_range(CpuCtx& c, IoRequest& req, uint64_t lba, uint32_t blocks, uint32_t waits) {
   const auto& k = os_.params().cost;
-  const double pages = double((req.bytes() + 4095) / 4096);
-  c.compute(k.request_setup + k.request_per_page * pages, CpuCat::System);
+  const uint64_t bytes = uint64_t(blocks) * kSectorBytes;
+  c.compute(k.request_setup + k.request_per_page * double((bytes + 4095) / 4096), CpuCat::System);
   c.compute(p_.md_map_cycles, CpuCat::System);
-  if (p_.bounce == SyncBounce::Highmem) bounce_submit(c, req);
+  if (p_.bounce == SyncBounce::Highmem) bounce_submit(c, req.op, bytes);
   c.lock(io_request_lock_);  // the scratch vectors are used under the lock only
-  raid0_map(raid_, req.lba, req.blocks, map_);
+  raid0_map(raid_, lba, blocks, map_);
   split_.clear();
   split_request(req, map_, pieces_, split_);
+  req.pieces_left += waits;
   for (IoRequest* pc : split_) {
+    pc->host_buffer += (lba - req.lba) * kSectorBytes;  // a buffered read's missed pages: their place in the buffer
     const uint32_t m = pc->ext<MemberIndex>().member;
     Device& d = devs_[m];
     c.compute(p_.elevator_cycles + p_.elevator_per_entry * double(d.queue->waiting()), CpuCat::System);
@@ -79,38 +74,99 @@ bool SyncDriver::submit(CpuCtx& c, IoRequest& req) {
   }
   for (size_t i = 0; i < split_.size(); ++i) dispatch(c, int(map_[i].member));
   c.unlock(io_request_lock_);
-  return true;
+}
+
+void SyncDriver::end_request(CpuCtx& c, IoRequest& req) {
+  if (req.status != 0) {  // end_request(0): the read() returns -EIO
+    req.status = kStatusEio;
+    ++eio_;
+  }
+  done->io_done(c, req);
 }
 
 // 2.4 generic_file_read -> do_generic_file_read, per 4 KiB page of the read:
 // find_get_page; on a miss a new page is allocated (the least recently used
 // one reclaimed first when the cache is full) and added to the page cache
-// and the LRU, and the read goes down the block layer into it (the
-// whole request, as the direct path would send it: the same DMA; a read with
-// some pages resident still goes down whole, a simplification). Then
-// file_read_actor copies every page to the user buffer (copy_to_user), on
-// this CPU, as system time. The copy is charged here, at the syscall's entry
-// rather than after the data arrive: the same CPU time of the same read()
-// on the same CPU (the reader's latency includes it either way).
-bool SyncDriver::buffered_read(CpuCtx& c, IoRequest& req) {
-  if (cache_and_copy(c, req)) return false;  // a page missed: down the block layer
-  ++cached_reads_;
-  return true;
+// and the LRU, and the missed pages go down the block layer into it (from
+// the first missed page to the last: the resident ones between are read
+// again, a simplification). A page a read-ahead window is still bringing in
+// is waited for (lock_page). Then file_read_actor copies every page to the
+// user buffer (copy_to_user), on this CPU, as system time. The copy is
+// charged here, at the syscall's entry rather than after the data arrive:
+// the same CPU time of the same read() on the same CPU (the reader's latency
+// includes it either way). A read that starts where the reader's last one
+// ended sends the next read-ahead window (generic_file_readahead).
+void SyncDriver::buffered_read(CpuCtx& c, IoRequest& req) {
+  const PageSpan miss = cache_and_copy(c, req);
+  const uint64_t first = req.lba * kSectorBytes / PageCache::kPageBytes;
+  const uint64_t last = ((req.lba + req.blocks) * kSectorBytes - 1) / PageCache::kPageBytes;
+  uint64_t lo = 0, hi = 0;  // the missed pages' sectors, within the request
+  if (miss.missed) {
+    lo = std::max<uint64_t>(req.lba, miss.first * PageCache::kPageBytes / kSectorBytes);
+    hi = std::min<uint64_t>(req.lba + req.blocks, (miss.last + 1) * PageCache::kPageBytes / kSectorBytes);
+  }
+  if (p_.readahead_pages == 0) {  // no windows in flight, ever
+    if (miss.missed == 0) return complete_from_cache(c, req, true);
+    return submit_range(c, req, lo, uint32_t(hi - lo), 0);
+  }
+  const auto it = next_page_.find(req.origin);
+  const bool in_order = it != next_page_.end() && it->second == first;
+  next_page_[req.origin] = last + 1;
+  // One hold on the read until this burst is spent: nothing may end it while
+  // the reader still runs (its pieces, or the windows it waits for, could
+  // come back while the burst's own costs are being spent).
+  if (miss.missed) submit_range(c, req, lo, uint32_t(hi - lo), 1);
+  else req.pieces_left = 1;
+  if (in_order) read_ahead(c, last);
+  c.sync();
+  // The windows still bringing in pages this read did not send for.
+  waits_.clear();
+  if (!pending_.empty())
+    for (uint64_t pg = first; pg <= last; ++pg) {
+      if (miss.missed && pg >= miss.first && pg <= miss.last) continue;
+      const auto w = pending_.find(pg);
+      if (w != pending_.end() && std::find(waits_.begin(), waits_.end(), w->second) == waits_.end())
+        waits_.push_back(w->second);
+    }
+  for (ReadAhead* w : waits_) w->waiters.push_back(&req);
+  req.pieces_left += uint32_t(waits_.size());
+  if (!waits_.empty()) ++ra_waited_;
+  if (--req.pieces_left == 0) complete_from_cache(c, req, miss.missed == 0);  // all in already
+}
+
+// A read with nothing (left) to wait for: the reader still blocks in the
+// workload's loop, so a kernel thread completes it (one wakeup and switch
+// per cached read that 2.4 does not pay: README, buffered reads). This
+// burst's time is spent first: the completion must not reach the reader
+// before its burst has ended (the workload blocks right after submit
+// returns, adding no CPU time).
+void SyncDriver::complete_from_cache(CpuCtx& c, IoRequest& req, bool cached) {
+  if (cached) ++cached_reads_;
+  if (!hit_task_active_) c.compute(os_.params().cost.wakeup, CpuCat::System);
+  c.sync();
+  hits_.push_back(&req);
+  if (!hit_task_active_) {
+    hit_task_active_ = true;
+    os_.wake(hit_task_, [this](CpuCtx& c2) { hit_thread(c2); });
+  }
 }
 
 // What a buffered read and write share, per 4 KiB page of the request: the
 // lookup, and for a missing page its allocation (reclaiming the least
 // recently used one from a full cache) and insertion; then the copy of every
 // byte to or from the user, all as system time. Returns the pages missed.
-uint64_t SyncDriver::cache_and_copy(CpuCtx& c, const IoRequest& req) {
+SyncDriver::PageSpan SyncDriver::cache_and_copy(CpuCtx& c, const IoRequest& req) {
   const uint64_t first = req.lba * kSectorBytes / PageCache::kPageBytes;
   const uint64_t last = ((req.lba + req.blocks) * kSectorBytes - 1) / PageCache::kPageBytes;
-  uint64_t missed = 0, evicted = 0;
+  PageSpan span;
+  uint64_t evicted = 0;
   for (uint64_t pg = first; pg <= last; ++pg) {
     if (cache_.lookup(pg)) { ++page_hits_; continue; }
-    ++missed;
+    if (span.missed++ == 0) span.first = pg;
+    span.last = pg;
     if (cache_.insert(pg)) ++evicted;
   }
+  const uint64_t missed = span.missed;
   page_misses_ += missed;
   evictions_ += evicted;
   copied_bytes_ += req.bytes();
@@ -118,7 +174,7 @@ uint64_t SyncDriver::cache_and_copy(CpuCtx& c, const IoRequest& req) {
                 p_.page_reclaim_cycles * double(evicted),
             CpuCat::System);
   c.compute(double(req.bytes()) / p_.copy_bandwidth * os_.params().clock_hz, CpuCat::System);
-  return missed;
+  return span;
 }
 
 // 2.4 generic_file_write, per 4 KiB page: __grab_cache_page (find it, or
@@ -130,16 +186,88 @@ uint64_t SyncDriver::cache_and_copy(CpuCtx& c, const IoRequest& req) {
 // disk; modelled as the write going down the block layer at once, the writer
 // blocked until it is on the disk (no write-behind of a burst smaller than
 // the dirty limit: README, buffered reads).
-void SyncDriver::buffered_write(CpuCtx& c, const IoRequest& req) { cache_and_copy(c, req); }
+void SyncDriver::buffered_write(CpuCtx& c, const IoRequest& req) { (void)cache_and_copy(c, req); }
 
 // 2.4.18 create_bounce, from __make_request (after md's remap: once per
 // buffer, charged here per 4 KiB page of the whole read): a lowmem page and
 // buffer head per page; a write's data is copied down now, from the process.
-void SyncDriver::bounce_submit(CpuCtx& c, const IoRequest& req) {
-  const uint64_t pages = (req.bytes() + PageCache::kPageBytes - 1) / PageCache::kPageBytes;
+void SyncDriver::bounce_submit(CpuCtx& c, IoOp op, uint64_t bytes) {
+  const uint64_t pages = (bytes + PageCache::kPageBytes - 1) / PageCache::kPageBytes;
   bounced_pages_ += pages;
   c.compute(p_.bounce_page_cycles * double(pages), CpuCat::System);
-  if (req.op == IoOp::Write) bounce_copy(c, req.bytes(), CpuCat::System);
+  if (op == IoOp::Write) bounce_copy(c, bytes, CpuCat::System);
+}
+
+// 2.4 generic_file_readahead, for a reader going on in order: the window of
+// readahead_pages after its read. Sent once half of it or more is missing
+// (the reader has moved into the last window), as the pages from the first
+// missing one to the last: each allocated and added to the cache now
+// (page_cache_read, in the reader's context: lookups, allocation, reclaim
+// charged to it) and marked as coming, then read down the block layer as one
+// request of its own, which no workload request is.
+void SyncDriver::read_ahead(CpuCtx& c, uint64_t after_page) {
+  const uint64_t pages_total = raid_.capacity_blocks() * kSectorBytes / PageCache::kPageBytes;
+  const uint64_t a = after_page + 1;
+  if (a >= pages_total) return;
+  const uint64_t b = std::min<uint64_t>(after_page + p_.readahead_pages, pages_total - 1);
+  uint64_t missing = 0, lo = 0, hi = 0;
+  for (uint64_t pg = a; pg <= b; ++pg)
+    if (!cache_.contains(pg)) {
+      if (missing++ == 0) lo = pg;
+      hi = pg;
+    }
+  c.compute(p_.page_lookup_cycles * double(b - a + 1), CpuCat::System);
+  if (missing == 0 || 2 * missing < p_.readahead_pages) return;
+  ReadAhead* ra;
+  if (ra_free_.empty()) {
+    ra_store_.emplace_back();
+    ra = &ra_store_.back();
+  } else {
+    ra = ra_free_.back();
+    ra_free_.pop_back();
+  }
+  ra->req = IoRequest{};
+  ra->req.id = (uint64_t(1) << 63) | ++ra_serial_;  // apart from the workload's ids
+  ra->req.op = IoOp::Read;
+  ra->req.lba = lo * PageCache::kPageBytes / kSectorBytes;
+  ra->req.blocks = uint32_t((hi - lo + 1) * PageCache::kPageBytes / kSectorBytes);
+  ra->req.t_issue = sc_core::sc_time_stamp();
+  ra->first = lo;
+  ra->last = hi;
+  ra->waiters.clear();
+  uint64_t evicted = 0;
+  for (uint64_t pg = lo; pg <= hi; ++pg) {
+    if (cache_.contains(pg)) continue;  // read again with the rest (a simplification)
+    if (cache_.insert(pg)) ++evicted;
+    pending_[pg] = ra;
+  }
+  ++ra_windows_;
+  ra_pages_ += missing;
+  evictions_ += evicted;
+  c.compute(p_.page_alloc_cycles * double(missing) + p_.page_reclaim_cycles * double(evicted), CpuCat::System);
+  ra_of_[&ra->req] = ra;
+  submit_range(c, ra->req, ra->req.lba, ra->req.blocks, 0);
+}
+
+// A window is in: its pages are up to date (or, if its read failed, dropped
+// from the cache, so that a later read reads them again), and the reads that
+// waited for it go on; one whose last wait this was ends (-EIO if the window
+// failed: 2.4's reader would find the page not up to date and read it again,
+// a read that fails the same way).
+void SyncDriver::finish_read_ahead(CpuCtx& c, ReadAhead& ra) {
+  for (uint64_t pg = ra.first; pg <= ra.last; ++pg) {
+    const auto it = pending_.find(pg);
+    if (it == pending_.end() || it->second != &ra) continue;
+    pending_.erase(it);
+    if (ra.req.status != 0) cache_.erase(pg);
+  }
+  for (IoRequest* w : ra.waiters) {
+    if (ra.req.status != 0 && w->status == 0) w->status = ra.req.status;
+    if (--w->pieces_left == 0) end_request(c, *w);
+  }
+  ra.waiters.clear();
+  ra_of_.erase(&ra.req);
+  ra_free_.push_back(&ra);
 }
 
 void SyncDriver::bounce_copy(CpuCtx& c, uint64_t bytes, CpuCat cat) {
@@ -150,7 +278,7 @@ void SyncDriver::bounce_copy(CpuCtx& c, uint64_t bytes, CpuCat cat) {
 void SyncDriver::hit_thread(CpuCtx& c) {
   std::vector<IoRequest*> batch;
   batch.swap(hits_);
-  for (IoRequest* r : batch) done->io_done(c, *r);
+  for (IoRequest* r : batch) end_request(c, *r);
   c.sync();  // likewise: nothing left to spend once hit_task_active_ is cleared
   if (!hits_.empty()) { os_.requeue(c, [this](CpuCtx& c2) { hit_thread(c2); }); return; }
   hit_task_active_ = false;
@@ -396,11 +524,9 @@ void SyncDriver::finish_piece(CpuCtx& c, IoRequest& pc) {
   d.queue->completed(pc, c.local_time());
   dispatch(c, dev);
   if (IoRequest* parent = join_piece(pc, pieces_)) {
-    if (parent->status != 0) {  // end_request(0): the read() returns -EIO
-      parent->status = kStatusEio;
-      ++eio_;
-    }
-    done->io_done(c, *parent);
+    const auto ra = ra_of_.empty() ? ra_of_.end() : ra_of_.find(parent);
+    if (ra != ra_of_.end()) finish_read_ahead(c, *ra->second);
+    else end_request(c, *parent);
   }
   maybe_start_eh(ai);
 }
@@ -606,6 +732,7 @@ void SyncDriver::reset_stats() {
   for (auto& a : adapters_) a.eh_state.reset();
   polls_ = poll_replies_ = 0;
   page_hits_ = page_misses_ = copied_bytes_ = cached_reads_ = evictions_ = 0;
+  ra_windows_ = ra_pages_ = ra_waited_ = 0;
   bounced_pages_ = bounce_copied_ = 0;
 }
 
@@ -639,6 +766,9 @@ void SyncDriver::report(Stats& out, double window_s) const {
     pc.add("eviction_rate", double(evictions_) / window_s, "1/s", StatKind::Rate, "least recently used pages dropped");
     pc.add("copy_rate", double(copied_bytes_) / window_s / 1e6, "MB/s", StatKind::Rate, "copy_to_user (reads) and copy_from_user (writes), on the issuing CPUs");
     pc.add("resident", double(cache_.resident()) * double(PageCache::kPageBytes), "B", StatKind::Level, "at the end of the window");
+    pc.add("readahead_rate", double(ra_windows_) / window_s, "1/s", StatKind::Rate, "read-ahead windows sent (generic_file_readahead)");
+    pc.add("readahead_page_rate", double(ra_pages_) / window_s, "1/s", StatKind::Rate, "pages allocated and read by read-ahead (not counted as misses)");
+    pc.add("readahead_wait_rate", double(ra_waited_) / window_s, "1/s", StatKind::Rate, "reads that waited for a read-ahead window still in flight");
   }
   if (p_.bounce == SyncBounce::Highmem) {  // issue 8; none (the default) adds nothing
     StatGroup b = out.group(name_ + ".bounce", "bounce");

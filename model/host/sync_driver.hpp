@@ -38,6 +38,7 @@
 
 #include <deque>
 #include <memory>
+#include <unordered_map>
 #include <vector>
 
 namespace iosim {
@@ -127,6 +128,11 @@ struct SyncDriverParams {
   // is under its watermark, as it stays while a stream fills memory; the share
   // kswapd takes in the background is not split off.
   double page_reclaim_cycles = 2000;
+  // Read-ahead (2.4 generic_file_readahead): a reader whose read starts
+  // where its last one ended has the pages after it read into the cache
+  // behind its own, so the disk goes on while it copies; a later read that
+  // needs them waits for that window. In pages, as 2.4's tunable. 0: none.
+  uint32_t readahead_pages = 31;  // Linux 2.4 mm/filemap.c vm_max_readahead (124 KiB)
   // copy_to_user bandwidth: lmbench bcopy 222-271 MB/s on a dual PIII 1 GHz
   // with PC133 (PARAMETERS.md, LKML Apr 2001); the middle of that range.
   double copy_bandwidth = 250e6;    // bytes/s
@@ -208,10 +214,28 @@ private:
   // Buffered read (issue 8): look the pages up, charge lookups, allocations
   // and the copy on the reading CPU; true if every page was resident (the
   // read then completes without the disk).
-  bool buffered_read(CpuCtx& c, IoRequest& req);
+  void buffered_read(CpuCtx& c, IoRequest& req);
   void buffered_write(CpuCtx& c, const IoRequest& req);
-  uint64_t cache_and_copy(CpuCtx& c, const IoRequest& req);
-  void bounce_submit(CpuCtx& c, const IoRequest& req);  // bounce: highmem, create_bounce
+  // Pages [first, last] the request missed (allocated now), if any.
+  struct PageSpan { uint64_t first = 0, last = 0, missed = 0; };
+  PageSpan cache_and_copy(CpuCtx& c, const IoRequest& req);
+  // Sectors [lba, lba + blocks) of req down the block layer: set-up, md's
+  // map, the elevator, dispatch. `waits`: what else req waits for (its
+  // read-ahead windows), added to its pieces before any can complete.
+  void submit_range(CpuCtx& c, IoRequest& req, uint64_t lba, uint32_t blocks, uint32_t waits);
+  // The end of a request at the block layer: -EIO or good, to the workload.
+  void end_request(CpuCtx& c, IoRequest& req);
+  // Read-ahead (buffered): a window of pages read into the cache for a
+  // reader going on in order; the reads that need its pages wait for it.
+  struct ReadAhead {
+    IoRequest req;  // the window's block read; its pieces hang off it
+    uint64_t first = 0, last = 0;
+    std::vector<IoRequest*> waiters;
+  };
+  void read_ahead(CpuCtx& c, uint64_t after_page);
+  void complete_from_cache(CpuCtx& c, IoRequest& req, bool cached);
+  void finish_read_ahead(CpuCtx& c, ReadAhead& ra);
+  void bounce_submit(CpuCtx& c, IoOp op, uint64_t bytes);  // bounce: highmem, create_bounce
   void bounce_copy(CpuCtx& c, uint64_t bytes, CpuCat cat);
   void hit_thread(CpuCtx& c);
   uint64_t frame_addr(uint32_t context) const { return p_.frames_base + uint64_t(context) * 128; }
@@ -254,6 +278,14 @@ private:
   bool hit_task_active_ = false;
   std::vector<IoRequest*> hits_;        // waiting for hit_task_
   uint64_t page_hits_ = 0, page_misses_ = 0, copied_bytes_ = 0, cached_reads_ = 0, evictions_ = 0;
+  // read-ahead
+  std::deque<ReadAhead> ra_store_;                        // addresses stay valid
+  std::vector<ReadAhead*> ra_free_;
+  std::unordered_map<uint64_t, ReadAhead*> pending_;      // page -> the window bringing it in
+  std::unordered_map<const IoRequest*, ReadAhead*> ra_of_;  // a window's request -> the window
+  std::unordered_map<uint32_t, uint64_t> next_page_;      // per reader (origin): the page after its last read
+  std::vector<ReadAhead*> waits_;                         // buffered_read's scratch
+  uint64_t ra_serial_ = 0, ra_windows_ = 0, ra_pages_ = 0, ra_waited_ = 0;
   uint64_t bounced_pages_ = 0, bounce_copied_ = 0;  // bounce: highmem
 };
 
