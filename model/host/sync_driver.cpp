@@ -154,7 +154,8 @@ void SyncDriver::complete_from_cache(CpuCtx& c, IoRequest& req, bool cached) {
 // What a buffered read and write share, per 4 KiB page of the request: the
 // lookup, and for a missing page its allocation (reclaiming the least
 // recently used one from a full cache) and insertion; then the copy of every
-// byte to or from the user, all as system time. Returns the pages missed.
+// byte to or from the user, all as system time. Returns the missed pages:
+// how many, the first and the last.
 SyncDriver::PageSpan SyncDriver::cache_and_copy(CpuCtx& c, const IoRequest& req) {
   const uint64_t first = req.lba * kSectorBytes / PageCache::kPageBytes;
   const uint64_t last = ((req.lba + req.blocks) * kSectorBytes - 1) / PageCache::kPageBytes;
