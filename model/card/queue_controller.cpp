@@ -59,7 +59,7 @@ sc_time QueueController::request_posted(Port port, Done done, void* ctx) {
   waiting_[port].push_back(c);
   // settle_method evaluates the edge at its time (an earlier pending
   // notification wins; the method then re-arms for this one).
-  const sc_time to_edge = at_ps(c->edge * period_ps_) - sc_time_stamp();
+  const sc_time to_edge = from_ps(c->edge * period_ps_) - sc_time_stamp();
   settle_ev_.notify(to_edge);
   return to_edge;
 }
@@ -115,7 +115,7 @@ void QueueController::settle_method() {
         k = std::min(k, c->edge);
         break;  // a port's calls are in edge order
       }
-  if (k != UINT64_MAX) settle_ev_.notify(at_ps(k * period_ps_) - sc_time_stamp());
+  if (k != UINT64_MAX) settle_ev_.notify(from_ps(k * period_ps_) - sc_time_stamp());
 }
 
 void QueueController::clock_edge(uint64_t k) {
@@ -162,7 +162,7 @@ void QueueController::clock_edge(uint64_t k) {
   // activation, no thread switch), traced or not: a waveform run must not
   // differ from a plain one, and which process runs first among equal-time
   // timeouts depends on what else the kernel has queued.
-  if (any) settle_ev_.notify(at_ps(t + period_ps_) - sc_time_stamp());
+  if (any) settle_ev_.notify(from_ps(t + period_ps_) - sc_time_stamp());
 }
 
 void QueueController::reset_rings() {

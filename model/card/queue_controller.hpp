@@ -106,7 +106,6 @@ private:
   void register_vcd();
   void trace_edge(const QcInputs& in, bool clk);
   uint64_t now_ps() const;
-  sc_core::sc_time at_ps(uint64_t t_ps) const { return from_ps(t_ps); }
 
   QueueControllerParams p_;
   uint64_t period_ps_;

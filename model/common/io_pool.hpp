@@ -2,9 +2,10 @@
 // Pools for requests in flight, so that steady state allocates nothing per I/O
 // (DRAMSys recycles its TLM payloads through a pool the same way).
 //
-// IoPool: requests owned by one component (a workload's requests, an
-// adapter's own copies of commands). acquire() hands out a reset request;
-// release() takes it back. Storage is a deque: addresses stay valid.
+// Pool<T> / IoPool: objects owned by one component (a workload's requests,
+// an adapter's own copies of commands, the sync driver's read-ahead
+// windows). acquire() hands out a reset object; release() takes it back.
+// Storage is a deque: addresses stay valid.
 //
 // ContextTable: the small integer a driver puts in a hardware record to find
 // its request again when the device answers (Fusion-MPT's MsgContext, the
@@ -19,24 +20,25 @@
 
 namespace iosim {
 
-class IoPool {
+template <class T>
+class Pool {
 public:
-  IoRequest& acquire() {
-    IoRequest* r;
+  T& acquire() {
+    T* r;
     if (free_.empty()) {
       store_.emplace_back();
       r = &store_.back();
     } else {
       r = free_.back();
       free_.pop_back();
-      *r = IoRequest{};
+      *r = T{};
     }
     ++live_;
     return *r;
   }
   // The request may still be inside its own on_done (a piece joining its
   // parent): nothing of it is touched until it is handed out again.
-  void release(IoRequest& r) {
+  void release(T& r) {
     free_.push_back(&r);
     --live_;
   }
@@ -44,10 +46,11 @@ public:
   size_t allocated() const { return store_.size(); }
 
 private:
-  std::deque<IoRequest> store_;
-  std::vector<IoRequest*> free_;
+  std::deque<T> store_;
+  std::vector<T*> free_;
   size_t live_ = 0;
 };
+using IoPool = Pool<IoRequest>;
 
 class ContextTable {
 public:

@@ -219,15 +219,7 @@ void SyncDriver::read_ahead(CpuCtx& c, uint64_t after_page) {
     }
   c.compute(p_.page_lookup_cycles * double(b - a + 1), CpuCat::System);
   if (missing == 0 || 2 * missing < p_.readahead_pages) return;
-  ReadAhead* ra;
-  if (ra_free_.empty()) {
-    ra_store_.emplace_back();
-    ra = &ra_store_.back();
-  } else {
-    ra = ra_free_.back();
-    ra_free_.pop_back();
-  }
-  ra->req = IoRequest{};
+  ReadAhead* ra = &ra_pool_.acquire();
   ra->req.id = (uint64_t(1) << 63) | ++ra_serial_;  // apart from the workload's ids
   ra->req.op = IoOp::Read;
   ra->req.lba = lo * PageCache::kPageBytes / kSectorBytes;
@@ -235,7 +227,6 @@ void SyncDriver::read_ahead(CpuCtx& c, uint64_t after_page) {
   ra->req.t_issue = sc_core::sc_time_stamp();
   ra->first = lo;
   ra->last = hi;
-  ra->waiters.clear();
   uint64_t evicted = 0;
   for (uint64_t pg = lo; pg <= hi; ++pg) {
     if (cache_.contains(pg)) continue;  // read again with the rest (a simplification)
@@ -266,9 +257,8 @@ void SyncDriver::finish_read_ahead(CpuCtx& c, ReadAhead& ra) {
     if (ra.req.status != 0 && w->status == 0) w->status = ra.req.status;
     if (--w->pieces_left == 0) end_request(c, *w);
   }
-  ra.waiters.clear();
   ra_of_.erase(&ra.req);
-  ra_free_.push_back(&ra);
+  ra_pool_.release(ra);
 }
 
 void SyncDriver::bounce_copy(CpuCtx& c, uint64_t bytes, CpuCat cat) {

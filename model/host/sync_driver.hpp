@@ -279,8 +279,7 @@ private:
   std::vector<IoRequest*> hits_;        // waiting for hit_task_
   uint64_t page_hits_ = 0, page_misses_ = 0, copied_bytes_ = 0, cached_reads_ = 0, evictions_ = 0;
   // read-ahead
-  std::deque<ReadAhead> ra_store_;                        // addresses stay valid
-  std::vector<ReadAhead*> ra_free_;
+  Pool<ReadAhead> ra_pool_;
   std::unordered_map<uint64_t, ReadAhead*> pending_;      // page -> the window bringing it in
   std::unordered_map<const IoRequest*, ReadAhead*> ra_of_;  // a window's request -> the window
   std::unordered_map<uint32_t, uint64_t> next_page_;      // per reader (origin): the page after its last read

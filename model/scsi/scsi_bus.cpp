@@ -87,15 +87,13 @@ sc_time ScsiBus::iu_time(uint64_t payload) const {
   return tp_ * double(transfers);
 }
 
-uint64_t ScsiBus::ps(const sc_time& t) { return to_ps(t); }
-
 void ScsiBus::trace_at(Phase ph, const sc_time& at) {
   VcdWriter* w = vcd_writer();
   if (!w) return;
   if (at == sc_core::sc_time_stamp()) return trace_phase(ph);
   // A phase of the plan, ahead of simulated time: written when time gets there.
-  w->schedule(v_busy_, ph != kBusFree, ps(at));
-  w->schedule(v_phase_, uint64_t(ph), ps(at));
+  w->schedule(v_busy_, ph != kBusFree, to_ps(at));
+  w->schedule(v_phase_, uint64_t(ph), to_ps(at));
 }
 
 void ScsiBus::book(Phase ph, const sc_time& at, double s) {

@@ -168,7 +168,6 @@ private:
   void plan(Phase ph, const sc_core::sc_time& t);
   void run_plan();
   void book(Phase ph, const sc_core::sc_time& at, double s);
-  static uint64_t ps(const sc_core::sc_time& t);
   void settle_accounts() const;  // books phase time of phases started by now
   void trace_phase(Phase ph, int id = -1);  // to the VCD, if one is being written
   void trace_at(Phase ph, const sc_core::sc_time& at);
